@@ -175,7 +175,8 @@ public final class Field {
         return defaultValue;
     }
 
-    boolean writesNullAsEmpty() {
+    /** Whether a null value is written as empty (see {@link #writeNullAsEmpty()}). */
+    public boolean writesNullAsEmpty() {
         return writeNullAsEmpty;
     }
 

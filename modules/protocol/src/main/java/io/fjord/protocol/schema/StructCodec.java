@@ -209,11 +209,11 @@ public final class StructCodec {
         }
         List<?> list = (List<?>) value;
         out.writeArrayLength(list.size(), flexible);
-        for (Object element1 : list) {
-            if (element1 == null) {
+        for (Object item : list) {
+            if (item == null) {
                 throw new IllegalArgumentException(f.name() + " holds a null element");
             }
-            writeValue(f, element, element1, version, flexible, out);
+            writeValue(f, element, item, version, flexible, out);
         }
     }
 }
