@@ -25,7 +25,8 @@ public final class StructCodec {
         Struct struct = schema.newStruct();
         for (Field f : schema.regularFields()) {
             if (f.isPresentIn(version)) {
-                struct.setDecoded(f.index(), readValue(f, f.type(), version, flexible, in));
+                struct.setDecoded(f.index(),
+                        readValue(f, f.type(), f.isNullableIn(version), version, flexible, in));
             }
         }
         if (flexible) {
@@ -59,7 +60,8 @@ public final class StructCodec {
                 continue;
             }
             WireReader value = new WireReader(in.readSlice(size));
-            struct.setDecoded(field.index(), readValue(field, field.type(), version, true, value));
+            struct.setDecoded(field.index(),
+                    readValue(field, field.type(), field.isNullableIn(version), version, true, value));
             if (value.remaining() != 0) {
                 throw in.malformed("tagged field " + tag + " has " + value.remaining()
                         + " trailing bytes");
@@ -67,8 +69,9 @@ public final class StructCodec {
         }
     }
 
-    private static Object readValue(Field f, Type type, short version, boolean flexible,
-            WireReader in) {
+    /** {@code nullable} is the field's nullability for the field itself, false for array elements. */
+    private static Object readValue(Field f, Type type, boolean nullable, short version,
+            boolean flexible, WireReader in) {
         return switch (type.kind()) {
             case INT8 -> in.readByte();
             case INT16 -> in.readShort();
@@ -78,16 +81,16 @@ public final class StructCodec {
             case FLOAT64 -> in.readDouble();
             case BOOLEAN -> in.readBoolean();
             case UUID -> in.readUuid();
-            case STRING -> in.readString(flexible, f.isNullableIn(version));
-            case BYTES, RECORDS -> in.readBytes(flexible, f.isNullableIn(version));
+            case STRING -> in.readString(flexible, nullable);
+            case BYTES, RECORDS -> in.readBytes(flexible, nullable);
             case STRUCT -> read(type.schema(), version, flexible, in);
-            case ARRAY -> readArray(f, type.elementType(), version, flexible, in);
+            case ARRAY -> readArray(f, type.elementType(), nullable, version, flexible, in);
         };
     }
 
-    private static Object readArray(Field f, Type element, short version, boolean flexible,
-            WireReader in) {
-        int count = in.readArrayLength(flexible, f.isNullableIn(version),
+    private static Object readArray(Field f, Type element, boolean nullable, short version,
+            boolean flexible, WireReader in) {
+        int count = in.readArrayLength(flexible, nullable,
                 element.minSize(version, flexible));
         if (count < 0) {
             return null;
@@ -103,7 +106,7 @@ public final class StructCodec {
         // Grow with the elements actually read rather than trusting the count for capacity.
         List<Object> values = new ArrayList<>(Math.min(count, 16));
         for (int i = 0; i < count; i++) {
-            values.add(readValue(f, element, version, flexible, in));
+            values.add(readValue(f, element, false, version, flexible, in));
         }
         return values;
     }
