@@ -200,8 +200,9 @@ final class Lz4FrameInputStream extends InputStream {
         int read = 0;
         while (read < length) {
             if (read == compressed.length) {
-                int grown = (int) Math.min(length, Math.max(MIN_BUFFER, 2L * compressed.length));
-                compressed = Arrays.copyOf(compressed, grown);
+                // Grow to what the source says it holds (exact for buffers), else geometrically.
+                long wanted = Math.max(read + (long) source.available(), Math.max(MIN_BUFFER, 2L * compressed.length));
+                compressed = Arrays.copyOf(compressed, (int) Math.min(length, wanted));
             }
             int n = source.read(compressed, read, Math.min(length, compressed.length) - read);
             if (n < 0) {
