@@ -9,6 +9,7 @@ import net.jpountz.xxhash.XXHashFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,8 +22,12 @@ import java.util.Objects;
  *
  * <p>Memory: the header is read before anything is allocated; a block's buffers grow with the
  * bytes actually read (compressed) and with what those bytes can expand to (LZ4 expands at most
- * 255-fold), never beyond the frame's maximum block size. Owns {@code source}, which
- * {@link #close()} closes.
+ * 255-fold), never beyond the frame's maximum block size.
+ *
+ * <p>Ownership: a stream source is owned, and {@link #close()} closes it. A buffer source is read
+ * in place through the caller's buffer (heap buffers are not copied, stored blocks are served from
+ * them), so its bytes must stay unchanged until this stream is closed; only the position of the
+ * buffer handed in moves, so callers pass a duplicate.
  */
 final class Lz4FrameInputStream extends InputStream {
 
@@ -30,7 +35,9 @@ final class Lz4FrameInputStream extends InputStream {
     private static final int MAX_EXPANSION = 255;
     private static final int MIN_BUFFER = 1024;
 
+    /** Exactly one of {@code source} and {@code buffer} is set. */
     private final InputStream source;
+    private final ByteBuffer buffer;
     private final LZ4SafeDecompressor decompressor;
     private final XXHash32 hash;
     private final StreamingXXHash32 contentHash;
@@ -40,7 +47,10 @@ final class Lz4FrameInputStream extends InputStream {
 
     private byte[] compressed = new byte[0];
     private byte[] decompressed = new byte[0];
-    /** The bytes being served: {@code decompressed}, or {@code compressed} for a stored block. */
+    /** The current block's compressed bytes: {@code compressed}, or the buffer's backing array. */
+    private byte[] blockArray;
+    private int blockOffset;
+    /** The bytes being served, {@code [position, limit)}: {@code decompressed}, or {@code blockArray}. */
     private byte[] current = decompressed;
     private int decompressedLength;
     private int position;
@@ -49,7 +59,18 @@ final class Lz4FrameInputStream extends InputStream {
 
     Lz4FrameInputStream(InputStream source, LZ4SafeDecompressor decompressor, XXHashFactory hashes)
             throws IOException {
+        this(Objects.requireNonNull(source), null, decompressor, hashes);
+    }
+
+    Lz4FrameInputStream(ByteBuffer buffer, LZ4SafeDecompressor decompressor, XXHashFactory hashes)
+            throws IOException {
+        this(null, Objects.requireNonNull(buffer), decompressor, hashes);
+    }
+
+    private Lz4FrameInputStream(InputStream source, ByteBuffer buffer, LZ4SafeDecompressor decompressor,
+                                XXHashFactory hashes) throws IOException {
         this.source = source;
+        this.buffer = buffer;
         this.decompressor = decompressor;
         this.hash = hashes.hash32();
 
@@ -140,7 +161,9 @@ final class Lz4FrameInputStream extends InputStream {
     public void close() throws IOException {
         finished = true;
         position = limit;
-        source.close();
+        if (source != null) {
+            source.close();
+        }
     }
 
     /** Loads the next block; false at the end mark. */
@@ -164,23 +187,24 @@ final class Lz4FrameInputStream extends InputStream {
             readBlock(length);
             if (blockChecksum) {
                 readFully(scratch, 0, 4, "block checksum");
-                int expected = hash.hash(compressed, 0, length, 0);
+                int expected = hash.hash(blockArray, blockOffset, length, 0);
                 if (intLE(scratch, 0) != expected) {
                     throw new CorruptDataException("Bad LZ4 block checksum");
                 }
             }
             if (stored) {
-                current = compressed;
-                limit = length;
+                current = blockArray;
+                position = blockOffset;
+                limit = blockOffset + length;
             } else {
                 current = decompressed = decompress(length);
+                position = 0;
                 limit = decompressedLength;
             }
-            position = 0;
             if (contentHash != null) {
-                contentHash.update(current, 0, limit);
+                contentHash.update(current, position, limit - position);
             }
-        } while (limit == 0);
+        } while (limit == position);
         return true;
     }
 
@@ -188,15 +212,39 @@ final class Lz4FrameInputStream extends InputStream {
         int bound = (int) Math.min(maxBlockSize, (long) length * MAX_EXPANSION);
         byte[] out = decompressed.length >= bound ? decompressed : new byte[Math.max(bound, MIN_BUFFER)];
         try {
-            decompressedLength = decompressor.decompress(compressed, 0, length, out, 0, bound);
+            decompressedLength = decompressor.decompress(blockArray, blockOffset, length, out, 0, bound);
         } catch (LZ4Exception e) {
             throw new CorruptDataException("Corrupt LZ4 block: " + e.getMessage(), e);
         }
         return out;
     }
 
-    /** Reads a block's {@code length} bytes into {@code compressed}, growing it only as bytes arrive. */
+    /**
+     * Makes a block's {@code length} bytes available at {@code blockArray[blockOffset]}: in place
+     * for a heap buffer, else copied into {@code compressed}, which grows only as bytes arrive.
+     */
     private void readBlock(int length) throws IOException {
+        if (buffer != null) {
+            if (buffer.remaining() < length) {
+                throw new CorruptDataException("Truncated LZ4 frame: block of " + length
+                        + " bytes, only " + buffer.remaining() + " left");
+            }
+            if (buffer.hasArray()) {
+                blockArray = buffer.array();
+                blockOffset = buffer.arrayOffset() + buffer.position();
+                buffer.position(buffer.position() + length);
+            } else {
+                if (compressed.length < length) {
+                    compressed = new byte[Math.max(length, MIN_BUFFER)];
+                }
+                buffer.get(compressed, 0, length);
+                blockArray = compressed;
+                blockOffset = 0;
+            }
+            return;
+        }
+        blockArray = compressed;
+        blockOffset = 0;
         int read = 0;
         while (read < length) {
             if (read == compressed.length) {
@@ -211,6 +259,7 @@ final class Lz4FrameInputStream extends InputStream {
             }
             read += n;
         }
+        blockArray = compressed;
     }
 
     private void endFrame() throws IOException {
@@ -225,6 +274,13 @@ final class Lz4FrameInputStream extends InputStream {
     }
 
     private void readFully(byte[] b, int off, int len, String what) throws IOException {
+        if (buffer != null) {
+            if (buffer.remaining() < len) {
+                throw new CorruptDataException("Truncated LZ4 frame: " + what + " incomplete");
+            }
+            buffer.get(b, off, len);
+            return;
+        }
         int read = 0;
         while (read < len) {
             int n = source.read(b, off + read, len - read);
