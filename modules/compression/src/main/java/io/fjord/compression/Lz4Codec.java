@@ -38,7 +38,7 @@ public final class Lz4Codec implements CompressionCodec {
 
     @Override
     public void configure(Map<String, String> config) {
-        level = CompressionLevel.parse(config, name(), DEFAULT_LEVEL, MIN_LEVEL, MAX_LEVEL, MIN_LEVEL);
+        level = CompressionLevel.parse(config, name(), DEFAULT_LEVEL, MIN_LEVEL, MAX_LEVEL);
     }
 
     @Override
