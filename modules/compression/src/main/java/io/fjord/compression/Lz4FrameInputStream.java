@@ -52,7 +52,6 @@ final class Lz4FrameInputStream extends InputStream {
     private int blockOffset;
     /** The bytes being served, {@code [position, limit)}: {@code decompressed}, or {@code blockArray}. */
     private byte[] current = decompressed;
-    private int decompressedLength;
     private int position;
     private int limit;
     private boolean finished;
@@ -197,9 +196,9 @@ final class Lz4FrameInputStream extends InputStream {
                 position = blockOffset;
                 limit = blockOffset + length;
             } else {
-                current = decompressed = decompress(length);
+                limit = decompress(length);
+                current = decompressed;
                 position = 0;
-                limit = decompressedLength;
             }
             if (contentHash != null) {
                 contentHash.update(current, position, limit - position);
@@ -208,15 +207,17 @@ final class Lz4FrameInputStream extends InputStream {
         return true;
     }
 
-    private byte[] decompress(int length) throws CorruptDataException {
+    /** Decompresses the current block into {@code decompressed}; returns the decompressed length. */
+    private int decompress(int length) throws CorruptDataException {
         int bound = (int) Math.min(maxBlockSize, (long) length * MAX_EXPANSION);
-        byte[] out = decompressed.length >= bound ? decompressed : new byte[Math.max(bound, MIN_BUFFER)];
+        if (decompressed.length < bound) {
+            decompressed = new byte[Math.max(bound, MIN_BUFFER)];
+        }
         try {
-            decompressedLength = decompressor.decompress(blockArray, blockOffset, length, out, 0, bound);
+            return decompressor.decompress(blockArray, blockOffset, length, decompressed, 0, bound);
         } catch (LZ4Exception e) {
             throw new CorruptDataException("Corrupt LZ4 block: " + e.getMessage(), e);
         }
-        return out;
     }
 
     /**
