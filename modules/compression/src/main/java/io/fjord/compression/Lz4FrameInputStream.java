@@ -22,7 +22,8 @@ import java.util.Objects;
  *
  * <p>Memory: the header is read before anything is allocated; a block's buffers grow with the
  * bytes actually read (compressed) and with what those bytes can expand to (LZ4 expands at most
- * 255-fold), never beyond the frame's maximum block size.
+ * 255-fold), never beyond the frame's maximum block size. The decompression buffer of a closed
+ * stream is reused by the next stream its thread opens.
  *
  * <p>Ownership: a stream source is owned, and {@link #close()} closes it. A buffer source is read
  * in place through the caller's buffer (heap buffers are not copied, stored blocks are served from
@@ -34,6 +35,15 @@ final class Lz4FrameInputStream extends InputStream {
     /** LZ4 writes at most 255 output bytes per input byte (a run of 255-valued length bytes). */
     private static final int MAX_EXPANSION = 255;
     private static final int MIN_BUFFER = 1024;
+    private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * One decompression buffer per thread, handed from a closed stream to the next one the thread
+     * opens (Kafka's reader keeps one per thread too), so steady-state decompression allocates
+     * nothing. Only buffers up to Kafka's 64 KiB block size are kept.
+     */
+    private static final ThreadLocal<byte[]> SPARE_BUFFER = new ThreadLocal<>();
+    private static final int MAX_SPARE_BUFFER = 64 * 1024;
 
     /** Exactly one of {@code source} and {@code buffer} is set. */
     private final InputStream source;
@@ -45,13 +55,14 @@ final class Lz4FrameInputStream extends InputStream {
     private final int maxBlockSize;
     private final byte[] scratch = new byte[8];
 
-    private byte[] compressed = new byte[0];
-    private byte[] decompressed = new byte[0];
+    private byte[] compressed = EMPTY;
+    /** Owned by this stream until {@link #close()} hands it back to the thread's spare. */
+    private byte[] decompressed;
     /** The current block's compressed bytes: {@code compressed}, or the buffer's backing array. */
     private byte[] blockArray;
     private int blockOffset;
     /** The bytes being served, {@code [position, limit)}: {@code decompressed}, or {@code blockArray}. */
-    private byte[] current = decompressed;
+    private byte[] current = EMPTY;
     private int position;
     private int limit;
     private boolean finished;
@@ -115,6 +126,14 @@ final class Lz4FrameInputStream extends InputStream {
         this.maxBlockSize = Lz4Frame.maxBlockSize(sizeId);
         this.blockChecksum = (flg & Lz4Frame.FLG_BLOCK_CHECKSUM) != 0;
         this.contentHash = (flg & Lz4Frame.FLG_CONTENT_CHECKSUM) != 0 ? hashes.newStreamingHash32(0) : null;
+
+        byte[] spare = SPARE_BUFFER.get();
+        if (spare != null) {
+            SPARE_BUFFER.remove();
+            decompressed = spare;
+        } else {
+            decompressed = EMPTY;
+        }
     }
 
     @Override
@@ -159,7 +178,12 @@ final class Lz4FrameInputStream extends InputStream {
     @Override
     public void close() throws IOException {
         finished = true;
-        position = limit;
+        position = limit = 0;
+        current = EMPTY;
+        if (decompressed.length > 0 && decompressed.length <= MAX_SPARE_BUFFER) {
+            SPARE_BUFFER.set(decompressed);
+        }
+        decompressed = EMPTY;
         if (source != null) {
             source.close();
         }
