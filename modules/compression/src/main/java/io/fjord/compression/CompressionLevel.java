@@ -18,16 +18,28 @@ final class CompressionLevel {
     /**
      * The configured level, or {@code defaultLevel} when none is set.
      *
-     * @param extra one more accepted value outside {@code [min, max]} (gzip's -1), or {@code min}
-     *     when there is none
-     * @throws ConfigException if the value is not an integer in range
+     * @throws ConfigException if the value is not an integer in {@code [min, max]}
      */
-    static int parse(Map<String, String> config, String codecName, int defaultLevel,
-                     int min, int max, int extra) {
+    static int parse(Map<String, String> config, String codecName, int defaultLevel, int min, int max) {
+        // min as the special value: it is in range already, so nothing beyond the range is accepted.
+        return parse(config, codecName, defaultLevel, min, max, "an integer in [" + min + ", " + max + "]", min);
+    }
+
+    /**
+     * The configured level, or {@code defaultLevel} when none is set, also accepting
+     * {@code special} outside {@code [min, max]} (gzip's -1, the deflater's own default).
+     *
+     * @throws ConfigException if the value is not an integer in range nor {@code special}
+     */
+    static int parse(Map<String, String> config, String codecName, int defaultLevel, int min, int max,
+                     int special) {
+        return parse(config, codecName, defaultLevel, min, max,
+                "an integer in [" + min + ", " + max + "] or " + special, special);
+    }
+
+    private static int parse(Map<String, String> config, String codecName, int defaultLevel, int min, int max,
+                             String expected, int special) {
         String fullKey = "compression." + codecName + "." + KEY;
-        String expected = extra < min || extra > max
-                ? "an integer in [" + min + ", " + max + "] or " + extra
-                : "an integer in [" + min + ", " + max + "]";
         String raw = config.get(KEY);
         if (raw == null) {
             return defaultLevel;
@@ -38,7 +50,7 @@ final class CompressionLevel {
         } catch (NumberFormatException e) {
             throw new ConfigException(fullKey, raw, expected);
         }
-        if ((level < min || level > max) && level != extra) {
+        if ((level < min || level > max) && level != special) {
             throw new ConfigException(fullKey, raw, expected);
         }
         return level;

@@ -8,6 +8,7 @@ import net.jpountz.xxhash.XXHashFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -37,7 +38,7 @@ public final class Lz4Codec implements CompressionCodec {
 
     @Override
     public void configure(Map<String, String> config) {
-        level = CompressionLevel.parse(config, name(), DEFAULT_LEVEL, MIN_LEVEL, MAX_LEVEL, MIN_LEVEL);
+        level = CompressionLevel.parse(config, name(), DEFAULT_LEVEL, MIN_LEVEL, MAX_LEVEL);
     }
 
     @Override
@@ -54,6 +55,16 @@ public final class Lz4Codec implements CompressionCodec {
             source.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the frame in place from a duplicate of {@code compressed}, without copying a heap
+     * buffer; the bytes must stay unchanged until the stream is closed.
+     */
+    @Override
+    public InputStream decompressor(ByteBuffer compressed) throws IOException {
+        return new Lz4FrameInputStream(compressed.duplicate(), LZ4Factory.fastestInstance().safeDecompressor(),
+                XXHashFactory.fastestInstance());
     }
 
     /** Factories and compressors are cached singletons or small stateless objects: cheap per stream. */

@@ -1,5 +1,7 @@
 package io.fjord.compression;
 
+import net.jpountz.xxhash.XXHash32;
+
 /**
  * Constants of the LZ4 frame format (lz4 frame spec 1.6) as Kafka uses it for record batches.
  *
@@ -32,8 +34,8 @@ final class Lz4Frame {
     static final int BD_RESERVED = 0x8F;
     /** BD size id 4: Kafka always writes 64 KiB blocks. */
     static final int BLOCK_SIZE_ID_64KB = 4;
+    /** Ids below 4 are invalid; the 3-bit field cannot exceed 7 (4 MiB). */
     static final int BLOCK_SIZE_ID_MIN = 4;
-    static final int BLOCK_SIZE_ID_MAX = 7;
 
     static final int UNCOMPRESSED_FLAG = 0x80000000;
 
@@ -46,7 +48,7 @@ final class Lz4Frame {
     }
 
     /** The header checksum byte HC over {@code descriptor[offset, offset + length)}. */
-    static int headerChecksum(net.jpountz.xxhash.XXHash32 hash, byte[] descriptor, int offset, int length) {
+    static int headerChecksum(XXHash32 hash, byte[] descriptor, int offset, int length) {
         return (hash.hash(descriptor, offset, length, 0) >> 8) & 0xFF;
     }
 }

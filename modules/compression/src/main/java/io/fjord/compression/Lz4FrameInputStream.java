@@ -9,6 +9,7 @@ import net.jpountz.xxhash.XXHashFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,16 +22,32 @@ import java.util.Objects;
  *
  * <p>Memory: the header is read before anything is allocated; a block's buffers grow with the
  * bytes actually read (compressed) and with what those bytes can expand to (LZ4 expands at most
- * 255-fold), never beyond the frame's maximum block size. Owns {@code source}, which
- * {@link #close()} closes.
+ * 255-fold), never beyond the frame's maximum block size. The decompression buffer of a closed
+ * stream is reused by the next stream its thread opens.
+ *
+ * <p>Ownership: a stream source is owned, and {@link #close()} closes it. A buffer source is read
+ * in place through the caller's buffer (heap buffers are not copied, stored blocks are served from
+ * them), so its bytes must stay unchanged until this stream is closed; only the position of the
+ * buffer handed in moves, so callers pass a duplicate.
  */
 final class Lz4FrameInputStream extends InputStream {
 
     /** LZ4 writes at most 255 output bytes per input byte (a run of 255-valued length bytes). */
     private static final int MAX_EXPANSION = 255;
     private static final int MIN_BUFFER = 1024;
+    private static final byte[] EMPTY = new byte[0];
 
+    /**
+     * One decompression buffer per thread, handed from a closed stream to the next one the thread
+     * opens (Kafka's reader keeps one per thread too), so steady-state decompression allocates
+     * nothing. Only buffers up to Kafka's 64 KiB block size are kept.
+     */
+    private static final ThreadLocal<byte[]> SPARE_BUFFER = new ThreadLocal<>();
+    private static final int MAX_SPARE_BUFFER = 64 * 1024;
+
+    /** Exactly one of {@code source} and {@code buffer} is set. */
     private final InputStream source;
+    private final ByteBuffer buffer;
     private final LZ4SafeDecompressor decompressor;
     private final XXHash32 hash;
     private final StreamingXXHash32 contentHash;
@@ -38,18 +55,32 @@ final class Lz4FrameInputStream extends InputStream {
     private final int maxBlockSize;
     private final byte[] scratch = new byte[8];
 
-    private byte[] compressed = new byte[0];
-    private byte[] decompressed = new byte[0];
-    /** The bytes being served: {@code decompressed}, or {@code compressed} for a stored block. */
-    private byte[] current = decompressed;
-    private int decompressedLength;
+    private byte[] compressed = EMPTY;
+    /** Owned by this stream until {@link #close()} hands it back to the thread's spare. */
+    private byte[] decompressed;
+    /** The current block's compressed bytes: {@code compressed}, or the buffer's backing array. */
+    private byte[] blockArray;
+    private int blockOffset;
+    /** The bytes being served, {@code [position, limit)}: {@code decompressed}, or {@code blockArray}. */
+    private byte[] current = EMPTY;
     private int position;
     private int limit;
     private boolean finished;
 
     Lz4FrameInputStream(InputStream source, LZ4SafeDecompressor decompressor, XXHashFactory hashes)
             throws IOException {
+        this(Objects.requireNonNull(source), null, decompressor, hashes);
+    }
+
+    Lz4FrameInputStream(ByteBuffer buffer, LZ4SafeDecompressor decompressor, XXHashFactory hashes)
+            throws IOException {
+        this(null, Objects.requireNonNull(buffer), decompressor, hashes);
+    }
+
+    private Lz4FrameInputStream(InputStream source, ByteBuffer buffer, LZ4SafeDecompressor decompressor,
+                                XXHashFactory hashes) throws IOException {
         this.source = source;
+        this.buffer = buffer;
         this.decompressor = decompressor;
         this.hash = hashes.hash32();
 
@@ -95,6 +126,14 @@ final class Lz4FrameInputStream extends InputStream {
         this.maxBlockSize = Lz4Frame.maxBlockSize(sizeId);
         this.blockChecksum = (flg & Lz4Frame.FLG_BLOCK_CHECKSUM) != 0;
         this.contentHash = (flg & Lz4Frame.FLG_CONTENT_CHECKSUM) != 0 ? hashes.newStreamingHash32(0) : null;
+
+        byte[] spare = SPARE_BUFFER.get();
+        if (spare != null) {
+            SPARE_BUFFER.remove();
+            decompressed = spare;
+        } else {
+            decompressed = EMPTY;
+        }
     }
 
     @Override
@@ -139,8 +178,15 @@ final class Lz4FrameInputStream extends InputStream {
     @Override
     public void close() throws IOException {
         finished = true;
-        position = limit;
-        source.close();
+        position = limit = 0;
+        current = EMPTY;
+        if (decompressed.length > 0 && decompressed.length <= MAX_SPARE_BUFFER) {
+            SPARE_BUFFER.set(decompressed);
+        }
+        decompressed = EMPTY;
+        if (source != null) {
+            source.close();
+        }
     }
 
     /** Loads the next block; false at the end mark. */
@@ -164,44 +210,72 @@ final class Lz4FrameInputStream extends InputStream {
             readBlock(length);
             if (blockChecksum) {
                 readFully(scratch, 0, 4, "block checksum");
-                int expected = hash.hash(compressed, 0, length, 0);
+                int expected = hash.hash(blockArray, blockOffset, length, 0);
                 if (intLE(scratch, 0) != expected) {
                     throw new CorruptDataException("Bad LZ4 block checksum");
                 }
             }
             if (stored) {
-                current = compressed;
-                limit = length;
+                current = blockArray;
+                position = blockOffset;
+                limit = blockOffset + length;
             } else {
-                current = decompressed = decompress(length);
-                limit = decompressedLength;
+                limit = decompress(length);
+                current = decompressed;
+                position = 0;
             }
-            position = 0;
             if (contentHash != null) {
-                contentHash.update(current, 0, limit);
+                contentHash.update(current, position, limit - position);
             }
-        } while (limit == 0);
+        } while (limit == position);
         return true;
     }
 
-    private byte[] decompress(int length) throws CorruptDataException {
+    /** Decompresses the current block into {@code decompressed}; returns the decompressed length. */
+    private int decompress(int length) throws CorruptDataException {
         int bound = (int) Math.min(maxBlockSize, (long) length * MAX_EXPANSION);
-        byte[] out = decompressed.length >= bound ? decompressed : new byte[Math.max(bound, MIN_BUFFER)];
+        if (decompressed.length < bound) {
+            decompressed = new byte[Math.max(bound, MIN_BUFFER)];
+        }
         try {
-            decompressedLength = decompressor.decompress(compressed, 0, length, out, 0, bound);
+            return decompressor.decompress(blockArray, blockOffset, length, decompressed, 0, bound);
         } catch (LZ4Exception e) {
             throw new CorruptDataException("Corrupt LZ4 block: " + e.getMessage(), e);
         }
-        return out;
     }
 
-    /** Reads a block's {@code length} bytes into {@code compressed}, growing it only as bytes arrive. */
+    /**
+     * Makes a block's {@code length} bytes available at {@code blockArray[blockOffset]}: in place
+     * for a heap buffer, else copied into {@code compressed}, which grows only as bytes arrive.
+     */
     private void readBlock(int length) throws IOException {
+        if (buffer != null) {
+            if (buffer.remaining() < length) {
+                throw new CorruptDataException("Truncated LZ4 frame: block of " + length
+                        + " bytes, only " + buffer.remaining() + " left");
+            }
+            if (buffer.hasArray()) {
+                blockArray = buffer.array();
+                blockOffset = buffer.arrayOffset() + buffer.position();
+                buffer.position(buffer.position() + length);
+            } else {
+                if (compressed.length < length) {
+                    compressed = new byte[Math.max(length, MIN_BUFFER)];
+                }
+                buffer.get(compressed, 0, length);
+                blockArray = compressed;
+                blockOffset = 0;
+            }
+            return;
+        }
+        blockArray = compressed;
+        blockOffset = 0;
         int read = 0;
         while (read < length) {
             if (read == compressed.length) {
-                int grown = (int) Math.min(length, Math.max(MIN_BUFFER, 2L * compressed.length));
-                compressed = Arrays.copyOf(compressed, grown);
+                // Grow to what the source says it holds (exact for buffers), else geometrically.
+                long wanted = Math.max(read + (long) source.available(), Math.max(MIN_BUFFER, 2L * compressed.length));
+                compressed = Arrays.copyOf(compressed, (int) Math.min(length, wanted));
             }
             int n = source.read(compressed, read, Math.min(length, compressed.length) - read);
             if (n < 0) {
@@ -210,6 +284,7 @@ final class Lz4FrameInputStream extends InputStream {
             }
             read += n;
         }
+        blockArray = compressed;
     }
 
     private void endFrame() throws IOException {
@@ -224,6 +299,13 @@ final class Lz4FrameInputStream extends InputStream {
     }
 
     private void readFully(byte[] b, int off, int len, String what) throws IOException {
+        if (buffer != null) {
+            if (buffer.remaining() < len) {
+                throw new CorruptDataException("Truncated LZ4 frame: " + what + " incomplete");
+            }
+            buffer.get(b, off, len);
+            return;
+        }
         int read = 0;
         while (read < len) {
             int n = source.read(b, off + read, len - read);

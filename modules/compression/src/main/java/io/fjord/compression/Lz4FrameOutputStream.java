@@ -5,6 +5,7 @@ import net.jpountz.xxhash.XXHash32;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -12,17 +13,19 @@ import java.util.Objects;
  * checksums besides the header's, no content size. A block that does not shrink is stored
  * uncompressed. Bytes are identical to Kafka's writer given the same compressor.
  *
- * <p>Owns two buffers of about 64 KiB each, and {@code sink}, which {@link #close()} closes after
- * writing the last block and the end mark.
+ * <p>Owns two buffers that grow with the bytes written up to about 64 KiB each (a small batch
+ * costs small buffers), and {@code sink}, which {@link #close()} closes after writing the last
+ * block and the end mark.
  */
 final class Lz4FrameOutputStream extends OutputStream {
 
     private static final int BLOCK_SIZE = Lz4Frame.maxBlockSize(Lz4Frame.BLOCK_SIZE_ID_64KB);
+    private static final int MIN_BUFFER = 1024;
 
     private final OutputStream sink;
     private final LZ4Compressor compressor;
-    private final byte[] block = new byte[BLOCK_SIZE];
-    private final byte[] compressed;
+    private byte[] block = new byte[0];
+    private byte[] compressed = new byte[0];
     private final byte[] sizeField = new byte[4];
     private int blockLength;
     private boolean closed;
@@ -30,7 +33,6 @@ final class Lz4FrameOutputStream extends OutputStream {
     Lz4FrameOutputStream(OutputStream sink, LZ4Compressor compressor, XXHash32 hash) throws IOException {
         this.sink = sink;
         this.compressor = compressor;
-        this.compressed = new byte[compressor.maxCompressedLength(BLOCK_SIZE)];
         writeHeader(hash);
     }
 
@@ -49,6 +51,7 @@ final class Lz4FrameOutputStream extends OutputStream {
         if (blockLength == BLOCK_SIZE) {
             writeBlock();
         }
+        ensureBlockCapacity(blockLength + 1);
         block[blockLength++] = (byte) b;
     }
 
@@ -61,6 +64,7 @@ final class Lz4FrameOutputStream extends OutputStream {
                 writeBlock();
             }
             int n = Math.min(len, BLOCK_SIZE - blockLength);
+            ensureBlockCapacity(blockLength + n);
             System.arraycopy(b, off, block, blockLength, n);
             blockLength += n;
             off += n;
@@ -93,6 +97,10 @@ final class Lz4FrameOutputStream extends OutputStream {
         if (blockLength == 0) {
             return;
         }
+        int bound = compressor.maxCompressedLength(blockLength);
+        if (compressed.length < bound) {
+            compressed = new byte[bound];
+        }
         int length = compressor.compress(block, 0, blockLength, compressed, 0, compressed.length);
         byte[] data = compressed;
         int size = length;
@@ -105,6 +113,12 @@ final class Lz4FrameOutputStream extends OutputStream {
         sink.write(sizeField);
         sink.write(data, 0, length);
         blockLength = 0;
+    }
+
+    private void ensureBlockCapacity(int needed) {
+        if (needed > block.length) {
+            block = Arrays.copyOf(block, Math.min(BLOCK_SIZE, Math.max(needed, Math.max(MIN_BUFFER, 2 * block.length))));
+        }
     }
 
     private void ensureOpen() throws IOException {

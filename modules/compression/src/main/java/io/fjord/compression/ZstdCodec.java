@@ -39,7 +39,7 @@ public final class ZstdCodec implements CompressionCodec {
     @Override
     public void configure(Map<String, String> config) {
         level = CompressionLevel.parse(config, name(), Zstd.defaultCompressionLevel(),
-                Zstd.minCompressionLevel(), Zstd.maxCompressionLevel(), Zstd.minCompressionLevel());
+                Zstd.minCompressionLevel(), Zstd.maxCompressionLevel());
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.fjord.api.compression.CompressionCodec;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -77,7 +78,7 @@ class CodecConfigTest {
             byte[] high = KafkaInteropTest.compress(KafkaInteropTest.fjord(name, (Integer) row[2]), input);
             assertArrayEquals(KafkaOracle.compress(KafkaOracle.codec(name, (Integer) row[1]), input), low);
             assertArrayEquals(KafkaOracle.compress(KafkaOracle.codec(name, (Integer) row[2]), input), high);
-            assertFalse(java.util.Arrays.equals(low, high), name);
+            assertFalse(Arrays.equals(low, high), name);
         }
     }
 }

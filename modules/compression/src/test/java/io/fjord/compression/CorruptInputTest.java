@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -38,17 +39,49 @@ class CorruptInputTest {
         return KafkaInteropTest.compress(codec, TestInputs.records(600, 7));
     }
 
-    /** Decompresses everything, bounded at 4 MiB of output. */
+    /** Decompresses everything from a heap buffer, bounded at 4 MiB of output. */
     private static byte[] decompressAll(CompressionCodec codec, byte[] compressed) throws IOException {
-        ByteBuffer out = codec.decompress(ByteBuffer.wrap(compressed), 4 * 1024 * 1024);
-        byte[] bytes = new byte[out.remaining()];
-        out.get(bytes);
-        return bytes;
+        return decompressAll(codec, compressed, Source.HEAP);
+    }
+
+    private static byte[] decompressAll(CompressionCodec codec, byte[] compressed, Source source)
+            throws IOException {
+        try (InputStream in = source.open(codec, compressed)) {
+            byte[] out = new byte[4 * 1024 * 1024];
+            int length = 0;
+            int n;
+            while (length < out.length && (n = in.read(out, length, out.length - length)) != -1) {
+                length += n;
+            }
+            return Arrays.copyOf(out, length);
+        }
     }
 
     private static CorruptDataException assertCorrupt(CompressionCodec codec, byte[] compressed) {
-        return assertTimeoutPreemptively(DEADLINE,
-                () -> assertThrows(CorruptDataException.class, () -> decompressAll(codec, compressed)));
+        return assertCorrupt(codec, compressed, Source.HEAP);
+    }
+
+    private static CorruptDataException assertCorrupt(CompressionCodec codec, byte[] compressed, Source source) {
+        return assertTimeoutPreemptively(DEADLINE, () -> assertThrows(CorruptDataException.class,
+                () -> decompressAll(codec, compressed, source), source::name));
+    }
+
+    /** The ways compressed bytes reach a codec; LZ4 reads each differently. */
+    enum Source {
+        HEAP, DIRECT, READ_ONLY, STREAM;
+
+        InputStream open(CompressionCodec codec, byte[] compressed) throws IOException {
+            switch (this) {
+                case HEAP:
+                    return codec.decompressor(ByteBuffer.wrap(compressed));
+                case DIRECT:
+                    return codec.decompressor(ByteBuffer.allocateDirect(compressed.length).put(compressed).flip());
+                case READ_ONLY:
+                    return codec.decompressor(ByteBuffer.wrap(compressed).asReadOnlyBuffer());
+                default:
+                    return codec.decompressor(new ByteArrayInputStream(compressed));
+            }
+        }
     }
 
     @ParameterizedTest
@@ -56,10 +89,12 @@ class CorruptInputTest {
     void everyTruncationIsCorrupt(String name) throws IOException {
         CompressionCodec codec = codec(name);
         byte[] frame = smallFrame(codec);
-        for (int length = 0; length < frame.length; length++) {
-            assertCorrupt(codec, Arrays.copyOf(frame, length));
+        for (Source source : Source.values()) {
+            for (int length = 0; length < frame.length; length++) {
+                assertCorrupt(codec, Arrays.copyOf(frame, length), source);
+            }
+            assertArrayEquals(TestInputs.records(600, 7), decompressAll(codec, frame, source));
         }
-        assertArrayEquals(TestInputs.records(600, 7), decompressAll(codec, frame));
     }
 
     @ParameterizedTest
@@ -69,7 +104,10 @@ class CorruptInputTest {
         byte[] frame = KafkaInteropTest.compress(codec, TestInputs.random(200 * 1024, 3));
         Random random = new Random(11);
         for (int i = 0; i < 40; i++) {
-            assertCorrupt(codec, Arrays.copyOf(frame, random.nextInt(frame.length)));
+            byte[] cut = Arrays.copyOf(frame, random.nextInt(frame.length));
+            for (Source source : Source.values()) {
+                assertCorrupt(codec, cut, source);
+            }
         }
     }
 
@@ -85,13 +123,14 @@ class CorruptInputTest {
         Random random = new Random(42);
         int corrupt = 0;
         for (int i = 0; i < 2000; i++) {
+            Source source = Source.values()[i % Source.values().length];
             byte[] damaged = frame.clone();
             for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
                 damaged[random.nextInt(damaged.length)] ^= (byte) (1 + random.nextInt(255));
             }
             boolean failed = assertTimeoutPreemptively(DEADLINE, () -> {
                 try {
-                    decompressAll(codec, damaged);
+                    decompressAll(codec, damaged, source);
                     return false;
                 } catch (CorruptDataException e) {
                     return true;
@@ -129,7 +168,7 @@ class CorruptInputTest {
     @ValueSource(strings = {"gzip", "lz4", "zstd"})
     void emptyInputIsCorrupt(String name) {
         String message = assertCorrupt(codec(name), new byte[0]).getMessage();
-        assertTrue(message.toLowerCase(java.util.Locale.ROOT).contains(name), message);
+        assertTrue(message.toLowerCase(Locale.ROOT).contains(name), message);
     }
 
     @ParameterizedTest

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,16 @@ class KafkaInteropTest {
             }
         }
         return cases.stream();
+    }
+
+    /** Every codec at its default level. */
+    static Stream<Arguments> defaultLevelCases() {
+        return cases().filter(a -> a.get()[1] == null);
+    }
+
+    /** Inputs up to one LZ4 block and a byte, for byte-at-a-time streaming. */
+    static Stream<Arguments> smallCases() {
+        return cases().filter(a -> (int) a.get()[3] <= 64 * 1024 + 1);
     }
 
     static CompressionCodec fjord(String name, Integer level) {
@@ -104,6 +115,28 @@ class KafkaInteropTest {
         assertEquals(ByteBuffer.wrap(input), codec.decompress(ByteBuffer.wrap(compressed), size));
     }
 
+    /** Direct, read-only, and sliced heap buffers with a non-zero offset and position all read alike. */
+    @ParameterizedTest(name = "{0} level {1}, {2} {3} bytes")
+    @MethodSource("defaultLevelCases")
+    void readsEveryKindOfBuffer(String name, Integer level, String kind, int size) throws IOException {
+        byte[] input = input(kind, size);
+        byte[] compressed = KafkaOracle.compress(KafkaOracle.codec(name, level), input);
+        CompressionCodec codec = fjord(name, level);
+
+        ByteBuffer direct = ByteBuffer.allocateDirect(compressed.length).put(compressed).flip();
+        byte[] padded = new byte[compressed.length + 20];
+        System.arraycopy(compressed, 0, padded, 13, compressed.length);
+        ByteBuffer sliced = ByteBuffer.wrap(padded, 5, compressed.length + 10).slice();
+        sliced.position(8).limit(8 + compressed.length);
+        for (ByteBuffer buffer : new ByteBuffer[] {direct, ByteBuffer.wrap(compressed).asReadOnlyBuffer(), sliced}) {
+            int position = buffer.position();
+            try (InputStream in = codec.decompressor(buffer)) {
+                assertArrayEquals(input, KafkaOracle.readAll(in));
+            }
+            assertEquals(position, buffer.position(), "the caller's buffer must not move");
+        }
+    }
+
     @ParameterizedTest(name = "{0} level {1}, {2} {3} bytes")
     @MethodSource("cases")
     void writesTheSameBytesAsKafka(String name, Integer level, String kind, int size) throws IOException {
@@ -113,11 +146,8 @@ class KafkaInteropTest {
     }
 
     @ParameterizedTest(name = "{0} level {1}, {2} {3} bytes")
-    @MethodSource("cases")
+    @MethodSource("smallCases")
     void byteAtATimeStreamsRoundTrip(String name, Integer level, String kind, int size) throws IOException {
-        if (size > 64 * 1024 + 1) {
-            return;
-        }
         byte[] input = input(kind, size);
         CompressionCodec codec = fjord(name, level);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -127,7 +157,7 @@ class KafkaInteropTest {
             }
         }
         ByteArrayOutputStream back = new ByteArrayOutputStream();
-        try (InputStream in = codec.decompressor(new java.io.ByteArrayInputStream(out.toByteArray()))) {
+        try (InputStream in = codec.decompressor(new ByteArrayInputStream(out.toByteArray()))) {
             int b;
             while ((b = in.read()) != -1) {
                 back.write(b);

@@ -6,7 +6,9 @@ import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -133,6 +135,38 @@ class Lz4FrameTest {
             assertThrows(CorruptDataException.class, () -> decompress(frame),
                     () -> String.format("FLG 0x%02x BD 0x%02x", descriptor[0], descriptor[1]));
         }
+    }
+
+    /**
+     * Streams that overlap on one thread never share a decompression buffer: a closed stream
+     * hands its buffer to the next one opened while another is still reading.
+     */
+    @Test
+    void overlappingStreamsOnOneThreadStayApart() throws IOException {
+        byte[] a = TestInputs.records(150_000, 1);
+        byte[] b = TestInputs.records(200_000, 2);
+        byte[] c = TestInputs.records(90_000, 3);
+        ByteArrayOutputStream outB = new ByteArrayOutputStream();
+        ByteArrayOutputStream outC = new ByteArrayOutputStream();
+        // Leaves a spare buffer on this thread, for exactly one of the next streams to take.
+        assertArrayEquals(c, decompress(KafkaInteropTest.compress(lz4, c)));
+
+        InputStream streamA = lz4.decompressor(ByteBuffer.wrap(KafkaInteropTest.compress(lz4, a)));
+        InputStream streamB = lz4.decompressor(ByteBuffer.wrap(KafkaInteropTest.compress(lz4, b)));
+        outB.write(streamB.readNBytes(100_000));
+        assertArrayEquals(Arrays.copyOf(a, 100_000), streamA.readNBytes(100_000));
+        streamA.close();
+        assertEquals(-1, streamA.read());
+
+        InputStream streamC = lz4.decompressor(ByteBuffer.wrap(KafkaInteropTest.compress(lz4, c)));
+        while (outB.size() < b.length || outC.size() < c.length) {
+            outC.write(streamC.readNBytes(7_000));
+            outB.write(streamB.readNBytes(7_000));
+        }
+        streamB.close();
+        streamC.close();
+        assertArrayEquals(b, outB.toByteArray());
+        assertArrayEquals(c, outC.toByteArray());
     }
 
     @Test

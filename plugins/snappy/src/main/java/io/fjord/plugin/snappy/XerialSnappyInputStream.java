@@ -117,7 +117,7 @@ final class XerialSnappyInputStream extends InputStream {
         int length = read;
         while (true) {
             if (length == compressed.length) {
-                compressed = Arrays.copyOf(compressed, growth(compressed.length, Integer.MAX_VALUE - 8));
+                compressed = Arrays.copyOf(compressed, growth(length, Integer.MAX_VALUE - 8));
             }
             int n = source.read(compressed, length, compressed.length - length);
             if (n < 0) {
@@ -198,7 +198,7 @@ final class XerialSnappyInputStream extends InputStream {
         int read = 0;
         while (read < length) {
             if (read == compressed.length) {
-                compressed = Arrays.copyOf(compressed, growth(compressed.length, length));
+                compressed = Arrays.copyOf(compressed, growth(read, length));
             }
             int n = source.read(compressed, read, Math.min(length, compressed.length) - read);
             if (n < 0) {
@@ -209,8 +209,13 @@ final class XerialSnappyInputStream extends InputStream {
         }
     }
 
-    private static int growth(int current, int cap) {
-        return (int) Math.min(cap, Math.max(MIN_BUFFER, 2L * current));
+    /**
+     * The next buffer size once {@code read} bytes fill the current one: what the source says it
+     * still holds (exact for buffers), else twice as much, never beyond {@code cap}.
+     */
+    private int growth(int read, int cap) throws IOException {
+        long wanted = Math.max(read + (long) source.available(), Math.max(MIN_BUFFER, 2L * read));
+        return (int) Math.min(cap, wanted);
     }
 
     private void readFully(byte[] b, int off, int len, String what) throws IOException {
