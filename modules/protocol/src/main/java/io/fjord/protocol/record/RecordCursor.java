@@ -119,7 +119,8 @@ public final class RecordCursor {
                 throw invalid("Header key of " + headerKeyLength + " bytes in a record with " + (end - position) + " left");
             }
             position += headerKeyLength;
-            position += Math.max(0, readLength(end, "header value"));
+            int headerValueLength = readLength(end, "header value");
+            position += Math.max(0, headerValueLength);
         }
         if (position != end) {
             throw invalid("Record " + read + " declares " + length + " bytes but leaves "
