@@ -19,7 +19,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Records are encoded as they are appended into a growing array; {@link #build()} compresses
  * that array as one block when a codec other than none is set, then writes the header. Offsets
- * are given explicitly or follow on from the previous record; timestamps are always explicit.
+ * are given explicitly, follow on from the previous record, or come as deltas; timestamps are
+ * given explicitly or as deltas from a fixed base timestamp.
  * Not thread-safe; one builder builds one batch.
  */
 public final class RecordBatchBuilder {
@@ -42,6 +43,7 @@ public final class RecordBatchBuilder {
     private int count;
     private long lastOffset = -1L;
     private long baseTimestamp;
+    private boolean baseTimestampSet;
     private long maxTimestamp = -1L;
     private boolean built;
 
@@ -92,6 +94,29 @@ public final class RecordBatchBuilder {
         return this;
     }
 
+    /**
+     * Fixes the base timestamp that record timestamps are stored relative to; by default it is
+     * the first record's timestamp, as Kafka's builder does. Needed before {@link #appendWithDeltas}.
+     */
+    public RecordBatchBuilder baseTimestamp(long baseTimestamp) {
+        requireNoRecords();
+        this.baseTimestamp = baseTimestamp;
+        this.baseTimestampSet = true;
+        return this;
+    }
+
+    /**
+     * Appends a record given as deltas from the base offset and the base timestamp, the form in
+     * which records are stored (for example when re-encoding records read from another batch).
+     */
+    public RecordBatchBuilder appendWithDeltas(int offsetDelta, long timestampDelta, byte[] key, byte[] value,
+                                               Header... headers) {
+        if (!baseTimestampSet) {
+            throw new IllegalStateException("Set the base timestamp before appending records by delta");
+        }
+        return appendWithOffset(baseOffset + offsetDelta, baseTimestamp + timestampDelta, key, value, headers);
+    }
+
     /** Appends a record at the offset after the previous one (the base offset for the first). */
     public RecordBatchBuilder append(long timestamp, byte[] key, byte[] value, Header... headers) {
         return appendWithOffset(lastOffset + 1, timestamp, key, value, headers);
@@ -120,7 +145,7 @@ public final class RecordBatchBuilder {
             throw new IllegalArgumentException("Offset " + offset + " is too far from the base offset " + baseOffset);
         }
         Header[] hs = headers == null ? NO_HEADERS : headers;
-        if (count == 0) {
+        if (count == 0 && !baseTimestampSet) {
             baseTimestamp = timestamp;
         }
         byte[][] headerKeys = new byte[hs.length][];
@@ -248,7 +273,7 @@ public final class RecordBatchBuilder {
 
     private void requireNoRecords() {
         if (count > 0 || built) {
-            throw new IllegalStateException("The codec must be chosen before the first record");
+            throw new IllegalStateException("The codec and base timestamp must be set before the first record");
         }
     }
 

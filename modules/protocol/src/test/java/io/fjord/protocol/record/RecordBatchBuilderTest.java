@@ -68,6 +68,30 @@ class RecordBatchBuilderTest {
     }
 
     @Test
+    void deltasAreStoredAsGiven() {
+        ByteBuffer batch = new RecordBatchBuilder(100L)
+                .baseTimestamp(5_000L)
+                .appendWithDeltas(0, -20L, new byte[] {1}, null)
+                .appendWithDeltas(3, 7L, null, new byte[] {2})
+                .build();
+        RecordBatchView view = RecordBatchView.wrap(batch);
+        assertEquals(5_000L, view.baseTimestamp());
+        assertEquals(5_007L, view.maxTimestamp());
+        assertEquals(3, view.lastOffsetDelta());
+        MutableRecordBatch kafka = MemoryRecords.readableRecords(batch.duplicate()).batches().iterator().next();
+        kafka.ensureValid();
+        Iterator<Record> records = kafka.iterator();
+        Record first = records.next();
+        assertEquals(100L, first.offset());
+        assertEquals(4_980L, first.timestamp());
+        Record second = records.next();
+        assertEquals(103L, second.offset());
+        assertEquals(5_007L, second.timestamp());
+        assertThrows(IllegalStateException.class,
+                () -> new RecordBatchBuilder(0L).appendWithDeltas(0, 0L, null, null));
+    }
+
+    @Test
     void misuseIsRefused() {
         RecordBatchBuilder empty = new RecordBatchBuilder(0L);
         assertThrows(IllegalStateException.class, empty::build);
