@@ -57,9 +57,9 @@ public final class RecordCursor {
     private long timestampDelta;
     private int offsetDelta;
     private int keyPosition;
-    private int keyLength;
+    private int keyLength = -1;
     private int valuePosition;
-    private int valueLength;
+    private int valueLength = -1;
     private int headersPosition;
     private int headerCount;
 
