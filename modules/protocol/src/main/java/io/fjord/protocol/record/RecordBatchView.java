@@ -7,6 +7,7 @@ import io.fjord.protocol.errors.ProtocolException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -36,9 +37,10 @@ import java.util.zip.CRC32C;
  * bytes and the magic byte is 2. Nothing else is trusted until {@link #ensureValid()} passed:
  * the CRC, the record count and the records themselves may still be hostile.
  *
- * <p>Buffer ownership: the view keeps its own slice of the caller's buffer, so the caller's
- * position and limit never move, but the bytes are shared: the setters write into the caller's
- * memory, and changes the caller makes show through. A view is not thread-safe.
+ * <p>Buffer ownership: the view reads and writes the caller's buffer at absolute indexes, from
+ * the position {@link #wrap} saw, so the caller's position and limit never move and may change
+ * afterwards; the bytes are shared: the setters write into the caller's memory, and changes the
+ * caller makes show through. Reading a view from several threads is safe; the setters are not.
  */
 public final class RecordBatchView {
 
@@ -72,10 +74,16 @@ public final class RecordBatchView {
     private static final int CONTROL_BIT = 0x20;
     private static final int DELETE_HORIZON_BIT = 0x40;
 
-    private final ByteBuffer batch;
+    /** The caller's buffer (or a big-endian duplicate of it), read and written at absolute indexes only. */
+    private final ByteBuffer bytes;
+    /** Where the batch starts in {@link #bytes}. */
+    private final int base;
+    private final int size;
 
-    private RecordBatchView(ByteBuffer batch) {
-        this.batch = batch;
+    private RecordBatchView(ByteBuffer bytes, int base, int size) {
+        this.bytes = bytes;
+        this.base = base;
+        this.size = size;
     }
 
     /**
@@ -87,20 +95,23 @@ public final class RecordBatchView {
      *     Errors#UNSUPPORTED_FOR_MESSAGE_FORMAT} for a message set of magic 0 or 1
      */
     public static RecordBatchView wrap(ByteBuffer buffer) {
-        ByteBuffer batch = buffer.slice();
-        int size = batch.remaining();
+        // No slice: absolute reads need no copy of the buffer's state, which keeps validation
+        // free of allocation. Only a little-endian buffer gets a (big-endian) duplicate.
+        ByteBuffer bytes = buffer.order() == ByteOrder.BIG_ENDIAN ? buffer : buffer.duplicate();
+        int base = buffer.position();
+        int size = buffer.remaining();
         if (size > MAGIC_OFFSET) {
-            checkMagic(batch.get(MAGIC_OFFSET));
+            checkMagic(bytes.get(base + MAGIC_OFFSET));
         }
         if (size < HEADER_SIZE) {
             throw corrupt("A record batch needs at least " + HEADER_SIZE + " bytes, got " + size);
         }
-        int batchLength = batch.getInt(BATCH_LENGTH_OFFSET);
+        int batchLength = bytes.getInt(base + BATCH_LENGTH_OFFSET);
         if (batchLength != size - LOG_OVERHEAD) {
             throw corrupt("Batch length " + batchLength + " does not match the " + size
                     + " bytes of the batch");
         }
-        return new RecordBatchView(batch);
+        return new RecordBatchView(bytes, base, size);
     }
 
     /** Rejects any magic but 2: legacy message sets with their own error, others as corrupt. */
@@ -117,34 +128,34 @@ public final class RecordBatchView {
     // ---- header fields
 
     public long baseOffset() {
-        return batch.getLong(BASE_OFFSET_OFFSET);
+        return bytes.getLong(base + BASE_OFFSET_OFFSET);
     }
 
     /** The bytes after the batch length field: {@link #sizeInBytes()} - 12. */
     public int batchLength() {
-        return batch.getInt(BATCH_LENGTH_OFFSET);
+        return bytes.getInt(base + BATCH_LENGTH_OFFSET);
     }
 
     /** The whole batch in bytes, header included. */
     public int sizeInBytes() {
-        return batch.limit();
+        return size;
     }
 
     public int partitionLeaderEpoch() {
-        return batch.getInt(PARTITION_LEADER_EPOCH_OFFSET);
+        return bytes.getInt(base + PARTITION_LEADER_EPOCH_OFFSET);
     }
 
     public byte magic() {
-        return batch.get(MAGIC_OFFSET);
+        return bytes.get(base + MAGIC_OFFSET);
     }
 
     /** The stored CRC-32C, unsigned. */
     public long checksum() {
-        return batch.getInt(CRC_OFFSET) & 0xFFFF_FFFFL;
+        return bytes.getInt(base + CRC_OFFSET) & 0xFFFF_FFFFL;
     }
 
     public short attributes() {
-        return batch.getShort(ATTRIBUTES_OFFSET);
+        return bytes.getShort(base + ATTRIBUTES_OFFSET);
     }
 
     /** The codec id of the records, bits 0-2 of the attributes (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
@@ -174,7 +185,7 @@ public final class RecordBatchView {
     }
 
     public int lastOffsetDelta() {
-        return batch.getInt(LAST_OFFSET_DELTA_OFFSET);
+        return bytes.getInt(base + LAST_OFFSET_DELTA_OFFSET);
     }
 
     public long lastOffset() {
@@ -187,23 +198,23 @@ public final class RecordBatchView {
     }
 
     public long baseTimestamp() {
-        return batch.getLong(BASE_TIMESTAMP_OFFSET);
+        return bytes.getLong(base + BASE_TIMESTAMP_OFFSET);
     }
 
     public long maxTimestamp() {
-        return batch.getLong(MAX_TIMESTAMP_OFFSET);
+        return bytes.getLong(base + MAX_TIMESTAMP_OFFSET);
     }
 
     public long producerId() {
-        return batch.getLong(PRODUCER_ID_OFFSET);
+        return bytes.getLong(base + PRODUCER_ID_OFFSET);
     }
 
     public short producerEpoch() {
-        return batch.getShort(PRODUCER_EPOCH_OFFSET);
+        return bytes.getShort(base + PRODUCER_EPOCH_OFFSET);
     }
 
     public int baseSequence() {
-        return batch.getInt(BASE_SEQUENCE_OFFSET);
+        return bytes.getInt(base + BASE_SEQUENCE_OFFSET);
     }
 
     /** The sequence of the last record, wrapping past {@link Integer#MAX_VALUE} to 0 as Kafka's does; -1 if none. */
@@ -218,7 +229,7 @@ public final class RecordBatchView {
 
     /** The record count the header claims; see {@link #ensureValid()} for how far it is checked. */
     public int recordCount() {
-        return batch.getInt(RECORD_COUNT_OFFSET);
+        return bytes.getInt(base + RECORD_COUNT_OFFSET);
     }
 
     // ---- validation
@@ -230,10 +241,11 @@ public final class RecordBatchView {
      */
     public long computeChecksum() {
         CRC32C crc = new CRC32C();
-        // The slice is ours: moving its position is invisible to the caller.
-        batch.position(ATTRIBUTES_OFFSET);
-        crc.update(batch);
-        batch.position(0);
+        if (bytes.hasArray()) {
+            crc.update(bytes.array(), bytes.arrayOffset() + base + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET);
+        } else {
+            crc.update(bytes.slice(base + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET));
+        }
         return crc.getValue();
     }
 
@@ -283,12 +295,12 @@ public final class RecordBatchView {
 
     /** Writes the base offset into the caller's buffer. Not covered by the CRC. */
     public void setBaseOffset(long baseOffset) {
-        batch.putLong(BASE_OFFSET_OFFSET, baseOffset);
+        bytes.putLong(base + BASE_OFFSET_OFFSET, baseOffset);
     }
 
     /** Writes the partition leader epoch into the caller's buffer. Not covered by the CRC. */
     public void setPartitionLeaderEpoch(int epoch) {
-        batch.putInt(PARTITION_LEADER_EPOCH_OFFSET, epoch);
+        bytes.putInt(base + PARTITION_LEADER_EPOCH_OFFSET, epoch);
     }
 
     /**
@@ -308,9 +320,9 @@ public final class RecordBatchView {
         if (type == TimestampType.LOG_APPEND_TIME) {
             attributes |= TIMESTAMP_TYPE_BIT;
         }
-        batch.putShort(ATTRIBUTES_OFFSET, (short) attributes);
-        batch.putLong(MAX_TIMESTAMP_OFFSET, maxTimestamp);
-        batch.putInt(CRC_OFFSET, (int) computeChecksum());
+        bytes.putShort(base + ATTRIBUTES_OFFSET, (short) attributes);
+        bytes.putLong(base + MAX_TIMESTAMP_OFFSET, maxTimestamp);
+        bytes.putInt(base + CRC_OFFSET, (int) computeChecksum());
     }
 
     // ---- records
@@ -366,12 +378,12 @@ public final class RecordBatchView {
 
     /** The whole batch, a new read-only view sharing the bytes; position 0, limit {@link #sizeInBytes()}. */
     public ByteBuffer buffer() {
-        return batch.asReadOnlyBuffer().clear();
+        return bytes.slice(base, size).asReadOnlyBuffer();
     }
 
     /** The records section as stored (compressed or not), a new read-only view sharing the bytes. */
     public ByteBuffer recordsSection() {
-        return batch.asReadOnlyBuffer().position(RECORDS_OFFSET).slice();
+        return bytes.slice(base + RECORDS_OFFSET, size - RECORDS_OFFSET).asReadOnlyBuffer();
     }
 
     static ProtocolException corrupt(String message) {

@@ -71,6 +71,34 @@ class RecordBatchViewTest {
     }
 
     @Test
+    void directReadOnlyAndLittleEndianBuffersReadAlike() {
+        ByteBuffer heap = KafkaBatches.build(Codecs.LZ4, 77L, 12, 9L);
+        MutableRecordBatch kafka = onlyKafkaBatch(heap);
+        ByteBuffer direct = ByteBuffer.allocateDirect(heap.remaining() + 3);
+        direct.position(3);
+        direct.put(heap.duplicate()).position(3);
+        ByteBuffer[] variants = {direct, heap.asReadOnlyBuffer(),
+                KafkaBatches.copy(heap).order(java.nio.ByteOrder.LITTLE_ENDIAN)};
+        for (ByteBuffer buffer : variants) {
+            RecordBatchView view = RecordBatchView.wrap(buffer);
+            view.ensureValid();
+            assertEquals(kafka.checksum(), view.computeChecksum());
+            assertEquals(kafka.baseOffset(), view.baseOffset());
+            assertEquals(kafka.maxTimestamp(), view.maxTimestamp());
+            assertEquals(KafkaBatches.kafkaRead(heap), KafkaBatches.fjordRead(buffer, Codecs.ALL));
+        }
+        RecordBatchView view = RecordBatchView.wrap(direct);
+        view.setMaxTimestamp(io.fjord.api.TimestampType.LOG_APPEND_TIME, 5L);
+        view.setBaseOffset(1L);
+        ByteBuffer back = ByteBuffer.allocate(heap.remaining()).put(direct.duplicate()).flip();
+        MutableRecordBatch rewritten = onlyKafkaBatch(back);
+        rewritten.ensureValid();
+        assertEquals(1L, rewritten.baseOffset());
+        assertEquals(5L, rewritten.maxTimestamp());
+        assertEquals(3, direct.position());
+    }
+
+    @Test
     void flippedCrcBitIsCorrupt() {
         ByteBuffer buffer = KafkaBatches.build(null, 0L, 10, 3L);
         buffer.put(100, (byte) (buffer.get(100) ^ 0x10));
