@@ -2,6 +2,7 @@ package io.fjord.api;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +44,8 @@ public final class Cluster {
             byTopic.put(e.getKey(), List.copyOf(list));
             available.put(e.getKey(), list.stream().filter(p -> p.leader().isPresent()).toList());
         }
-        this.partitionsByTopic = Map.copyOf(byTopic);
-        this.availableByTopic = Map.copyOf(available);
+        this.partitionsByTopic = Collections.unmodifiableMap(byTopic);
+        this.availableByTopic = Collections.unmodifiableMap(available);
     }
 
     /** A cluster with no brokers and no topics. */
@@ -64,7 +65,7 @@ public final class Cluster {
         return nodes.stream().filter(n -> n.id() == id).findFirst();
     }
 
-    /** The names of all known topics. */
+    /** The names of all known topics, in name order. */
     public Set<String> topics() {
         return partitionsByTopic.keySet();
     }

@@ -1,0 +1,8 @@
+/**
+ * The root the module-graph tests run in: requiring every module of the image puts them all on
+ * the tests' module path as named modules, resolved as the image resolves them.
+ */
+module io.fjord.moduletests {
+    requires io.fjord.cli;
+    requires io.fjord.compression;
+}

@@ -1,0 +1,151 @@
+package io.fjord.moduletests;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The built jlink image, end to end: what it holds, and {@code bin/fjord plugins} before and
+ * after a plugin folder and a broken jar are dropped into a copy of it.
+ */
+class ImageTest {
+
+    private static Path image;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void findImage() {
+        image = Modules.pathProperty("fjord.image");
+        assertTrue(Files.isExecutable(image.resolve("bin/fjord")),
+                "no image at " + image + ": build it with the whole reactor (dist runs before these tests)");
+    }
+
+    private record Run(int code, String out) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    private static Run run(Path home, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/fjord").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fjord " + String.join(" ", args) + " did not finish");
+        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static Run java(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(image.resolve("bin/java").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theImageHoldsTheFjordModulesTheirModularDependenciesAndOnlyTheJdkModulesNeeded() throws Exception {
+        Run r = java("--list-modules");
+        assertEquals(0, r.code(), r.out());
+        Set<String> names = new TreeSet<>();
+        r.lines().forEach(l -> names.add(l.substring(0, l.indexOf('@'))));
+        assertEquals(new TreeSet<>(Set.of(
+                "io.fjord.api", "io.fjord.kernel", "io.fjord.compression", "io.fjord.cli",
+                "info.picocli", "org.lz4.java", "com.github.luben.zstd_jni",
+                "java.base", "jdk.unsupported")), names);
+    }
+
+    @Test
+    void theImageValidatesAndHasItsFolders() throws Exception {
+        Run r = java("--validate-modules");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(Files.isRegularFile(image.resolve("conf/server.properties")));
+        try (Stream<Path> plugins = Files.list(image.resolve("plugins"))) {
+            assertEquals(0, plugins.count(), "the image's plugins/ folder must ship empty");
+        }
+    }
+
+    @Test
+    void fjordVersionRunsFromTheImage() throws Exception {
+        Run r = run(image, "version");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.lines().get(0).matches("Fjord \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r.out());
+    }
+
+    @Test
+    void pluginsListsBuiltInsThenADroppedInPluginThenReportsABrokenJar() throws Exception {
+        Path home = copyOf(image, work.resolve("fjord"));
+        Path plugins = home.resolve("plugins");
+
+        Run builtIn = run(home, "plugins");
+        assertEquals(0, builtIn.code(), builtIn.out());
+        assertEquals(List.of(
+                "EXTENSION POINT  NAME  MODULE                VERSION         ORIGIN  AUTOMATIC",
+                "codec            gzip  io.fjord.compression  " + fjordVersion() + "  image   no",
+                "codec            lz4   io.fjord.compression  " + fjordVersion() + "  image   no",
+                "codec            none  io.fjord.compression  " + fjordVersion() + "  image   no",
+                "codec            zstd  io.fjord.compression  " + fjordVersion() + "  image   no",
+                "",
+                "Plugins folder: " + plugins), builtIn.lines());
+
+        Path snappy = ModuleGraphTest.builtPluginFolders().stream()
+                .filter(p -> p.getFileName().toString().equals("snappy")).findFirst().orElseThrow();
+        copyOf(snappy, plugins.resolve("snappy"));
+        Run withSnappy = run(home, "plugins");
+        assertEquals(0, withSnappy.code(), withSnappy.out());
+        assertTrue(withSnappy.lines().stream().anyMatch(l -> l.matches(
+                "codec +snappy +io\\.fjord\\.plugin\\.snappy +" + fjordVersion().replace(".", "\\.")
+                        + " +" + plugins.resolve("snappy").toString().replace(".", "\\.") + " +no")), withSnappy.out());
+        assertEquals(5, withSnappy.lines().stream().filter(l -> l.startsWith("codec ")).count(), withSnappy.out());
+
+        Path broken = Files.writeString(plugins.resolve("broken.jar"), "PK this is no zip");
+        Run withBroken = run(home, "plugins");
+        assertEquals(1, withBroken.code(), withBroken.out());
+        assertEquals(5, withBroken.lines().stream().filter(l -> l.startsWith("codec ")).count(), withBroken.out());
+        assertTrue(withBroken.out().contains("Load errors:\n  " + broken + ": cannot be read as modules: "),
+                withBroken.out());
+
+        Run json = run(home, "plugins", "--json");
+        assertEquals(1, json.code(), json.out());
+        assertTrue(json.out().contains("\"name\":\"snappy\",\"class\":\"io.fjord.plugin.snappy.SnappyCodec\","
+                + "\"module\":\"io.fjord.plugin.snappy\""), json.out());
+        assertTrue(json.out().contains("{\"location\":\"" + broken + "\",\"reason\":\"cannot be read as modules: "),
+                json.out());
+    }
+
+    private static String fjordVersion() {
+        return ModuleLayer.boot().findModule("io.fjord.api").orElseThrow().getDescriptor().rawVersion().orElseThrow();
+    }
+
+    /** Copies a folder tree keeping file modes, so the copied launchers stay executable. */
+    private static Path copyOf(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+        return to;
+    }
+}

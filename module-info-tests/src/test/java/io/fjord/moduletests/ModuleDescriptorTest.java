@@ -1,0 +1,109 @@
+package io.fjord.moduletests;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ResolvedModule;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each Fjord module's descriptor, line by line. A change to a module-info must change this
+ * table too, which makes every new export, requirement or service a reviewed decision.
+ */
+class ModuleDescriptorTest {
+
+    private static final Map<String, List<String>> EXPECTED = Map.of(
+            "io.fjord.api", List.of(
+                    "exports io.fjord.api",
+                    "exports io.fjord.api.compression",
+                    "exports io.fjord.api.consumer",
+                    "exports io.fjord.api.producer",
+                    "exports io.fjord.api.serialization"),
+            "io.fjord.kernel", List.of(
+                    "exports io.fjord.kernel",
+                    "requires transitive io.fjord.api",
+                    "uses io.fjord.api.compression.CompressionCodec",
+                    "uses io.fjord.api.consumer.ConsumerInterceptor",
+                    "uses io.fjord.api.consumer.PartitionAssignor",
+                    "uses io.fjord.api.producer.Partitioner",
+                    "uses io.fjord.api.producer.ProducerInterceptor",
+                    "uses io.fjord.api.serialization.Deserializer",
+                    "uses io.fjord.api.serialization.Serializer"),
+            "io.fjord.compression", List.of(
+                    "provides io.fjord.api.compression.CompressionCodec with io.fjord.compression.GzipCodec, "
+                            + "io.fjord.compression.Lz4Codec, io.fjord.compression.NoCompressionCodec, "
+                            + "io.fjord.compression.ZstdCodec",
+                    "requires com.github.luben.zstd_jni",
+                    "requires io.fjord.api",
+                    "requires org.lz4.java"),
+            "io.fjord.cli", List.of(
+                    "opens io.fjord.cli to info.picocli",
+                    "requires info.picocli",
+                    "requires io.fjord.kernel"));
+
+    @Test
+    void theTestsRunInANamedModuleOnTheModulePath() {
+        Module self = getClass().getModule();
+        assertTrue(self.isNamed(), "the module-graph tests fell back to the class path");
+        assertEquals("io.fjord.moduletests", self.getName());
+    }
+
+    @Test
+    void everyFjordModuleHasExactlyTheExpectedDescriptor() {
+        Map<String, List<String>> actual = new TreeMap<>();
+        for (Module m : Modules.fjordModules()) {
+            actual.put(m.getName(), Modules.render(m.getDescriptor()));
+        }
+        assertEquals(new TreeMap<>(EXPECTED), actual);
+    }
+
+    @Test
+    void fjordModulesAreExplicitAndNotOpen() {
+        for (Module m : Modules.fjordModules()) {
+            ModuleDescriptor d = m.getDescriptor();
+            assertFalse(d.isAutomatic(), m.getName() + " is automatic");
+            assertFalse(d.isOpen(), m.getName() + " is an open module");
+            assertTrue(d.rawVersion().isPresent(), m.getName() + " has no version");
+        }
+    }
+
+    @Test
+    void everyFjordPackageLivesUnderItsModulesName() {
+        for (Module m : Modules.fjordModules()) {
+            for (String p : m.getPackages()) {
+                assertTrue(p.equals(m.getName()) || p.startsWith(m.getName() + "."),
+                        "package " + p + " of " + m.getName() + " is outside the module's package root");
+            }
+        }
+    }
+
+    /** Every provider is declared in META-INF/services too, so the jar also works on a class path. */
+    @Test
+    void servicesFilesMatchTheProvidesClauses() throws IOException {
+        for (Module m : Modules.fjordModules()) {
+            ResolvedModule resolved = ModuleLayer.boot().configuration().findModule(m.getName()).orElseThrow();
+            for (ModuleDescriptor.Provides p : m.getDescriptor().provides()) {
+                try (var reader = resolved.reference().open();
+                     InputStream in = reader.open("META-INF/services/" + p.service()).orElse(null)) {
+                    assertTrue(in != null, m.getName() + " lacks META-INF/services/" + p.service());
+                    Set<String> listed = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                            .map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty())
+                            .collect(Collectors.toCollection(TreeSet::new));
+                    assertEquals(new TreeSet<>(p.providers()), listed, m.getName() + " " + p.service());
+                }
+            }
+        }
+    }
+}

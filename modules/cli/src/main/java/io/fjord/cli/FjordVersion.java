@@ -1,0 +1,35 @@
+package io.fjord.cli;
+
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/** The version of Fjord and of the Java runtime it runs on. */
+public final class FjordVersion implements CommandLine.IVersionProvider {
+
+    /** The Fjord version this build carries, e.g. {@code 0.1.0}. */
+    static String fjord() {
+        Properties p = new Properties();
+        try (InputStream in = FjordVersion.class.getResourceAsStream("fjord.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("fjord.properties is missing from io.fjord.cli");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version");
+    }
+
+    @Override
+    public String[] getVersion() {
+        return new String[] {
+            "Fjord " + fjord(),
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ", "
+                    + System.getProperty("java.vm.name") + ")"
+        };
+    }
+}
