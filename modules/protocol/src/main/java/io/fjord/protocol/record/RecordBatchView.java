@@ -219,11 +219,11 @@ public final class RecordBatchView {
 
     /** The sequence of the last record, wrapping past {@link Integer#MAX_VALUE} to 0 as Kafka's does; -1 if none. */
     public int lastSequence() {
-        int base = baseSequence();
-        if (base < 0) {
-            return base;
+        int first = baseSequence();
+        if (first < 0) {
+            return first;
         }
-        long last = (long) base + lastOffsetDelta();
+        long last = (long) first + lastOffsetDelta();
         return (int) (last > Integer.MAX_VALUE ? last - Integer.MAX_VALUE - 1 : last);
     }
 
@@ -249,6 +249,7 @@ public final class RecordBatchView {
         return crc.getValue();
     }
 
+    /** Whether {@link #ensureValid()} would pass: the CRC matches and the record count is plausible. */
     public boolean isValid() {
         return checksum() == computeChecksum() && countProblem() == null;
     }

@@ -55,6 +55,16 @@ class RecordBatchViewTest {
         assertEquals(kafka.checksum(), view.computeChecksum());
         assertTrue(view.isValid());
         view.ensureValid();
+
+        // Sequences wrap past Integer.MAX_VALUE to 0 inside this batch.
+        RecordCursor cursor = view.records(Codecs.ALL, 1 << 20);
+        for (var record : kafka) {
+            assertTrue(cursor.next());
+            assertEquals(record.sequence(), cursor.sequence());
+            assertEquals(record.offset(), cursor.offset());
+            assertEquals(record.timestamp(), cursor.timestamp());
+        }
+        assertFalse(cursor.next());
     }
 
     @Test
