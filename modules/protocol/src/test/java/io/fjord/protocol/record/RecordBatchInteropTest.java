@@ -101,6 +101,25 @@ class RecordBatchInteropTest {
     }
 
     @Test
+    void aBufferOfBatchesOfEveryCodecReadsAsKafkaReadsIt() {
+        List<ByteBuffer> batches = new ArrayList<>();
+        long offset = 0;
+        for (CompressionCodec codec : codecs()) {
+            List<Input> inputs = KafkaBatches.inputs(offset, 30, 16L + offset, true);
+            batches.add(KafkaBatches.kafkaBuild(Params.plain(codec), offset, inputs));
+            batches.add(KafkaBatches.fjordBuild(Params.plain(codec), offset + 1000, KafkaBatches.inputs(offset + 1000, 30,
+                    17L + offset, false)));
+            offset += 2000;
+        }
+        ByteBuffer all = ByteBuffer.allocate(batches.stream().mapToInt(ByteBuffer::remaining).sum());
+        batches.forEach(b -> all.put(b.duplicate()));
+        all.flip();
+        List<Rec> kafka = KafkaBatches.kafkaRead(all);
+        assertEquals(8 * 30, kafka.size());
+        assertEquals(kafka, KafkaBatches.fjordRead(all, Codecs.ALL));
+    }
+
+    @Test
     void uncompressedBatchesAreByteForByteKafkas() {
         List<Input> inputs = KafkaBatches.inputs(0L, 300, 14L, true);
         Params params = Params.plain(null);
