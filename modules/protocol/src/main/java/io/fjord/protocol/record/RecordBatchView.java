@@ -2,12 +2,15 @@ package io.fjord.protocol.record;
 
 import io.fjord.api.TimestampType;
 import io.fjord.api.compression.CompressionCodec;
+import io.fjord.api.compression.CorruptDataException;
 import io.fjord.protocol.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -365,7 +368,7 @@ public final class RecordBatchView {
         }
         ByteBuffer decompressed;
         try {
-            decompressed = codec.decompress(recordsSection(), maxDecompressedBytes);
+            decompressed = inflate(codec, recordsSection(), maxDecompressedBytes);
         } catch (IOException | RuntimeException e) {
             // Codecs are plugins; whatever hostile bytes make them throw must reach the wire as
             // one typed error, not as a codec library's own exception.
@@ -373,6 +376,39 @@ public final class RecordBatchView {
                     "Records compressed with " + codec.name() + " cannot be decompressed: " + e.getMessage(), e);
         }
         return new RecordCursor(decompressed.asReadOnlyBuffer(), this);
+    }
+
+    /**
+     * Reads the codec's stream into one array that grows by doubling from a guess of four times
+     * the compressed size, never past {@code limit}: no chunk copies and no final copy, and a
+     * bomb is stopped by a one-byte probe once the array holds {@code limit} bytes.
+     */
+    private static ByteBuffer inflate(CompressionCodec codec, ByteBuffer compressed, int limit) throws IOException {
+        if (limit < 0) {
+            throw new IllegalArgumentException("maxDecompressedBytes must not be negative");
+        }
+        byte[] out = new byte[(int) Math.min(limit, Math.max(1024L, 4L * compressed.remaining()))];
+        int filled = 0;
+        try (InputStream in = codec.decompressor(compressed)) {
+            while (true) {
+                if (filled == out.length) {
+                    if (filled == limit) {
+                        if (in.read() != -1) {
+                            throw new CorruptDataException(codec.name() + " records inflate to more than "
+                                    + limit + " bytes");
+                        }
+                        break;
+                    }
+                    out = Arrays.copyOf(out, (int) Math.min(limit, 2L * out.length));
+                }
+                int n = in.read(out, filled, out.length - filled);
+                if (n < 0) {
+                    break;
+                }
+                filled += n;
+            }
+        }
+        return ByteBuffer.wrap(out, 0, filled);
     }
 
     // ---- bytes

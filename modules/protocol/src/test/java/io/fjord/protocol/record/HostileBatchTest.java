@@ -147,6 +147,20 @@ class HostileBatchTest {
         assertFalse(cursor.next());
     }
 
+    @ParameterizedTest
+    @MethodSource("compressingCodecs")
+    void theLimitIsExact(CompressionCodec codec) throws IOException {
+        RecordBatchView view = RecordBatchView.wrap(zeroValueBatch(codec, 100_000));
+        int inflated = codec.decompress(view.recordsSection(), LIMIT).remaining();
+        RecordCursor cursor = view.records(Codecs.ALL, inflated);
+        assertTrue(cursor.next());
+        assertFalse(cursor.next());
+        ProtocolException e = assertThrows(ProtocolException.class, () -> view.records(Codecs.ALL, inflated - 1));
+        assertEquals(Errors.CORRUPT_MESSAGE, e.error());
+        assertEquals(Errors.CORRUPT_MESSAGE,
+                assertThrows(ProtocolException.class, () -> view.records(Codecs.ALL, 0)).error());
+    }
+
     /**
      * A one-record batch whose value is {@code size} zero bytes, compressed as it is streamed so
      * that the test never holds the inflated record (the test heap is small on purpose).
