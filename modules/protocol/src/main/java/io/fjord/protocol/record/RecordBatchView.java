@@ -379,7 +379,7 @@ public final class RecordBatchView {
     }
 
     /**
-     * Reads the codec's stream into one array that grows by doubling from a guess of four times
+     * Reads the codec's stream into one array that grows by doubling from a guess of twice
      * the compressed size, never past {@code limit}: no chunk copies and no final copy, and a
      * bomb is stopped by a one-byte probe once the array holds {@code limit} bytes.
      */
@@ -387,7 +387,7 @@ public final class RecordBatchView {
         if (limit < 0) {
             throw new IllegalArgumentException("maxDecompressedBytes must not be negative");
         }
-        byte[] out = new byte[(int) Math.min(limit, Math.max(1024L, 4L * compressed.remaining()))];
+        byte[] out = new byte[(int) Math.min(limit, Math.max(1024L, 2L * compressed.remaining()))];
         int filled = 0;
         try (InputStream in = codec.decompressor(compressed)) {
             while (true) {
