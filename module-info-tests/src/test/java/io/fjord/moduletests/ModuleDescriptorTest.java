@@ -31,6 +31,13 @@ class ModuleDescriptorTest {
                     "exports io.fjord.api.consumer",
                     "exports io.fjord.api.producer",
                     "exports io.fjord.api.serialization"),
+            "io.fjord.protocol", List.of(
+                    "exports io.fjord.protocol.errors",
+                    "exports io.fjord.protocol.message",
+                    "exports io.fjord.protocol.record",
+                    "exports io.fjord.protocol.schema",
+                    "exports io.fjord.protocol.types",
+                    "requires transitive io.fjord.api"),
             "io.fjord.kernel", List.of(
                     "exports io.fjord.kernel",
                     "requires transitive io.fjord.api",
