@@ -34,9 +34,10 @@ class ModuleDescriptorTest {
             "io.fjord.protocol", List.of(
                     "exports io.fjord.protocol.errors",
                     "exports io.fjord.protocol.message",
+                    "exports io.fjord.protocol.record",
                     "exports io.fjord.protocol.schema",
                     "exports io.fjord.protocol.types",
-                    "requires io.fjord.api"),
+                    "requires transitive io.fjord.api"),
             "io.fjord.kernel", List.of(
                     "exports io.fjord.kernel",
                     "requires transitive io.fjord.api",
