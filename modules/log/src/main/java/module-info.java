@@ -5,6 +5,7 @@
  */
 module io.fjord.log {
     requires transitive io.fjord.api;
+    requires transitive io.fjord.protocol;
     // Background-task failures are reported through the JDK's logging, the only logger the
     // module graph allows without adding a dependency.
     requires java.logging;
