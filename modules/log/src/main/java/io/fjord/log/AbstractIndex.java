@@ -37,6 +37,7 @@ abstract class AbstractIndex implements AutoCloseable {
     private volatile MappedByteBuffer mmap;
     private volatile int entries;
     private volatile int maxEntries;
+    private final boolean createdFresh;
 
     /**
      * Opens or creates the index. A new file is preallocated to {@code maxIndexSize}; an existing
@@ -48,6 +49,7 @@ abstract class AbstractIndex implements AutoCloseable {
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         boolean created = !Files.exists(file);
+        this.createdFresh = created;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         long length;
@@ -64,6 +66,11 @@ abstract class AbstractIndex implements AutoCloseable {
         this.mmap = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
         this.entries = created ? 0 : (int) (length / entrySize);
         this.maxEntries = (int) (length / entrySize);
+    }
+
+    /** Whether the file did not exist when this index was opened. */
+    final boolean createdFresh() {
+        return createdFresh;
     }
 
     /** The file this index lives in. */
