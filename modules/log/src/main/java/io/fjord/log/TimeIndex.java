@@ -69,9 +69,6 @@ final class TimeIndex extends AbstractIndex {
             throw new IllegalStateException("time index " + file() + " is full");
         }
         int count = entries();
-        if (count >= maxEntries()) {
-            throw new IllegalStateException("time index " + file() + " has no slot left");
-        }
         TimestampOffset last = lastEntry();
         if (count > 0 && offset < last.offset()) {
             throw new IllegalStateException("offset " + offset + " is smaller than the last time-indexed offset "
@@ -79,6 +76,9 @@ final class TimeIndex extends AbstractIndex {
         }
         if (count > 0 && timestamp <= last.timestamp()) {
             return;
+        }
+        if (count >= maxEntries()) {
+            throw new IllegalStateException("time index " + file() + " has no slot left");
         }
         long relative = offset - baseOffset();
         if (relative < 0 || relative > Integer.MAX_VALUE) {
