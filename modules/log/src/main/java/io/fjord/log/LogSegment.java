@@ -203,7 +203,9 @@ final class LogSegment implements AutoCloseable {
             offsetOfMaxTimestampSoFar = batch.lastOffset();
             maxTimestampSoFar = batchMax;
         }
-        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+        // A full index only happens in recovery of a segment written under a larger
+        // segment.index.bytes; skipping entries leaves it sparser, never wrong.
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
             offsetIndex.append(batch.lastOffset(), position);
             timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, false);
             bytesSinceLastIndexEntry = 0;
@@ -320,9 +322,11 @@ final class LogSegment implements AutoCloseable {
      * @param onBatch sees every valid batch in order (to rebuild producer state)
      * @return the number of bytes cut off
      */
-    int recover(int maxBatchBytesHint, Consumer<RecordBatchView> onBatch) throws IOException {
+    int recover(int maxIndexSize, int maxBatchBytesHint, Consumer<RecordBatchView> onBatch) throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
+        offsetIndex.resize(maxIndexSize);
+        timeIndex.resize(maxIndexSize);
         maxTimestampSoFar = -1L;
         offsetOfMaxTimestampSoFar = baseOffset;
         rollingBasedTimestamp = -1L;

@@ -180,7 +180,7 @@ public final class PartitionLog implements AutoCloseable {
                 }
                 continue;
             }
-            int truncated = segment.recover(config.maxMessageBytes(), batch -> { });
+            int truncated = segment.recover(config.segmentIndexBytes(), config.maxMessageBytes(), batch -> { });
             segment.flush();
             if (!last) {
                 segment.onBecomeInactive();
