@@ -1,7 +1,14 @@
-/** The Kafka wire protocol: framing, headers, messages, error codes and record batches v2. */
+/**
+ * The Kafka wire protocol: framing and primitive types, message layouts for the supported API
+ * versions, request and response headers, error codes, and record batches of magic 2.
+ */
 module io.fjord.protocol {
+    // Transitive: record batch signatures use the API's CompressionCodec, Header and TimestampType.
     requires transitive io.fjord.api;
 
     exports io.fjord.protocol.errors;
+    exports io.fjord.protocol.message;
     exports io.fjord.protocol.record;
+    exports io.fjord.protocol.schema;
+    exports io.fjord.protocol.types;
 }

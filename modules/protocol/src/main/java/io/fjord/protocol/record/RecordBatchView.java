@@ -1,9 +1,11 @@
 package io.fjord.protocol.record;
 
 import io.fjord.api.TimestampType;
+import io.fjord.api.compression.CompressionCodec;
 import io.fjord.protocol.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -221,7 +223,11 @@ public final class RecordBatchView {
 
     // ---- validation
 
-    /** CRC-32C over the attributes to the end of the batch, as it would be stored. */
+    /**
+     * CRC-32C over the attributes to the end of the batch, as it would be stored. Fast on direct
+     * and writable heap buffers; a read-only heap buffer hides its array, so the JDK copies it
+     * through a small temporary array.
+     */
     public long computeChecksum() {
         CRC32C crc = new CRC32C();
         // The slice is ours: moving its position is invisible to the caller.
@@ -305,6 +311,55 @@ public final class RecordBatchView {
         batch.putShort(ATTRIBUTES_OFFSET, (short) attributes);
         batch.putLong(MAX_TIMESTAMP_OFFSET, maxTimestamp);
         batch.putInt(CRC_OFFSET, (int) computeChecksum());
+    }
+
+    // ---- records
+
+    /**
+     * A cursor over the records of an uncompressed batch, reading the caller's bytes in place.
+     *
+     * @throws ProtocolException {@link Errors#UNSUPPORTED_COMPRESSION_TYPE} if the batch is
+     *     compressed, {@link Errors#INVALID_RECORD} if the record count is negative
+     */
+    public RecordCursor records() {
+        return records(CodecRegistry.NONE, 0);
+    }
+
+    /**
+     * A cursor over the records, decompressing them first if the batch is compressed. The CRC is
+     * not checked here; call {@link #ensureValid()} for that.
+     *
+     * @param codecs where the codec of a compressed batch is looked up by its id
+     * @param maxDecompressedBytes the most bytes a compressed records section may inflate to; the
+     *     cursor allocates no more than this for it
+     * @throws ProtocolException {@link Errors#UNSUPPORTED_COMPRESSION_TYPE} if no codec has the
+     *     batch's id, {@link Errors#CORRUPT_MESSAGE} if the codec rejects the data or it inflates
+     *     past {@code maxDecompressedBytes}, {@link Errors#INVALID_RECORD} if the record count is
+     *     negative
+     */
+    public RecordCursor records(CodecRegistry codecs, int maxDecompressedBytes) {
+        if (recordCount() < 0) {
+            throw new ProtocolException(Errors.INVALID_RECORD, "Negative record count " + recordCount());
+        }
+        if (!isCompressed()) {
+            return new RecordCursor(recordsSection(), this);
+        }
+        int id = compressionId();
+        CompressionCodec codec = codecs.codec(id);
+        if (codec == null) {
+            throw new ProtocolException(Errors.UNSUPPORTED_COMPRESSION_TYPE,
+                    "No codec with id " + id + " is available to read this batch");
+        }
+        ByteBuffer decompressed;
+        try {
+            decompressed = codec.decompress(recordsSection(), maxDecompressedBytes);
+        } catch (IOException | RuntimeException e) {
+            // Codecs are plugins; whatever hostile bytes make them throw must reach the wire as
+            // one typed error, not as a codec library's own exception.
+            throw new ProtocolException(Errors.CORRUPT_MESSAGE,
+                    "Records compressed with " + codec.name() + " cannot be decompressed: " + e.getMessage(), e);
+        }
+        return new RecordCursor(decompressed.asReadOnlyBuffer(), this);
     }
 
     // ---- bytes

@@ -2,7 +2,6 @@ package io.fjord.protocol.record;
 
 import io.fjord.protocol.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -28,8 +27,9 @@ class RecordBatchViewTest {
 
     @Test
     void headerFieldsMatchKafka() {
-        ByteBuffer buffer = KafkaBatches.build(Compression.gzip().build(), TimestampType.LOG_APPEND_TIME, 1000L,
-                1_699_999_999_999L, 77L, (short) 3, 2_147_483_640, true, 9, 20, 1L);
+        ByteBuffer buffer = KafkaBatches.kafkaBuild(new KafkaBatches.Params(Codecs.GZIP,
+                TimestampType.LOG_APPEND_TIME, 1_699_999_999_999L, 77L, (short) 3, 2_147_483_640, true, 9), 1000L,
+                KafkaBatches.inputs(1000L, 20, 1L, false));
         MutableRecordBatch kafka = onlyKafkaBatch(buffer);
         RecordBatchView view = RecordBatchView.wrap(buffer);
 
@@ -59,7 +59,7 @@ class RecordBatchViewTest {
 
     @Test
     void wrapLeavesTheCallersPositionAlone() {
-        ByteBuffer buffer = KafkaBatches.build(Compression.NONE, 0L, 3, 2L);
+        ByteBuffer buffer = KafkaBatches.build(null, 0L, 3, 2L);
         ByteBuffer framed = ByteBuffer.allocate(buffer.remaining() + 10);
         framed.position(5);
         framed.put(buffer.duplicate());
@@ -72,7 +72,7 @@ class RecordBatchViewTest {
 
     @Test
     void flippedCrcBitIsCorrupt() {
-        ByteBuffer buffer = KafkaBatches.build(Compression.NONE, 0L, 10, 3L);
+        ByteBuffer buffer = KafkaBatches.build(null, 0L, 10, 3L);
         buffer.put(100, (byte) (buffer.get(100) ^ 0x10));
         RecordBatchView view = RecordBatchView.wrap(buffer);
         assertFalse(view.isValid());
@@ -83,7 +83,7 @@ class RecordBatchViewTest {
 
     @Test
     void offsetAndLeaderEpochAreRewrittenInPlaceWithoutTouchingTheCrc() {
-        ByteBuffer buffer = KafkaBatches.build(Compression.gzip().build(), 0L, 10, 4L);
+        ByteBuffer buffer = KafkaBatches.build(Codecs.GZIP, 0L, 10, 4L);
         RecordBatchView view = RecordBatchView.wrap(buffer);
         long crc = view.checksum();
         view.setBaseOffset(5_000_000_000L);
@@ -103,7 +103,7 @@ class RecordBatchViewTest {
 
     @Test
     void logAppendTimeRewriteResealsTheCrc() {
-        ByteBuffer buffer = KafkaBatches.build(Compression.NONE, 0L, 10, 5L);
+        ByteBuffer buffer = KafkaBatches.build(null, 0L, 10, 5L);
         RecordBatchView view = RecordBatchView.wrap(buffer);
         long before = view.checksum();
         view.setMaxTimestamp(io.fjord.api.TimestampType.LOG_APPEND_TIME, 1_800_000_000_000L);
@@ -121,7 +121,7 @@ class RecordBatchViewTest {
 
     @Test
     void legacyMagicIsRejectedAsUnsupportedFormat() {
-        ByteBuffer buffer = KafkaBatches.build(Compression.NONE, 0L, 1, 6L);
+        ByteBuffer buffer = KafkaBatches.build(null, 0L, 1, 6L);
         buffer.put(RecordBatchView.MAGIC_OFFSET, (byte) 1);
         ProtocolException e = assertThrows(ProtocolException.class, () -> RecordBatchView.wrap(buffer));
         assertEquals(Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT, e.error());
@@ -132,7 +132,7 @@ class RecordBatchViewTest {
 
     @Test
     void batchLengthMustMatchTheBytes() {
-        ByteBuffer buffer = KafkaBatches.build(Compression.NONE, 0L, 2, 7L);
+        ByteBuffer buffer = KafkaBatches.build(null, 0L, 2, 7L);
         for (int length : new int[] {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, buffer.remaining() - 11, 0}) {
             ByteBuffer copy = ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate()).flip();
             copy.putInt(RecordBatchView.BATCH_LENGTH_OFFSET, length);
@@ -143,7 +143,7 @@ class RecordBatchViewTest {
 
     @Test
     void impossibleRecordCountsAreInvalid() {
-        ByteBuffer buffer = KafkaBatches.build(Compression.NONE, 0L, 4, 8L);
+        ByteBuffer buffer = KafkaBatches.build(null, 0L, 4, 8L);
         for (int count : new int[] {-1, 5, Integer.MAX_VALUE}) {
             ByteBuffer copy = ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate()).flip();
             RecordBatchView view = RecordBatchView.wrap(copy);
