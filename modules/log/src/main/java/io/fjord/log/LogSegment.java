@@ -1,5 +1,10 @@
 package io.fjord.log;
 
+import io.fjord.log.index.AbstractIndex;
+import io.fjord.log.index.CorruptIndexException;
+import io.fjord.log.index.OffsetIndex;
+import io.fjord.log.index.OffsetPosition;
+import io.fjord.log.index.TimeIndex;
 import io.fjord.protocol.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.record.RecordBatchView;

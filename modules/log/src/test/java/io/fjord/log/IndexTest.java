@@ -1,5 +1,8 @@
 package io.fjord.log;
 
+import io.fjord.log.index.OffsetIndex;
+import io.fjord.log.index.OffsetPosition;
+import io.fjord.log.index.TimeIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

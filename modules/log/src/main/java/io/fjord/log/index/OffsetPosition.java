@@ -1,4 +1,4 @@
-package io.fjord.log;
+package io.fjord.log.index;
 
 /**
  * An offset-index entry resolved to absolute values.

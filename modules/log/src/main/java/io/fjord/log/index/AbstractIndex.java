@@ -1,4 +1,4 @@
-package io.fjord.log;
+package io.fjord.log.index;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -25,7 +25,7 @@ import java.nio.file.StandardOpenOption;
  * force-unmapped (a reader may still hold one) and are released by the garbage collector. A
  * trim never shrinks below {@code entries}, so no reader touches bytes past the file's end.
  */
-abstract class AbstractIndex implements AutoCloseable {
+public abstract class AbstractIndex implements AutoCloseable {
 
     /** Kafka searches the last 8 KiB of an index first: the pages lookups for recent offsets touch. */
     private static final int WARM_BYTES = 8192;
@@ -44,7 +44,7 @@ abstract class AbstractIndex implements AutoCloseable {
      * one is mapped at its current length and its entry count is taken from that length (the
      * caller checks it with {@link #sanityCheck} and rebuilds it if needed).
      */
-    AbstractIndex(Path file, long baseOffset, int maxIndexSize, int entrySize) throws IOException {
+    public AbstractIndex(Path file, long baseOffset, int maxIndexSize, int entrySize) throws IOException {
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
@@ -69,60 +69,60 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     /** Whether the file did not exist when this index was opened. */
-    final boolean createdFresh() {
+    public final boolean createdFresh() {
         return createdFresh;
     }
 
     /** The file this index lives in. */
-    final Path file() {
+    public final Path file() {
         return file;
     }
 
     /** The segment's base offset: stored offsets are relative to it. */
-    final long baseOffset() {
+    public final long baseOffset() {
         return baseOffset;
     }
 
-    final int entrySize() {
+    protected final int entrySize() {
         return entrySize;
     }
 
     /** How many entries hold data. */
-    final int entries() {
+    public final int entries() {
         return entries;
     }
 
-    final int maxEntries() {
+    public final int maxEntries() {
         return maxEntries;
     }
 
     /** Whether the next append would not fit. */
-    boolean isFull() {
+    public boolean isFull() {
         return entries >= maxEntries;
     }
 
     /** Bytes in use: {@code entries * entrySize}. */
-    final int sizeInBytes() {
+    public final int sizeInBytes() {
         return entries * entrySize;
     }
 
     /** The current mapping; readers take it once per lookup. */
-    final MappedByteBuffer buffer() {
+    protected final MappedByteBuffer buffer() {
         return mmap;
     }
 
     /** The key of slot {@code slot} (relative offset or timestamp), for the binary search. */
-    abstract long keyAt(MappedByteBuffer buffer, int slot);
+    protected abstract long keyAt(MappedByteBuffer buffer, int slot);
 
     /** Checks the invariants an index file must meet on open; throws if it is unusable. */
-    abstract void sanityCheck() throws CorruptIndexException;
+    public abstract void sanityCheck() throws CorruptIndexException;
 
     /**
      * The slot of the largest key at most {@code target}, or -1 when every key is larger or the
      * index is empty. Searches the warm tail first, as Kafka does: lookups for recent data then
      * touch only the last few pages, which stay in memory.
      */
-    final int largestLowerBoundSlot(MappedByteBuffer buffer, int count, long target) {
+    protected final int largestLowerBoundSlot(MappedByteBuffer buffer, int count, long target) {
         if (count == 0) {
             return -1;
         }
@@ -152,12 +152,12 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     /** Marks one more slot as filled; the writer has written its bytes already. */
-    final void publishEntry() {
+    protected final void publishEntry() {
         entries = entries + 1;
     }
 
     /** Drops every entry from {@code slot} on (truncation); the bytes are zeroed. */
-    final void truncateToEntries(int slot) {
+    protected final void truncateToEntries(int slot) {
         MappedByteBuffer buffer = mmap;
         int count = entries;
         if (slot >= count) {
@@ -170,7 +170,7 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     /** Drops every entry. */
-    final void reset() {
+    public final void reset() {
         truncateToEntries(0);
     }
 
@@ -178,7 +178,7 @@ abstract class AbstractIndex implements AutoCloseable {
      * Shrinks the file to its entries (on roll and close), or grows it back to the full
      * preallocated size when a segment becomes active again.
      */
-    final void resize(int newSize) throws IOException {
+    public final void resize(int newSize) throws IOException {
         long length = Math.max(roundDown(newSize), (long) entries * entrySize);
         if (length == mmap.capacity()) {
             return;
@@ -195,12 +195,12 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     /** Trims the file to the entries it holds. */
-    final void trimToValidSize() throws IOException {
+    public final void trimToValidSize() throws IOException {
         resize(entries * entrySize);
     }
 
     /** Writes dirty pages of the mapping to disk. */
-    final void flush() {
+    public final void flush() {
         mmap.force();
     }
 
@@ -214,7 +214,7 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     /** Closes without trimming: for a file that is about to be deleted or rebuilt. */
-    final void closeHandler() throws IOException {
+    public final void closeHandler() throws IOException {
         channel.close();
     }
 

@@ -1,4 +1,6 @@
-package io.fjord.log;
+package io.fjord.log.index;
+
+import io.fjord.log.TimestampOffset;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -13,33 +15,33 @@ import java.nio.file.Path;
  * holding offset {@code o} has a timestamp above {@code t}. One slot is always kept free so that
  * the final entry (largest timestamp of the segment) can be written when the segment rolls.
  */
-final class TimeIndex extends AbstractIndex {
+public final class TimeIndex extends AbstractIndex {
 
-    static final int ENTRY_SIZE = 12;
+    public static final int ENTRY_SIZE = 12;
 
-    TimeIndex(Path file, long baseOffset, int maxIndexSize) throws IOException {
+    public TimeIndex(Path file, long baseOffset, int maxIndexSize) throws IOException {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE);
     }
 
     @Override
-    long keyAt(MappedByteBuffer buffer, int slot) {
+    protected long keyAt(MappedByteBuffer buffer, int slot) {
         return buffer.getLong(slot * ENTRY_SIZE);
     }
 
     /** Full one slot early: the last slot is reserved for the entry written on roll. */
     @Override
-    boolean isFull() {
+    public boolean isFull() {
         return entries() >= maxEntries() - 1;
     }
 
-    TimestampOffset entry(int slot) {
+    public TimestampOffset entry(int slot) {
         MappedByteBuffer buffer = buffer();
         return new TimestampOffset(buffer.getLong(slot * ENTRY_SIZE),
                 baseOffset() + buffer.getInt(slot * ENTRY_SIZE + 8));
     }
 
     /** The last entry, or (-1, baseOffset) when empty. */
-    TimestampOffset lastEntry() {
+    public TimestampOffset lastEntry() {
         int count = entries();
         return count == 0 ? new TimestampOffset(-1L, baseOffset()) : entry(count - 1);
     }
@@ -48,7 +50,7 @@ final class TimeIndex extends AbstractIndex {
      * The largest entry whose timestamp is at most {@code targetTimestamp}, or (-1, baseOffset)
      * when there is none: scanning from that offset finds the first record at or after the target.
      */
-    TimestampOffset lookup(long targetTimestamp) {
+    public TimestampOffset lookup(long targetTimestamp) {
         MappedByteBuffer buffer = buffer();
         int slot = largestLowerBoundSlot(buffer, entries(), targetTimestamp);
         if (slot < 0) {
@@ -64,7 +66,7 @@ final class TimeIndex extends AbstractIndex {
      *
      * @param skipFullCheck true only for the final entry written when the segment rolls
      */
-    void maybeAppend(long timestamp, long offset, boolean skipFullCheck) {
+    public void maybeAppend(long timestamp, long offset, boolean skipFullCheck) {
         if (!skipFullCheck && isFull()) {
             throw new IllegalStateException("time index " + file() + " is full");
         }
@@ -90,18 +92,8 @@ final class TimeIndex extends AbstractIndex {
         publishEntry();
     }
 
-    /** Drops every entry for an offset at or above {@code offset}. */
-    void truncateTo(long offset) {
-        int count = entries();
-        int keep = 0;
-        while (keep < count && entry(keep).offset() < offset) {
-            keep++;
-        }
-        truncateToEntries(keep);
-    }
-
     @Override
-    void sanityCheck() throws CorruptIndexException {
+    public void sanityCheck() throws CorruptIndexException {
         long length = file().toFile().length();
         if (length % ENTRY_SIZE != 0) {
             throw new CorruptIndexException("time index " + file() + " has length " + length

@@ -1,4 +1,4 @@
-package io.fjord.log;
+package io.fjord.log.index;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -15,28 +15,28 @@ import java.nio.file.Path;
  * headers forward from its position. The log adds an entry at most once per
  * {@code index.interval.bytes} of appended data.
  */
-final class OffsetIndex extends AbstractIndex {
+public final class OffsetIndex extends AbstractIndex {
 
-    static final int ENTRY_SIZE = 8;
+    public static final int ENTRY_SIZE = 8;
 
-    OffsetIndex(Path file, long baseOffset, int maxIndexSize) throws IOException {
+    public OffsetIndex(Path file, long baseOffset, int maxIndexSize) throws IOException {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE);
     }
 
     @Override
-    long keyAt(MappedByteBuffer buffer, int slot) {
+    protected long keyAt(MappedByteBuffer buffer, int slot) {
         return buffer.getInt(slot * ENTRY_SIZE);
     }
 
     /** The entry in slot {@code slot}. */
-    OffsetPosition entry(int slot) {
+    public OffsetPosition entry(int slot) {
         MappedByteBuffer buffer = buffer();
         return new OffsetPosition(baseOffset() + buffer.getInt(slot * ENTRY_SIZE),
                 buffer.getInt(slot * ENTRY_SIZE + 4));
     }
 
     /** The last entry, or (baseOffset, 0) when empty. */
-    OffsetPosition lastEntry() {
+    public OffsetPosition lastEntry() {
         int count = entries();
         return count == 0 ? new OffsetPosition(baseOffset(), 0) : entry(count - 1);
     }
@@ -45,7 +45,7 @@ final class OffsetIndex extends AbstractIndex {
      * The position to start scanning from for {@code targetOffset}: the largest entry whose
      * offset is at most the target, or (baseOffset, 0) when there is none.
      */
-    OffsetPosition lookup(long targetOffset) {
+    public OffsetPosition lookup(long targetOffset) {
         MappedByteBuffer buffer = buffer();
         int count = entries();
         int slot = largestLowerBoundSlot(buffer, count, targetOffset - baseOffset());
@@ -57,7 +57,7 @@ final class OffsetIndex extends AbstractIndex {
     }
 
     /** Whether {@code offset} can be stored relative to this index's base offset. */
-    boolean canAppendOffset(long offset) {
+    public boolean canAppendOffset(long offset) {
         long relative = offset - baseOffset();
         return relative >= 0 && relative <= Integer.MAX_VALUE;
     }
@@ -68,7 +68,7 @@ final class OffsetIndex extends AbstractIndex {
      * @throws IllegalStateException if the index is full, the offset does not increase or does
      *     not fit a relative int
      */
-    void append(long offset, int position) {
+    public void append(long offset, int position) {
         if (isFull()) {
             throw new IllegalStateException("offset index " + file() + " is full");
         }
@@ -86,16 +86,8 @@ final class OffsetIndex extends AbstractIndex {
         publishEntry();
     }
 
-    /** Drops every entry for an offset at or above {@code offset}. */
-    void truncateTo(long offset) {
-        int slot = largestLowerBoundSlot(buffer(), entries(), offset - baseOffset());
-        // Keep entries strictly below the offset.
-        int keep = slot < 0 ? 0 : (entry(slot).offset() == offset ? slot : slot + 1);
-        truncateToEntries(keep);
-    }
-
     @Override
-    void sanityCheck() throws CorruptIndexException {
+    public void sanityCheck() throws CorruptIndexException {
         long length = file().toFile().length();
         if (length % ENTRY_SIZE != 0) {
             throw new CorruptIndexException("offset index " + file() + " has length " + length
