@@ -243,6 +243,14 @@ final class LogSegment implements AutoCloseable {
         }
         int start = position;
         long nextOffset = startOffset;
+        // Batches up to the last index entry within the byte limit fit for sure: jump over them
+        // instead of reading each header. The entry's batch itself is checked by the loop.
+        OffsetPosition jump = offsetIndex.lookupByPosition(Math.min((long) start + maxBytes, limit));
+        if (jump != null && jump.position() > start && jump.offset() < maxOffset
+                && readFrame(header, jump.position(), limit)) {
+            position = jump.position();
+            nextOffset = header.getLong(0);
+        }
         while (readFrame(header, position, limit)) {
             long last = lastOffset(header);
             int batchSize = batchSize(header);

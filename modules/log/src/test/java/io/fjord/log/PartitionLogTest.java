@@ -90,6 +90,54 @@ class PartitionLogTest {
     }
 
     @Test
+    void slicesMatchAReferenceComputedFromKafkasViewOfTheSegments() throws IOException {
+        for (int interval : new int[] {0, 700, 1 << 20}) {
+            Path sub = dir.resolve("interval-" + interval);
+            try (PartitionLog log = LogTestSupport.open(sub, smallSegments(16 * 1024, interval), time, scheduler)) {
+                java.util.Random random = new java.util.Random(interval);
+                for (int b = 0; b < 120; b++) {
+                    log.append(Batches.plain(1 + random.nextInt(5), 20 + random.nextInt(300), "s" + b,
+                            Batches.BASE_TIME + b), 0);
+                }
+                List<Batches.StoredBatch> stored = allBatches(log.dir());
+                long end = log.logEndOffset();
+                for (int trial = 0; trial < 400; trial++) {
+                    long start = random.nextInt((int) end);
+                    int maxBytes = random.nextInt(6000);
+                    long bound = random.nextBoolean() ? Long.MAX_VALUE : start + random.nextInt(40);
+                    boolean minOne = random.nextBoolean();
+                    // Reference: batches of the holder's segment file from the holder on.
+                    int holder = 0;
+                    while (stored.get(holder).lastOffset() < start) {
+                        holder++;
+                    }
+                    Path file = stored.get(holder).file();
+                    int length = 0;
+                    long next = start;
+                    for (int i = holder; i < stored.size() && stored.get(i).file().equals(file); i++) {
+                        Batches.StoredBatch s = stored.get(i);
+                        if (s.lastOffset() >= Math.min(bound, end)) {
+                            break;
+                        }
+                        if (length + s.size() > maxBytes && !(i == holder && minOne)) {
+                            break;
+                        }
+                        length += s.size();
+                        next = s.lastOffset() + 1;
+                    }
+                    FileSlice slice = log.read(start, maxBytes, bound, minOne);
+                    String what = "start=" + start + " maxBytes=" + maxBytes + " bound=" + bound + " minOne=" + minOne;
+                    assertEquals(length, slice.length(), what);
+                    if (length > 0) {
+                        assertEquals(stored.get(holder).position(), slice.position(), what);
+                        assertEquals(next, slice.nextOffset(), what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void readStartingMidBatchReturnsTheContainingBatch() throws IOException {
         try (PartitionLog log = LogTestSupport.open(dir, smallSegments(1 << 20, 4096), time, scheduler)) {
             appendBatches(log, 10, 10, 20, Batches.BASE_TIME);

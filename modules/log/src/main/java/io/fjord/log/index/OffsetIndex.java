@@ -10,9 +10,10 @@ import java.nio.file.Path;
  *
  * <p>Each 8-byte entry is a big-endian int relative offset ({@code offset - baseOffset}) followed
  * by a big-endian int position. Offsets strictly increase from entry to entry, positions never
- * decrease. An entry {@code (o, p)} means: the batch that holds offset {@code o} starts at or
- * after byte {@code p}, so a lookup finds the last entry at most the target and scans batch
- * headers forward from its position. The log adds an entry at most once per
+ * decrease. An entry {@code (o, p)} means: a batch starts at byte {@code p} and holds offset
+ * {@code o} (the log writes the batch's last offset), so every batch before {@code p} ends below
+ * {@code o}. A lookup finds the last entry at most the target and scans batch headers forward
+ * from its position; a reader bounded by bytes can jump to the last entry below its byte limit. The log adds an entry at most once per
  * {@code index.interval.bytes} of appended data.
  */
 public final class OffsetIndex extends AbstractIndex {
@@ -54,6 +55,32 @@ public final class OffsetIndex extends AbstractIndex {
         }
         return new OffsetPosition(baseOffset() + buffer.getInt(slot * ENTRY_SIZE),
                 buffer.getInt(slot * ENTRY_SIZE + 4));
+    }
+
+    /**
+     * The last entry whose position is at most {@code maxPosition}, or null. Every entry's
+     * position is the start of a batch, so a reader can skip to it without reading the headers
+     * of the batches before it.
+     */
+    public OffsetPosition lookupByPosition(long maxPosition) {
+        MappedByteBuffer buffer = buffer();
+        int lo = 0;
+        int hi = entries() - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (buffer.getInt(mid * ENTRY_SIZE + 4) <= maxPosition) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (found < 0) {
+            return null;
+        }
+        return new OffsetPosition(baseOffset() + buffer.getInt(found * ENTRY_SIZE),
+                buffer.getInt(found * ENTRY_SIZE + 4));
     }
 
     /** Whether {@code offset} can be stored relative to this index's base offset. */
