@@ -8,6 +8,7 @@ import io.fjord.log.index.TimeIndex;
 import io.fjord.protocol.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.record.RecordBatchView;
+import io.fjord.protocol.record.RecordCursor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -84,13 +85,10 @@ final class LogSegment implements AutoCloseable {
 
     /** Creates a new, empty segment. */
     static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
-        Path log = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
         for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
             Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix)));
         }
-        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs);
-        assert Files.exists(log);
-        return segment;
+        return new LogSegment(dir, baseOffset, config, nowMs);
     }
 
     /**
@@ -122,22 +120,6 @@ final class LogSegment implements AutoCloseable {
     /** Bytes of whole, published batches. */
     int size() {
         return size;
-    }
-
-    Path logFile() {
-        return logFile;
-    }
-
-    FileChannel channel() {
-        return channel;
-    }
-
-    OffsetIndex offsetIndex() {
-        return offsetIndex;
-    }
-
-    TimeIndex timeIndex() {
-        return timeIndex;
     }
 
     long maxTimestampSoFar() {
@@ -294,35 +276,53 @@ final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * The first batch whose max timestamp is at least {@code timestamp}, found by the time index
-     * and then a header scan, or null if none in this segment.
+     * The first record at or after {@code startingOffset} whose timestamp is at least
+     * {@code timestamp}, found through the time index, a header scan and, inside an uncompressed
+     * batch of create-time records, a walk over its records. A compressed batch is answered at
+     * batch granularity (its first offset and max timestamp): the log does not decompress.
      *
-     * @return {base offset, max timestamp} of that batch
+     * @return {offset, timestamp} of the record found, or null if none in this segment
      */
-    long[] findBatchByTimestamp(long timestamp, long startingOffset) throws IOException {
+    long[] findOffsetByTimestamp(long timestamp, long startingOffset) throws IOException {
         TimestampOffset entry = timeIndex.lookup(timestamp);
         long from = Math.max(entry.offset(), startingOffset);
         int position = offsetIndex.lookup(from).position();
         int limit = size;
-        ByteBuffer header = ByteBuffer.allocate(RecordBatchView.MAX_TIMESTAMP_OFFSET + 8);
-        while (position + header.capacity() <= limit) {
+        ByteBuffer header = ByteBuffer.allocate(RecordBatchView.HEADER_SIZE);
+        while (position + RecordBatchView.HEADER_SIZE <= limit) {
             header.clear();
-            while (header.hasRemaining()) {
-                if (channel.read(header, position + header.position()) < 0) {
-                    return null;
-                }
+            if (!readFully(header, position)) {
+                return null;
             }
             int batchSize = header.getInt(RecordBatchView.BATCH_LENGTH_OFFSET) + RecordBatchView.LOG_OVERHEAD;
-            if (batchSize < RecordBatchView.HEADER_SIZE) {
+            if (batchSize < RecordBatchView.HEADER_SIZE || (long) position + batchSize > limit) {
                 return null;
             }
             long maxTs = header.getLong(RecordBatchView.MAX_TIMESTAMP_OFFSET);
             long base = header.getLong(0);
             long last = base + header.getInt(RecordBatchView.LAST_OFFSET_DELTA_OFFSET);
             if (maxTs >= timestamp && last >= startingOffset) {
-                return new long[] {Math.max(base, startingOffset), maxTs};
+                return findInBatch(position, batchSize, timestamp, startingOffset);
             }
             position += batchSize;
+        }
+        return null;
+    }
+
+    private long[] findInBatch(int position, int batchSize, long timestamp, long startingOffset) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(batchSize);
+        if (!readFully(bytes, position)) {
+            return null;
+        }
+        RecordBatchView batch = RecordBatchView.wrap(bytes.flip());
+        if (batch.isCompressed() || batch.timestampType() == io.fjord.api.TimestampType.LOG_APPEND_TIME) {
+            return new long[] {Math.max(batch.baseOffset(), startingOffset), batch.maxTimestamp()};
+        }
+        RecordCursor records = batch.records();
+        while (records.next()) {
+            if (records.timestamp() >= timestamp && records.offset() >= startingOffset) {
+                return new long[] {records.offset(), records.timestamp()};
+            }
         }
         return null;
     }

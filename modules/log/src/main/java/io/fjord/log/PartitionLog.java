@@ -495,9 +495,10 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * ListOffsets: the offset for {@code timestamp}, or for one of {@link #EARLIEST_TIMESTAMP},
-     * {@link #LATEST_TIMESTAMP}, {@link #MAX_TIMESTAMP}. For a real timestamp, the first batch
-     * whose max timestamp is at least it, found through the time indexes; the answer is that
-     * batch's base offset and max timestamp (batch granularity: records are not decompressed).
+     * {@link #LATEST_TIMESTAMP}, {@link #MAX_TIMESTAMP}. For a real timestamp, the first record
+     * whose timestamp is at least it, found through the time indexes and a walk over that
+     * batch's records; a compressed batch is answered with its first offset and max timestamp,
+     * since the log never decompresses. For the max timestamp, the first record carrying it.
      *
      * @return null if no batch has such a timestamp
      */
@@ -521,7 +522,7 @@ public final class PartitionLog implements AutoCloseable {
                 if (best == null) {
                     return null;
                 }
-                long[] found = best.findBatchByTimestamp(best.maxTimestampSoFar(), start);
+                long[] found = best.findOffsetByTimestamp(best.maxTimestampSoFar(), start);
                 return found == null ? null : new TimestampOffset(found[1], found[0]);
             }
             if (timestamp < 0) {
@@ -529,7 +530,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             for (LogSegment s : segs) {
                 if (s.maxTimestampSoFar() >= timestamp || s == segs[segs.length - 1]) {
-                    long[] found = s.findBatchByTimestamp(timestamp, start);
+                    long[] found = s.findOffsetByTimestamp(timestamp, start);
                     if (found != null) {
                         return new TimestampOffset(found[1], found[0]);
                     }

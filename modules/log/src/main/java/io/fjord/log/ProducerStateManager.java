@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +57,6 @@ final class ProducerStateManager {
     /** The current state of a producer, or null; for inspection and tests. */
     ProducerStateEntry entry(long producerId) {
         return producers.get(producerId);
-    }
-
-    Map<Long, ProducerStateEntry> producers() {
-        return Collections.unmodifiableMap(producers);
     }
 
     /** The changes of one append, applied by {@link #commit} only once the bytes are on disk. */

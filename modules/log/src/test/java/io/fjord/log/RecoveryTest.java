@@ -179,8 +179,8 @@ class RecoveryTest {
         try (PartitionLog log = LogTestSupport.open(dir, config, time, scheduler)) {
             assertIntactAndAppendable(log, 60);
             TimestampOffset found = log.offsetForTimestamp(Batches.BASE_TIME + 30);
-            // Batch b holds timestamps BASE+b .. BASE+b+2: batch 28 is the first reaching BASE+30.
-            assertEquals(84L, found.offset());
+            // Batch b holds timestamps BASE+b .. BASE+b+2: the last record of batch 28 is the first at BASE+30.
+            assertEquals(86L, found.offset());
             assertEquals(Batches.BASE_TIME + 30, found.timestamp());
         }
         assertEquals(0, Files.size(index) % 8);

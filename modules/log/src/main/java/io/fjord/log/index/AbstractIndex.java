@@ -83,10 +83,6 @@ public abstract class AbstractIndex implements AutoCloseable {
         return baseOffset;
     }
 
-    protected final int entrySize() {
-        return entrySize;
-    }
-
     /** How many entries hold data. */
     public final int entries() {
         return entries;
