@@ -170,6 +170,9 @@ public final class LogManager {
                     () -> checkpoint(OffsetCheckpointFile.LOG_START_OFFSET, PartitionLog::logStartOffset),
                     managerConfig.logStartOffsetCheckpointIntervalMs(),
                     managerConfig.logStartOffsetCheckpointIntervalMs()));
+            jobs.add(scheduler.schedule("producer-expiration", this::removeExpiredProducers,
+                    managerConfig.producerIdExpirationCheckIntervalMs(),
+                    managerConfig.producerIdExpirationCheckIntervalMs()));
             jobs.add(scheduler.schedule("high-watermark-checkpoint",
                     () -> checkpoint(OffsetCheckpointFile.HIGH_WATERMARK, PartitionLog::highWatermark),
                     managerConfig.highWatermarkCheckpointIntervalMs(), managerConfig.highWatermarkCheckpointIntervalMs()));
@@ -247,6 +250,13 @@ public final class LogManager {
             }
         }
         return deleted;
+    }
+
+    /** Forgets idle idempotent producers in every log (the {@code producer-expiration} job). */
+    public void removeExpiredProducers() {
+        for (PartitionLog log : logs.values()) {
+            log.removeExpiredProducers(managerConfig.producerIdExpirationMs());
+        }
     }
 
     /** Flushes logs whose {@code flush.ms} is due (the {@code log-flusher} job). */

@@ -316,6 +316,20 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets idle idempotent producers (the manager's {@code producer.id.expiration.ms} job).
+     *
+     * @return how many were forgotten
+     */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return producerState.removeExpired(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- append
 
     /**
@@ -570,6 +584,14 @@ public final class PartitionLog implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 throw LogSegment.storageError("Flush of " + topicPartition + " failed", e);
+            }
+            if (!closed) {
+                // New segment files are only durable once the folder's entries are.
+                try {
+                    OffsetCheckpointFile.fsyncDirectory(dir);
+                } catch (IOException e) {
+                    throw LogSegment.storageError("Flush of " + dir + " failed", e);
+                }
             }
             recoveryPoint = Math.max(recoveryPoint, end);
             lastFlushMs = time.milliseconds();

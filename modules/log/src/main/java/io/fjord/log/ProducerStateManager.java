@@ -146,6 +146,18 @@ final class ProducerStateManager {
         mapEndOffset = batch.lastOffset() + 1;
     }
 
+    /**
+     * Forgets producers whose last batch is at least {@code expirationMs} older than
+     * {@code nowMs} (Kafka's {@code producer.id.expiration.ms}); their next batch starts them afresh.
+     *
+     * @return how many were forgotten
+     */
+    int removeExpired(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> nowMs - e.lastTimestamp() >= expirationMs);
+        return before - producers.size();
+    }
+
     /** Forgets everything; the state then starts at {@code offset}. */
     void truncateFullyAndStartAt(long offset) {
         producers.clear();

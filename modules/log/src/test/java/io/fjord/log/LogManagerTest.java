@@ -31,7 +31,7 @@ class LogManagerTest {
 
     private LogManager manager(LogConfig logConfig) {
         return new LogManager(List.of(root.resolve("d1"), root.resolve("d2")), tp -> logConfig,
-                new LogManagerConfig(1000, 500, 2000, 2000, 2000, 2), time, scheduler);
+                new LogManagerConfig(1000, 500, 2000, 2000, 2000, 2, 86_400_000L, 600_000L), time, scheduler);
     }
 
     private static TopicPartition tp(int p) {

@@ -152,6 +152,32 @@ class ProducerStateTest {
     }
 
     @Test
+    void idleProducersExpireAndMayThenStartAfresh() throws IOException {
+        try (PartitionLog log = open()) {
+            log.append(batch((short) 0, 0, 3), 0);
+            assertEquals(0, log.removeExpiredProducers(86_400_000L));
+            // The batch's newest record is BASE_TIME + 2.
+            time.sleep(86_400_001L);
+            assertEquals(0, log.removeExpiredProducers(86_400_000L));
+            time.sleep(1);
+            assertEquals(1, log.removeExpiredProducers(86_400_000L));
+            assertEquals(null, log.producerState(PID));
+            assertEquals(3, log.append(batch((short) 0, 40, 1), 0).firstOffset(), "an unknown producer may start anywhere");
+        }
+    }
+
+    @Test
+    void flushMessagesFsyncsAndMovesTheRecoveryPointOnEveryNthMessage() throws IOException {
+        LogConfig everyFour = LogTestSupport.with(config, "flush.messages", 4L);
+        try (PartitionLog log = LogTestSupport.open(dir, everyFour, time, scheduler)) {
+            log.append(batch((short) 0, 0, 3), 0);
+            assertEquals(0, log.recoveryPoint());
+            log.append(batch((short) 0, 3, 2), 0);
+            assertEquals(5, log.recoveryPoint());
+        }
+    }
+
+    @Test
     void snapshotReaderRejectsHostileFiles() throws IOException {
         Path file = dir.resolve(LogSegment.fileName(0, ".snapshot"));
         for (byte[] bad : new byte[][] {new byte[0], new byte[9], {0, 1, 0, 0, 0, 0, 0x7f, 0, 0, 0}}) {
