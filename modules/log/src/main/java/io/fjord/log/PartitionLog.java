@@ -345,6 +345,9 @@ public final class PartitionLog implements AutoCloseable {
      *     broken or the disk fails; nothing was written then
      */
     public LogAppendInfo append(ByteBuffer records, int leaderEpoch) {
+        if (records.isReadOnly()) {
+            throw new IllegalArgumentException("append needs a writable buffer: offsets are assigned in place");
+        }
         LogConfig cfg = config;
         long now = time.milliseconds();
         List<RecordBatchView> batches = LogValidator.validate(records, cfg, now);

@@ -130,6 +130,16 @@ class BadInputTest {
     }
 
     @Test
+    void aReadOnlyBufferIsRefusedBeforeAnythingHappens() throws IOException {
+        try (PartitionLog log = LogTestSupport.open(dir, config(), time, new ManualScheduler(time))) {
+            ByteBuffer readOnly = Batches.plain(2, 5, "ro", Batches.BASE_TIME).asReadOnlyBuffer();
+            assertThrows(IllegalArgumentException.class, () -> log.append(readOnly, 0));
+            assertEquals(0, log.logEndOffset());
+            assertEquals(0, log.size());
+        }
+    }
+
+    @Test
     void emptyAppendIsInvalid() throws IOException {
         assertRejectedWithoutChange(Errors.INVALID_RECORD, config(), b -> ByteBuffer.allocate(0));
     }
