@@ -47,6 +47,7 @@ public final class PartitionLog implements AutoCloseable {
     private final Scheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final ProducerStateManager producerState;
+    private final LeaderEpochCache epochCache;
     private final Object flushLock = new Object();
 
     private volatile LogSegment[] segments;
@@ -65,6 +66,7 @@ public final class PartitionLog implements AutoCloseable {
         this.time = time;
         this.scheduler = scheduler;
         this.producerState = new ProducerStateManager(dir);
+        this.epochCache = new LeaderEpochCache(dir);
     }
 
     /** The folder name of a partition log: {@code <topic>-<partition>}. */
@@ -157,7 +159,26 @@ public final class PartitionLog implements AutoCloseable {
         recoveryPoint = logEndOffset;
         highWatermark = logStartOffset;
         lastFlushMs = time.milliseconds();
+        loadLeaderEpochs();
         rebuildProducerState();
+    }
+
+    /** Reads the leader-epoch file, or rebuilds it from the batches' epochs; then fits it to the log. */
+    private void loadLeaderEpochs() throws IOException {
+        boolean changed = false;
+        if (!epochCache.load()) {
+            epochCache.clear();
+            for (LogSegment segment : segments) {
+                segment.forEachBatchFrom(segment.baseOffset(),
+                        batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
+            }
+            changed = true;
+        }
+        changed |= epochCache.truncateFromEnd(logEndOffset);
+        changed |= epochCache.truncateFromStart(logStartOffset);
+        if (changed) {
+            epochCache.write();
+        }
     }
 
     /**
@@ -282,6 +303,26 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /** The latest leader epoch that appended to this log, or -1. */
+    public int latestEpoch() {
+        lock.lock();
+        try {
+            return epochCache.latestEpoch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Each leader epoch and the offset it started at, oldest first (a copy). */
+    public java.util.SortedMap<Integer, Long> leaderEpochs() {
+        lock.lock();
+        try {
+            return epochCache.entries();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int numberOfSegments() {
         return segments.length;
     }
@@ -388,6 +429,9 @@ public final class PartitionLog implements AutoCloseable {
             int bytes = records.remaining();
             LogSegment active = maybeRoll(cfg, bytes, maxTimestamp, firstOffset, lastOffset, now);
             try {
+                if (epochCache.assign(leaderEpoch, firstOffset)) {
+                    epochCache.write();
+                }
                 active.append(records, batches);
             } catch (IOException e) {
                 throw LogSegment.storageError("Append to " + topicPartition + " failed", e);
@@ -633,7 +677,12 @@ public final class PartitionLog implements AutoCloseable {
             }
             if (offset > logStartOffset) {
                 logStartOffset = offset;
+                if (epochCache.truncateFromStart(offset)) {
+                    epochCache.write();
+                }
             }
+        } catch (IOException e) {
+            throw LogSegment.storageError("Writing the leader epochs of " + topicPartition + " failed", e);
         } finally {
             lock.unlock();
         }
@@ -689,6 +738,9 @@ public final class PartitionLog implements AutoCloseable {
                 deleteSegmentAsync(segs[i]);
             }
             producerState.deleteSnapshotsBefore(remaining[0].baseOffset());
+            if (epochCache.truncateFromStart(logStartOffset)) {
+                epochCache.write();
+            }
             return count;
         } catch (IOException e) {
             throw LogSegment.storageError("Retention of " + topicPartition + " failed", e);
