@@ -1,5 +1,6 @@
 package io.fjord.log;
 
+import io.fjord.api.TimestampType;
 import io.fjord.log.index.AbstractIndex;
 import io.fjord.log.index.CorruptIndexException;
 import io.fjord.log.index.OffsetIndex;
@@ -315,7 +316,7 @@ final class LogSegment implements AutoCloseable {
             return null;
         }
         RecordBatchView batch = RecordBatchView.wrap(bytes.flip());
-        if (batch.isCompressed() || batch.timestampType() == io.fjord.api.TimestampType.LOG_APPEND_TIME) {
+        if (batch.isCompressed() || batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
             return new long[] {Math.max(batch.baseOffset(), startingOffset), batch.maxTimestamp()};
         }
         RecordCursor records = batch.records();

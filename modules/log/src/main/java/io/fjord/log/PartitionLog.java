@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -314,7 +315,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** Each leader epoch and the offset it started at, oldest first (a copy). */
-    public java.util.SortedMap<Integer, Long> leaderEpochs() {
+    public SortedMap<Integer, Long> leaderEpochs() {
         lock.lock();
         try {
             return epochCache.entries();
