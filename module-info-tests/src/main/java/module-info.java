@@ -6,4 +6,5 @@ module io.fjord.moduletests {
     requires io.fjord.cli;
     requires io.fjord.compression;
     requires io.fjord.protocol;
+    requires io.fjord.log;
 }

@@ -38,6 +38,11 @@ class ModuleDescriptorTest {
                     "exports io.fjord.protocol.schema",
                     "exports io.fjord.protocol.types",
                     "requires transitive io.fjord.api"),
+            "io.fjord.log", List.of(
+                    "exports io.fjord.log",
+                    "requires java.logging",
+                    "requires transitive io.fjord.api",
+                    "requires transitive io.fjord.protocol"),
             "io.fjord.kernel", List.of(
                     "exports io.fjord.kernel",
                     "requires transitive io.fjord.api",

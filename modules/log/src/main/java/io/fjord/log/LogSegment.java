@@ -1,0 +1,546 @@
+package io.fjord.log;
+
+import io.fjord.api.TimestampType;
+import io.fjord.log.index.AbstractIndex;
+import io.fjord.log.index.CorruptIndexException;
+import io.fjord.log.index.OffsetIndex;
+import io.fjord.log.index.OffsetPosition;
+import io.fjord.log.index.TimeIndex;
+import io.fjord.protocol.errors.Errors;
+import io.fjord.protocol.errors.ProtocolException;
+import io.fjord.protocol.record.RecordBatchView;
+import io.fjord.protocol.record.RecordCursor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One segment of a partition log: the {@code .log} file of record batches starting at
+ * {@link #baseOffset()} and its {@code .index} and {@code .timeindex} files, all named by the
+ * base offset in 20 digits.
+ *
+ * <p>Invariants: the {@code .log} file holds whole v2 batches back to back, exactly as Kafka
+ * stores them, with strictly increasing offsets, all at least {@code baseOffset} and at most
+ * {@code baseOffset + Integer.MAX_VALUE} (so the indexes can store them relative). Bytes below
+ * {@link #size()} are complete, validated batches; only the partition's writer appends, and it
+ * publishes the new size after the bytes and index entries are written.
+ *
+ * <p>Readers never lock: they read {@link #size} (volatile) and touch only bytes below it, with
+ * positional reads that do not move the channel's position. The writer appends with positional
+ * writes at the old size, so the two never share mutable state besides the volatile fields.
+ */
+final class LogSegment implements AutoCloseable {
+
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String DELETED_SUFFIX = ".deleted";
+    /** Enough of a batch header to frame it: base offset, length, epoch, magic, crc, attributes, last offset delta. */
+    private static final int FRAME_HEADER = RecordBatchView.LAST_OFFSET_DELTA_OFFSET + 4;
+
+    private final long baseOffset;
+    private final int indexIntervalBytes;
+    private final long createdMs;
+    private volatile Path logFile;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+
+    private volatile int size;
+    private volatile long maxTimestampSoFar = -1L;
+    private volatile long offsetOfMaxTimestampSoFar;
+    /** The max timestamp of the first batch, Kafka's basis for segment.ms; -1 until known. */
+    private long rollingBasedTimestamp = -1L;
+    private int bytesSinceLastIndexEntry;
+
+    private LogSegment(Path dir, long baseOffset, LogConfig config, long createdMs) throws IOException {
+        this.baseOffset = baseOffset;
+        this.indexIntervalBytes = config.indexIntervalBytes();
+        this.createdMs = createdMs;
+        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        OffsetIndex oi = null;
+        TimeIndex ti = null;
+        try {
+            oi = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+            ti = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            if (oi != null) {
+                oi.closeHandler();
+            }
+            throw e;
+        }
+        this.offsetIndex = oi;
+        this.timeIndex = ti;
+        this.offsetOfMaxTimestampSoFar = baseOffset;
+    }
+
+    /** Creates a new, empty segment. */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
+            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix)));
+        }
+        return new LogSegment(dir, baseOffset, config, nowMs);
+    }
+
+    /**
+     * Opens an existing segment without validating its batches; the size is the file's length.
+     * Missing or unusable index files are left for {@link #indexesNeedRebuild()} to report.
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
+        Path log = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        long modified = Files.getLastModifiedTime(log).toMillis();
+        LogSegment segment = new LogSegment(dir, baseOffset, config, modified);
+        long length = segment.channel.size();
+        if (length > Integer.MAX_VALUE) {
+            segment.close();
+            throw new IOException("segment " + log + " is larger than 2 GiB");
+        }
+        segment.size = (int) length;
+        return segment;
+    }
+
+    /** {@code 00000000000000000042.log} style names: the base offset in 20 digits. */
+    static String fileName(long baseOffset, String suffix) {
+        return String.format("%020d", baseOffset) + suffix;
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Bytes of whole, published batches. */
+    int size() {
+        return size;
+    }
+
+    long maxTimestampSoFar() {
+        return maxTimestampSoFar;
+    }
+
+    /**
+     * The timestamp retention compares with: the largest record timestamp, or the file's
+     * modification time when no batch carried one (Kafka's rule).
+     */
+    long largestTimestamp() throws IOException {
+        long max = maxTimestampSoFar;
+        return max >= 0 ? max : Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    /**
+     * Kafka's roll test: the append of {@code appendBytes} ending at {@code lastOffset} does not
+     * fit, the segment is older than {@code segment.ms}, an index is full, or the offset no longer
+     * fits a relative int.
+     */
+    boolean shouldRoll(LogConfig config, int appendBytes, long appendMaxTimestamp, long lastOffset, long nowMs) {
+        boolean reachedRollMs = size > 0 && timeWaitedForRoll(nowMs, appendMaxTimestamp) > config.segmentMs();
+        return size > config.segmentBytes() - appendBytes
+                || reachedRollMs
+                || offsetIndex.isFull()
+                || timeIndex.isFull()
+                || !offsetIndex.canAppendOffset(lastOffset);
+    }
+
+    private long timeWaitedForRoll(long nowMs, long appendMaxTimestamp) {
+        return rollingBasedTimestamp >= 0 ? appendMaxTimestamp - rollingBasedTimestamp : nowMs - createdMs;
+    }
+
+    /**
+     * Appends {@code records} (whole batches with offsets already assigned) at the end of the
+     * file, then adds index entries and publishes the new size. On an I/O error the file is cut
+     * back to its old size and nothing is published.
+     *
+     * @param batches views of the batches in {@code records}, in order
+     */
+    void append(ByteBuffer records, List<RecordBatchView> batches) throws IOException {
+        int start = size;
+        ByteBuffer bytes = records.duplicate();
+        long position = start;
+        try {
+            while (bytes.hasRemaining()) {
+                position += channel.write(bytes, position);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.truncate(start);
+            throw e;
+        }
+        int batchPosition = start;
+        for (RecordBatchView batch : batches) {
+            trackBatch(batch, batchPosition);
+            batchPosition += batch.sizeInBytes();
+        }
+        size = batchPosition;
+    }
+
+    /** Updates max timestamp and the sparse indexes for a batch written at {@code position}. */
+    private void trackBatch(RecordBatchView batch, int position) {
+        long batchMax = batch.maxTimestamp();
+        if (rollingBasedTimestamp < 0 && position == 0) {
+            rollingBasedTimestamp = batchMax;
+        }
+        if (batchMax > maxTimestampSoFar) {
+            offsetOfMaxTimestampSoFar = batch.lastOffset();
+            maxTimestampSoFar = batchMax;
+        }
+        // A full index only happens in recovery of a segment written under a larger
+        // segment.index.bytes; skipping entries leaves it sparser, never wrong.
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
+            offsetIndex.append(batch.lastOffset(), position);
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, false);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batch.sizeInBytes();
+    }
+
+    /**
+     * The slice of whole batches starting with the batch that holds {@code startOffset}, at most
+     * {@code maxBytes} long unless the first batch alone is larger (then just that batch, when
+     * {@code minOneBatch}), and holding no batch whose last offset reaches {@code maxOffset}.
+     *
+     * @return null if no batch of this segment has a last offset at or above {@code startOffset}
+     */
+    FileSlice read(long startOffset, int maxBytes, long maxOffset, boolean minOneBatch) throws IOException {
+        int limit = size;
+        ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER);
+        int position = offsetIndex.lookup(startOffset).position();
+        // Find the batch holding startOffset: the first whose last offset reaches it.
+        long firstOffset = -1;
+        while (true) {
+            if (!readFrame(header, position, limit)) {
+                return null;
+            }
+            if (lastOffset(header) >= startOffset) {
+                firstOffset = header.getLong(0);
+                break;
+            }
+            position += batchSize(header);
+        }
+        int start = position;
+        long nextOffset = startOffset;
+        // Batches up to the last index entry within the byte limit fit for sure: jump over them
+        // instead of reading each header. The entry's batch itself is checked by the loop.
+        OffsetPosition jump = offsetIndex.lookupByPosition(Math.min((long) start + maxBytes, limit));
+        if (jump != null && jump.position() > start && jump.offset() < maxOffset
+                && readFrame(header, jump.position(), limit)) {
+            position = jump.position();
+            nextOffset = header.getLong(0);
+        }
+        while (readFrame(header, position, limit)) {
+            long last = lastOffset(header);
+            int batchSize = batchSize(header);
+            if (last >= maxOffset) {
+                break;
+            }
+            boolean first = position == start;
+            if ((long) position - start + batchSize > maxBytes && !(first && minOneBatch)) {
+                break;
+            }
+            position += batchSize;
+            nextOffset = last + 1;
+        }
+        if (position == start) {
+            return FileSlice.empty(startOffset);
+        }
+        return new FileSlice(channel, start, position - start, firstOffset, nextOffset);
+    }
+
+    /** Reads the frame header at {@code position} into {@code header}; false at the end of data. */
+    private boolean readFrame(ByteBuffer header, int position, int limit) throws IOException {
+        if (position + FRAME_HEADER > limit) {
+            return false;
+        }
+        header.clear();
+        while (header.hasRemaining()) {
+            if (channel.read(header, position + header.position()) < 0) {
+                return false;
+            }
+        }
+        int batchSize = batchSize(header);
+        return batchSize >= RecordBatchView.HEADER_SIZE && (long) position + batchSize <= limit;
+    }
+
+    private static int batchSize(ByteBuffer header) {
+        return header.getInt(RecordBatchView.BATCH_LENGTH_OFFSET) + RecordBatchView.LOG_OVERHEAD;
+    }
+
+    private static long lastOffset(ByteBuffer header) {
+        return header.getLong(0) + header.getInt(RecordBatchView.LAST_OFFSET_DELTA_OFFSET);
+    }
+
+    /**
+     * The first record at or after {@code startingOffset} whose timestamp is at least
+     * {@code timestamp}, found through the time index, a header scan and, inside an uncompressed
+     * batch of create-time records, a walk over its records. A compressed batch is answered at
+     * batch granularity (its first offset and max timestamp): the log does not decompress.
+     *
+     * @return {offset, timestamp} of the record found, or null if none in this segment
+     */
+    long[] findOffsetByTimestamp(long timestamp, long startingOffset) throws IOException {
+        TimestampOffset entry = timeIndex.lookup(timestamp);
+        long from = Math.max(entry.offset(), startingOffset);
+        int position = offsetIndex.lookup(from).position();
+        int limit = size;
+        ByteBuffer header = ByteBuffer.allocate(RecordBatchView.HEADER_SIZE);
+        while (position + RecordBatchView.HEADER_SIZE <= limit) {
+            header.clear();
+            if (!readFully(header, position)) {
+                return null;
+            }
+            int batchSize = header.getInt(RecordBatchView.BATCH_LENGTH_OFFSET) + RecordBatchView.LOG_OVERHEAD;
+            if (batchSize < RecordBatchView.HEADER_SIZE || (long) position + batchSize > limit) {
+                return null;
+            }
+            long maxTs = header.getLong(RecordBatchView.MAX_TIMESTAMP_OFFSET);
+            long base = header.getLong(0);
+            long last = base + header.getInt(RecordBatchView.LAST_OFFSET_DELTA_OFFSET);
+            if (maxTs >= timestamp && last >= startingOffset) {
+                return findInBatch(position, batchSize, timestamp, startingOffset);
+            }
+            position += batchSize;
+        }
+        return null;
+    }
+
+    private long[] findInBatch(int position, int batchSize, long timestamp, long startingOffset) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(batchSize);
+        if (!readFully(bytes, position)) {
+            return null;
+        }
+        RecordBatchView batch = RecordBatchView.wrap(bytes.flip());
+        if (batch.isCompressed() || batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            return new long[] {Math.max(batch.baseOffset(), startingOffset), batch.maxTimestamp()};
+        }
+        RecordCursor records = batch.records();
+        while (records.next()) {
+            if (records.timestamp() >= timestamp && records.offset() >= startingOffset) {
+                return new long[] {records.offset(), records.timestamp()};
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Re-validates every batch from the start of the file (framing, magic, CRC, record count,
+     * offsets increasing and fitting this segment), rebuilds both indexes, and cuts the file at
+     * the first byte that is not part of a valid batch.
+     *
+     * @param onBatch sees every valid batch in order (to rebuild producer state)
+     * @return the number of bytes cut off
+     */
+    int recover(int maxIndexSize, int maxBatchBytesHint, Consumer<RecordBatchView> onBatch) throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        offsetIndex.resize(maxIndexSize);
+        timeIndex.resize(maxIndexSize);
+        maxTimestampSoFar = -1L;
+        offsetOfMaxTimestampSoFar = baseOffset;
+        rollingBasedTimestamp = -1L;
+        bytesSinceLastIndexEntry = 0;
+        long fileSize = channel.size();
+        int position = 0;
+        long nextExpected = baseOffset;
+        ByteBuffer frame = ByteBuffer.allocate(RecordBatchView.LOG_OVERHEAD);
+        ByteBuffer batchBuffer = ByteBuffer.allocate(Math.max(RecordBatchView.HEADER_SIZE, maxBatchBytesHint));
+        while (position + RecordBatchView.LOG_OVERHEAD <= fileSize) {
+            frame.clear();
+            if (!readFully(frame, position)) {
+                break;
+            }
+            long batchSize = (long) frame.getInt(RecordBatchView.BATCH_LENGTH_OFFSET) + RecordBatchView.LOG_OVERHEAD;
+            if (batchSize < RecordBatchView.HEADER_SIZE || position + batchSize > fileSize) {
+                break;
+            }
+            if (batchBuffer.capacity() < batchSize) {
+                // Bounded by the bytes present in the file, checked just above.
+                batchBuffer = ByteBuffer.allocate((int) batchSize);
+            }
+            batchBuffer.clear().limit((int) batchSize);
+            if (!readFully(batchBuffer, position)) {
+                break;
+            }
+            batchBuffer.flip();
+            RecordBatchView batch;
+            try {
+                batch = RecordBatchView.wrap(batchBuffer);
+                batch.ensureValid();
+            } catch (ProtocolException e) {
+                break;
+            }
+            if (batch.baseOffset() < nextExpected || !offsetIndex.canAppendOffset(batch.lastOffset())) {
+                break;
+            }
+            trackBatch(batch, position);
+            onBatch.accept(batch);
+            nextExpected = batch.lastOffset() + 1;
+            position += (int) batchSize;
+        }
+        int truncated = (int) (fileSize - position);
+        if (truncated > 0) {
+            channel.truncate(position);
+        }
+        size = position;
+        return truncated;
+    }
+
+    private boolean readFully(ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Loads state a cleanly closed segment keeps in its indexes (largest timestamp) and in its
+     * first batch (the roll timestamp), and checks the indexes.
+     *
+     * @return false if an index is missing entries or broken and must be rebuilt by {@link #recover}
+     */
+    boolean loadCleanState() throws IOException {
+        try {
+            offsetIndex.sanityCheck();
+            timeIndex.sanityCheck();
+        } catch (CorruptIndexException e) {
+            return false;
+        }
+        if (offsetIndex.entries() > 0 && offsetIndex.lastEntry().position() >= size) {
+            return false;
+        }
+        if (size > 0 && (offsetIndex.createdFresh() || timeIndex.createdFresh())) {
+            // The index file was missing: its entries are gone, not merely sparse.
+            return false;
+        }
+        if (timeIndex.entries() > 0) {
+            TimestampOffset last = timeIndex.lastEntry();
+            maxTimestampSoFar = last.timestamp();
+            offsetOfMaxTimestampSoFar = last.offset();
+        }
+        ByteBuffer header = ByteBuffer.allocate(RecordBatchView.MAX_TIMESTAMP_OFFSET + 8);
+        if (size >= RecordBatchView.HEADER_SIZE && readFully(header, 0)) {
+            rollingBasedTimestamp = header.getLong(RecordBatchView.MAX_TIMESTAMP_OFFSET);
+        }
+        bytesSinceLastIndexEntry = 0;
+        return true;
+    }
+
+    /** The offset after the last batch, read from the last batch's header; {@code baseOffset} if empty. */
+    long readNextOffset() throws IOException {
+        OffsetPosition from = offsetIndex.lastEntry();
+        int position = from.position();
+        int limit = size;
+        ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER);
+        long next = baseOffset;
+        while (readFrame(header, position, limit)) {
+            next = lastOffset(header) + 1;
+            position += batchSize(header);
+        }
+        return next;
+    }
+
+    /**
+     * Visits every batch from the one holding {@code fromOffset} on, in order (producer-state
+     * rebuild after load). The batches were validated when written or recovered.
+     */
+    void forEachBatchFrom(long fromOffset, Consumer<RecordBatchView> onBatch) throws IOException {
+        int position = offsetIndex.lookup(fromOffset).position();
+        int limit = size;
+        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER);
+        ByteBuffer batchBuffer = ByteBuffer.allocate(RecordBatchView.HEADER_SIZE);
+        while (readFrame(frame, position, limit)) {
+            int batchSize = batchSize(frame);
+            if (lastOffset(frame) >= fromOffset) {
+                if (batchBuffer.capacity() < batchSize) {
+                    batchBuffer = ByteBuffer.allocate(batchSize);
+                }
+                batchBuffer.clear().limit(batchSize);
+                if (!readFully(batchBuffer, position)) {
+                    return;
+                }
+                onBatch.accept(RecordBatchView.wrap(batchBuffer.flip()));
+            }
+            position += batchSize;
+        }
+    }
+
+    /** Called when a newer segment becomes active: final time-index entry, indexes trimmed. */
+    void onBecomeInactive() throws IOException {
+        if (maxTimestampSoFar >= 0) {
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+        }
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    /** Grows the index files back to their preallocated size (for the active segment after load). */
+    void resizeIndexes(int maxIndexSize) throws IOException {
+        offsetIndex.resize(maxIndexSize);
+        timeIndex.resize(maxIndexSize);
+    }
+
+    /** fsyncs the log file and both indexes. */
+    void flush() throws IOException {
+        channel.force(true);
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Renames all three files with the {@code .deleted} suffix; open channels keep working. */
+    void renameToDeleted() throws IOException {
+        Path log = logFile;
+        Path deleted = log.resolveSibling(log.getFileName() + DELETED_SUFFIX);
+        Files.move(log, deleted, StandardCopyOption.ATOMIC_MOVE);
+        logFile = deleted;
+        for (AbstractIndex index : new AbstractIndex[] {offsetIndex, timeIndex}) {
+            if (Files.exists(index.file())) {
+                Files.move(index.file(), index.file().resolveSibling(index.file().getFileName() + DELETED_SUFFIX),
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    /** Closes the files and deletes them, whatever their current names. */
+    void closeAndDelete() throws IOException {
+        channel.close();
+        offsetIndex.closeHandler();
+        timeIndex.closeHandler();
+        Files.deleteIfExists(logFile);
+        for (AbstractIndex index : new AbstractIndex[] {offsetIndex, timeIndex}) {
+            Files.deleteIfExists(index.file());
+            Files.deleteIfExists(index.file().resolveSibling(index.file().getFileName() + DELETED_SUFFIX));
+        }
+    }
+
+    /** Writes the final time-index entry, trims the indexes and closes all three files. */
+    @Override
+    public void close() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
+        if (maxTimestampSoFar >= 0 && timeIndex.entries() < timeIndex.maxEntries()) {
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+        }
+        offsetIndex.close();
+        timeIndex.close();
+        channel.close();
+    }
+
+    /** Kafka's error for a write the storage refused. */
+    static LogException storageError(String what, IOException e) {
+        return new LogException(Errors.KAFKA_STORAGE_ERROR, what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(baseOffset=" + baseOffset + ", size=" + size + ")";
+    }
+}

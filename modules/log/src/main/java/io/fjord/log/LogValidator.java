@@ -1,0 +1,103 @@
+package io.fjord.log;
+
+import io.fjord.api.TimestampType;
+import io.fjord.protocol.errors.Errors;
+import io.fjord.protocol.errors.ProtocolException;
+import io.fjord.protocol.record.RecordBatchView;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The checks every batch from a client passes before it reaches a segment, done on the header
+ * and the CRC only: the records are never decompressed. Rejections carry Kafka's error code:
+ * a framing or CRC problem is {@link Errors#CORRUPT_MESSAGE}, a batch above
+ * {@code max.message.bytes} {@link Errors#MESSAGE_TOO_LARGE}, an append above
+ * {@code segment.bytes} {@link Errors#RECORD_LIST_TOO_LARGE}, a timestamp outside the allowed
+ * window {@link Errors#INVALID_TIMESTAMP}, inconsistent counts or client-written control batches
+ * {@link Errors#INVALID_RECORD}.
+ */
+final class LogValidator {
+
+    private LogValidator() {
+    }
+
+    /**
+     * Frames and validates every batch in {@code records} (position to limit). Changes nothing.
+     *
+     * @return a view of each batch, in order, sharing {@code records}' bytes
+     * @throws LogException on the first invalid batch
+     */
+    static List<RecordBatchView> validate(ByteBuffer records, LogConfig config, long nowMs) {
+        int end = records.limit();
+        int position = records.position();
+        if (position == end) {
+            throw new LogException(Errors.INVALID_RECORD, "The append holds no record batch");
+        }
+        if (end - position > config.segmentBytes()) {
+            throw new LogException(Errors.RECORD_LIST_TOO_LARGE, "The append of " + (end - position)
+                    + " bytes is larger than segment.bytes " + config.segmentBytes());
+        }
+        List<RecordBatchView> batches = new ArrayList<>(4);
+        while (position < end) {
+            if (end - position < RecordBatchView.HEADER_SIZE) {
+                throw new LogException(Errors.CORRUPT_MESSAGE, "Truncated record batch: " + (end - position)
+                        + " bytes left, a batch header needs " + RecordBatchView.HEADER_SIZE);
+            }
+            long size = records.getInt(position + RecordBatchView.BATCH_LENGTH_OFFSET) + (long) RecordBatchView.LOG_OVERHEAD;
+            if (size < RecordBatchView.HEADER_SIZE || position + size > end) {
+                throw new LogException(Errors.CORRUPT_MESSAGE, "Record batch at byte " + position + " claims " + size
+                        + " bytes; " + (end - position) + " are present");
+            }
+            if (size > config.maxMessageBytes()) {
+                throw new LogException(Errors.MESSAGE_TOO_LARGE, "Record batch of " + size
+                        + " bytes is larger than max.message.bytes " + config.maxMessageBytes());
+            }
+            RecordBatchView batch;
+            try {
+                batch = RecordBatchView.wrap(records.slice(position, (int) size));
+                batch.ensureValid();
+            } catch (ProtocolException e) {
+                throw new LogException(e.error(), e.getMessage(), e);
+            }
+            checkCountsAndKind(batch);
+            if (config.timestampType() == TimestampType.CREATE_TIME) {
+                checkTimestamp(batch.baseTimestamp(), config, nowMs);
+                checkTimestamp(batch.maxTimestamp(), config, nowMs);
+            }
+            batches.add(batch);
+            position += (int) size;
+        }
+        return batches;
+    }
+
+    private static void checkCountsAndKind(RecordBatchView batch) {
+        int count = batch.recordCount();
+        if (count <= 0 || count != batch.lastOffsetDelta() + 1L) {
+            throw new LogException(Errors.INVALID_RECORD, "Record count " + count
+                    + " does not match the last offset delta " + batch.lastOffsetDelta());
+        }
+        if (batch.isControlBatch()) {
+            throw new LogException(Errors.INVALID_RECORD, "Clients may not write control batches");
+        }
+        if (batch.isTransactional()) {
+            throw new LogException(Errors.INVALID_RECORD, "Transactional batches are not supported by this log");
+        }
+    }
+
+    private static void checkTimestamp(long timestamp, LogConfig config, long nowMs) {
+        // Written to stay clear of overflow: both limits may be Long.MAX_VALUE.
+        long age = nowMs - timestamp;
+        if (timestamp < nowMs && age < 0) {
+            age = Long.MAX_VALUE;
+        }
+        boolean tooOld = timestamp < nowMs && age > config.timestampBeforeMaxMs();
+        boolean tooNew = timestamp > nowMs && timestamp - nowMs > config.timestampAfterMaxMs();
+        if (tooOld || tooNew) {
+            throw new LogException(Errors.INVALID_TIMESTAMP, "Timestamp " + timestamp + " is out of range for now="
+                    + nowMs + " (message.timestamp.before.max.ms=" + config.timestampBeforeMaxMs()
+                    + ", message.timestamp.after.max.ms=" + config.timestampAfterMaxMs() + ")");
+        }
+    }
+}

@@ -1,0 +1,842 @@
+package io.fjord.log;
+
+import io.fjord.api.TimestampType;
+import io.fjord.api.TopicPartition;
+import io.fjord.protocol.errors.Errors;
+import io.fjord.protocol.record.RecordBatchView;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The log of one partition: a folder {@code <topic>-<partition>} of segments, the newest of
+ * which (the active segment) takes appends.
+ *
+ * <p>Invariants: there is always at least one segment; segments are sorted by base offset and
+ * each holds offsets below the next one's base offset; {@code logStartOffset <= highWatermark
+ * <= logEndOffset}; every batch below the recovery point has been fsynced.
+ *
+ * <p>Concurrency: one writer at a time (appends, rolls, retention, close take {@link #lock}),
+ * any number of readers without a lock. The writer publishes through volatile fields, in this
+ * order: segment bytes and index entries, then the segment's size, then {@link #logEndOffset}.
+ * A new segment list is a new array stored in the volatile {@link #segments} field, never a
+ * mutation of the old one. A reader reads {@code logEndOffset} first, then {@code segments},
+ * then a segment's size; each volatile read sees everything written before the matching
+ * volatile write, so every batch below the end offset it read is complete in the file and
+ * indexed, and the segment list it holds covers it. A segment that retention removes stays
+ * readable through its open channel until {@code file.delete.delay.ms} later.
+ */
+public final class PartitionLog implements AutoCloseable {
+
+    private static final String DELETE_DIR_SUFFIX = "-delete";
+
+    private final TopicPartition topicPartition;
+    private volatile Path dir;
+    private volatile LogConfig config;
+    private final Time time;
+    private final Scheduler scheduler;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ProducerStateManager producerState;
+    private final LeaderEpochCache epochCache;
+    private final Object flushLock = new Object();
+
+    private volatile LogSegment[] segments;
+    private volatile long logEndOffset;
+    private volatile long logStartOffset;
+    private volatile long highWatermark;
+    private volatile long recoveryPoint;
+    private volatile boolean closed;
+    private long unflushedMessages;
+    private volatile long lastFlushMs;
+
+    private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, Time time, Scheduler scheduler) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.time = time;
+        this.scheduler = scheduler;
+        this.producerState = new ProducerStateManager(dir);
+        this.epochCache = new LeaderEpochCache(dir);
+    }
+
+    /** The folder name of a partition log: {@code <topic>-<partition>}. */
+    public static String dirName(TopicPartition tp) {
+        return tp.topic() + "-" + tp.partition();
+    }
+
+    /** The partition a log folder belongs to, from its name; null if the name is not one. */
+    public static TopicPartition parseDirName(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return null;
+        }
+        try {
+            int partition = Integer.parseInt(name.substring(dash + 1));
+            return partition < 0 ? null : new TopicPartition(name.substring(0, dash), partition);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}.
+     *
+     * @param recoveryPoint the checkpointed offset below which data is known to be on disk
+     * @param logStartOffset the checkpointed log start offset (0 if unknown)
+     * @param hadCleanShutdown whether the broker wrote its clean-shutdown marker; if not, every
+     *     batch from the recovery point on is re-validated and the log cut at the first bad byte
+     */
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, long recoveryPoint,
+                                    long logStartOffset, boolean hadCleanShutdown, Time time, Scheduler scheduler)
+            throws IOException {
+        Files.createDirectories(dir);
+        PartitionLog log = new PartitionLog(tp, dir, config, time, scheduler);
+        log.load(recoveryPoint, logStartOffset, hadCleanShutdown);
+        return log;
+    }
+
+    private void load(long checkpointedRecoveryPoint, long checkpointedLogStart, boolean hadCleanShutdown)
+            throws IOException {
+        TreeSet<Long> baseOffsets = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+                    // Left over from a deletion or a write interrupted by the crash.
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
+                    Long base = parseBaseOffset(name, LogSegment.LOG_SUFFIX);
+                    if (base != null) {
+                        baseOffsets.add(base);
+                    }
+                }
+            }
+        }
+        // Index files whose .log is gone are orphans.
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{.index,.timeindex}")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                Long base = parseBaseOffset(name, name.endsWith(LogSegment.INDEX_SUFFIX)
+                        ? LogSegment.INDEX_SUFFIX : LogSegment.TIME_INDEX_SUFFIX);
+                if (base != null && !baseOffsets.contains(base)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        List<LogSegment> loaded = new ArrayList<>();
+        try {
+            for (long base : baseOffsets) {
+                loaded.add(LogSegment.open(dir, base, config));
+            }
+            recoverSegments(loaded, checkpointedRecoveryPoint, hadCleanShutdown);
+            if (loaded.isEmpty()) {
+                loaded.add(LogSegment.create(dir, Math.max(0, checkpointedLogStart), config, time.milliseconds()));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (LogSegment s : loaded) {
+                s.close();
+            }
+            throw e;
+        }
+        LogSegment active = loaded.get(loaded.size() - 1);
+        active.resizeIndexes(config.segmentIndexBytes());
+        segments = loaded.toArray(new LogSegment[0]);
+        logEndOffset = active.readNextOffset();
+        logStartOffset = Math.max(checkpointedLogStart, segments[0].baseOffset());
+        if (logStartOffset > logEndOffset) {
+            logStartOffset = logEndOffset;
+        }
+        recoveryPoint = logEndOffset;
+        highWatermark = logStartOffset;
+        lastFlushMs = time.milliseconds();
+        loadLeaderEpochs();
+        rebuildProducerState();
+    }
+
+    /** Reads the leader-epoch file, or rebuilds it from the batches' epochs; then fits it to the log. */
+    private void loadLeaderEpochs() throws IOException {
+        boolean changed = false;
+        if (!epochCache.load()) {
+            epochCache.clear();
+            for (LogSegment segment : segments) {
+                segment.forEachBatchFrom(segment.baseOffset(),
+                        batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
+            }
+            changed = true;
+        }
+        changed |= epochCache.truncateFromEnd(logEndOffset);
+        changed |= epochCache.truncateFromStart(logStartOffset);
+        if (changed) {
+            epochCache.write();
+        }
+    }
+
+    /**
+     * Unclean start: re-validates every segment holding offsets at or above the recovery point
+     * and, after the first cut, drops every later segment. Clean start: rebuilds only indexes
+     * that are missing or broken. Recovered segments are fsynced, so the recovery point can move
+     * to the new end.
+     */
+    private void recoverSegments(List<LogSegment> loaded, long checkpointedRecoveryPoint, boolean hadCleanShutdown)
+            throws IOException {
+        for (int i = 0; i < loaded.size(); i++) {
+            LogSegment segment = loaded.get(i);
+            boolean last = i == loaded.size() - 1;
+            long nextBase = last ? Long.MAX_VALUE : loaded.get(i + 1).baseOffset();
+            boolean afterRecoveryPoint = nextBase > checkpointedRecoveryPoint;
+            boolean needsRecovery = (!hadCleanShutdown && afterRecoveryPoint) || !segment.loadCleanState();
+            if (!needsRecovery) {
+                if (!last) {
+                    segment.onBecomeInactive();
+                }
+                continue;
+            }
+            int truncated = segment.recover(config.segmentIndexBytes(), config.maxMessageBytes(), batch -> { });
+            segment.flush();
+            if (!last) {
+                segment.onBecomeInactive();
+            }
+            if (truncated > 0) {
+                // Nothing after a damaged byte is trusted: later segments go.
+                for (int j = loaded.size() - 1; j > i; j--) {
+                    loaded.remove(j).closeAndDelete();
+                }
+                // An empty segment that is not the first is just a gap; drop it too.
+                if (segment.size() == 0 && i > 0) {
+                    loaded.remove(i).closeAndDelete();
+                    LogSegment previous = loaded.get(i - 1);
+                    LogSegment fresh = LogSegment.create(dir, previous.readNextOffset(), config, time.milliseconds());
+                    loaded.add(fresh);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Loads the newest snapshot at or below the log end offset and replays the batches after it;
+     * without a snapshot, replays the whole log.
+     */
+    private void rebuildProducerState() throws IOException {
+        long end = logEndOffset;
+        producerState.loadLatestSnapshot(end, logStartOffset);
+        replayFrom(Math.max(producerState.mapEndOffset(), segments[0].baseOffset()));
+        producerState.commit(producerState.begin(), end);
+    }
+
+    private void replayFrom(long from) throws IOException {
+        LogSegment[] segs = segments;
+        for (int i = 0; i < segs.length; i++) {
+            long nextBase = i + 1 < segs.length ? segs[i + 1].baseOffset() : Long.MAX_VALUE;
+            if (nextBase > from) {
+                segs[i].forEachBatchFrom(from, producerState::replay);
+            }
+        }
+    }
+
+    private static Long parseBaseOffset(String name, String suffix) {
+        String digits = name.substring(0, name.length() - suffix.length());
+        if (digits.length() != 20) {
+            return null;
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    // ---- accessors
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /** Applies a changed topic config; the active segment keeps its preallocated indexes. */
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    /** The offset the next appended record gets. */
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    /** Offsets below this are fsynced. */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /** Moves the high watermark, clamped to {@code [logStartOffset, logEndOffset]}. */
+    public void updateHighWatermark(long offset) {
+        lock.lock();
+        try {
+            highWatermark = Math.max(logStartOffset, Math.min(offset, logEndOffset));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The latest leader epoch that appended to this log, or -1. */
+    public int latestEpoch() {
+        lock.lock();
+        try {
+            return epochCache.latestEpoch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Each leader epoch and the offset it started at, oldest first (a copy). */
+    public SortedMap<Integer, Long> leaderEpochs() {
+        lock.lock();
+        try {
+            return epochCache.entries();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int numberOfSegments() {
+        return segments.length;
+    }
+
+    /** The base offsets of the segments, oldest first. */
+    public long[] segmentBaseOffsets() {
+        LogSegment[] segs = segments;
+        long[] bases = new long[segs.length];
+        for (int i = 0; i < segs.length; i++) {
+            bases[i] = segs[i].baseOffset();
+        }
+        return bases;
+    }
+
+    /** Bytes in all segments. */
+    public long size() {
+        long total = 0;
+        for (LogSegment s : segments) {
+            total += s.size();
+        }
+        return total;
+    }
+
+    /** The producer's state, or null; for the broker's DescribeProducers and for tests. */
+    public ProducerStateEntry producerState(long producerId) {
+        lock.lock();
+        try {
+            ProducerStateEntry entry = producerState.entry(producerId);
+            return entry == null ? null : entry.copy();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets idle idempotent producers (the manager's {@code producer.id.expiration.ms} job).
+     *
+     * @return how many were forgotten
+     */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return producerState.removeExpired(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- append
+
+    /**
+     * Validates and appends the batches in {@code records} (position to limit) as one unit: all
+     * of them or none.
+     *
+     * <p>Buffer ownership: for the duration of the call the log owns {@code records}; it writes
+     * the assigned base offsets, {@code leaderEpoch} and, under LogAppendTime, the timestamp into
+     * the buffer in place (so the buffer must be writable). Position and limit are not moved.
+     * After the call the caller may reuse the buffer.
+     *
+     * @throws LogException with Kafka's error code when a batch is invalid, an idempotence rule is
+     *     broken or the disk fails; nothing was written then
+     */
+    public LogAppendInfo append(ByteBuffer records, int leaderEpoch) {
+        if (records.isReadOnly()) {
+            throw new IllegalArgumentException("append needs a writable buffer: offsets are assigned in place");
+        }
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        List<RecordBatchView> batches = LogValidator.validate(records, cfg, now);
+        lock.lock();
+        try {
+            if (closed) {
+                throw new LogException(Errors.KAFKA_STORAGE_ERROR, "Log " + topicPartition + " is closed");
+            }
+            long next = logEndOffset;
+            long firstOffset = next;
+            ProducerStateManager.Staging staging = producerState.begin();
+            for (RecordBatchView batch : batches) {
+                long last = next + batch.lastOffsetDelta();
+                BatchMetadata duplicate = staging.checkAndStage(batch, next, last);
+                if (duplicate != null) {
+                    if (batches.size() != 1) {
+                        throw new LogException(Errors.INVALID_RECORD,
+                                "A retried batch may not share an append with other batches");
+                    }
+                    return new LogAppendInfo(duplicate.firstOffset(), duplicate.lastOffset(), duplicate.timestamp(),
+                            -1L, logStartOffset, 0, true);
+                }
+                next = last + 1;
+            }
+            long lastOffset = next - 1;
+            boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
+            long maxTimestamp = -1L;
+            long offset = firstOffset;
+            for (RecordBatchView batch : batches) {
+                batch.setBaseOffset(offset);
+                batch.setPartitionLeaderEpoch(leaderEpoch);
+                if (logAppendTime) {
+                    batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+                }
+                maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+                offset = batch.lastOffset() + 1;
+            }
+            int bytes = records.remaining();
+            LogSegment active = maybeRoll(cfg, bytes, maxTimestamp, firstOffset, lastOffset, now);
+            try {
+                if (epochCache.assign(leaderEpoch, firstOffset)) {
+                    epochCache.write();
+                }
+                active.append(records, batches);
+            } catch (IOException e) {
+                throw LogSegment.storageError("Append to " + topicPartition + " failed", e);
+            }
+            producerState.commit(staging, next);
+            logEndOffset = next;
+            unflushedMessages += next - firstOffset;
+            if (unflushedMessages >= cfg.flushMessages()) {
+                flush();
+            }
+            return new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, logAppendTime ? now : -1L,
+                    logStartOffset, bytes, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Rolls to a new segment at {@code firstOffset} when the active one cannot take the append. */
+    private LogSegment maybeRoll(LogConfig cfg, int bytes, long maxTimestamp, long firstOffset, long lastOffset,
+                                 long now) {
+        LogSegment[] segs = segments;
+        LogSegment active = segs[segs.length - 1];
+        if (active.size() == 0 || !active.shouldRoll(cfg, bytes, maxTimestamp, lastOffset, now)) {
+            return active;
+        }
+        try {
+            return roll(firstOffset);
+        } catch (IOException e) {
+            throw LogSegment.storageError("Roll of " + topicPartition + " failed", e);
+        }
+    }
+
+    /** Starts a new active segment at {@code baseOffset} (the log end offset). Caller holds the lock. */
+    private LogSegment roll(long baseOffset) throws IOException {
+        LogSegment[] segs = segments;
+        LogSegment old = segs[segs.length - 1];
+        LogSegment fresh = LogSegment.create(dir, baseOffset, config, time.milliseconds());
+        old.onBecomeInactive();
+        LogSegment[] next = Arrays.copyOf(segs, segs.length + 1);
+        next[segs.length] = fresh;
+        segments = next;
+        producerState.takeSnapshot();
+        // Like Kafka, the finished segment is fsynced soon, off the append path.
+        scheduler.schedule("flush-rolled-segment", () -> flushQuietly(baseOffset), 0, 0);
+        return fresh;
+    }
+
+    /** Rolls now if the active segment has data (for tests and for {@code segment.ms} checks). */
+    public void roll() {
+        lock.lock();
+        try {
+            LogSegment[] segs = segments;
+            if (segs[segs.length - 1].size() > 0) {
+                roll(logEndOffset);
+            }
+        } catch (IOException e) {
+            throw LogSegment.storageError("Roll of " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- read
+
+    /**
+     * Whole batches from the one holding {@code startOffset}: at most {@code maxBytes} of them,
+     * but at least one when {@code minOneBatch} even if it is larger, and none whose last offset
+     * reaches {@code maxOffset} (pass the high watermark for consumers, the log end offset for
+     * followers). Lock-free. Reads stop at the end of a segment.
+     *
+     * @throws LogException {@link Errors#OFFSET_OUT_OF_RANGE} if {@code startOffset} lies outside
+     *     {@code [logStartOffset, logEndOffset]}
+     */
+    public FileSlice read(long startOffset, int maxBytes, long maxOffset, boolean minOneBatch) {
+        long end = logEndOffset;
+        LogSegment[] segs = segments;
+        long start = logStartOffset;
+        if (startOffset < start || startOffset > end) {
+            throw new LogException(Errors.OFFSET_OUT_OF_RANGE, "Offset " + startOffset + " is outside ["
+                    + start + ", " + end + "] of " + topicPartition);
+        }
+        long bound = Math.min(maxOffset, end);
+        if (startOffset >= bound) {
+            return FileSlice.empty(startOffset);
+        }
+        try {
+            for (int i = floorSegment(segs, startOffset); i < segs.length; i++) {
+                FileSlice slice = segs[i].read(startOffset, maxBytes, bound, minOneBatch);
+                if (slice != null) {
+                    return slice;
+                }
+            }
+        } catch (ClosedChannelException e) {
+            throw new LogException(Errors.KAFKA_STORAGE_ERROR, "Segment of " + topicPartition
+                    + " was closed during the read", e);
+        } catch (IOException e) {
+            throw LogSegment.storageError("Read of " + topicPartition + " failed", e);
+        }
+        return FileSlice.empty(startOffset);
+    }
+
+    private static int floorSegment(LogSegment[] segs, long offset) {
+        int lo = 0;
+        int hi = segs.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (segs[mid].baseOffset() > offset) {
+                hi = mid - 1;
+            } else {
+                lo = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** ListOffsets' special timestamp for the log start offset. */
+    public static final long EARLIEST_TIMESTAMP = -2L;
+    /** ListOffsets' special timestamp for the log end offset. */
+    public static final long LATEST_TIMESTAMP = -1L;
+    /** ListOffsets' special timestamp for the batch with the largest timestamp. */
+    public static final long MAX_TIMESTAMP = -3L;
+
+    /**
+     * ListOffsets: the offset for {@code timestamp}, or for one of {@link #EARLIEST_TIMESTAMP},
+     * {@link #LATEST_TIMESTAMP}, {@link #MAX_TIMESTAMP}. For a real timestamp, the first record
+     * whose timestamp is at least it, found through the time indexes and a walk over that
+     * batch's records; a compressed batch is answered with its first offset and max timestamp,
+     * since the log never decompresses. For the max timestamp, the first record carrying it.
+     *
+     * @return null if no batch has such a timestamp
+     */
+    public TimestampOffset offsetForTimestamp(long timestamp) {
+        long start = logStartOffset;
+        if (timestamp == EARLIEST_TIMESTAMP) {
+            return new TimestampOffset(-1L, start);
+        }
+        if (timestamp == LATEST_TIMESTAMP) {
+            return new TimestampOffset(-1L, logEndOffset);
+        }
+        LogSegment[] segs = segments;
+        try {
+            if (timestamp == MAX_TIMESTAMP) {
+                LogSegment best = null;
+                for (LogSegment s : segs) {
+                    if (s.maxTimestampSoFar() >= 0 && (best == null || s.maxTimestampSoFar() > best.maxTimestampSoFar())) {
+                        best = s;
+                    }
+                }
+                if (best == null) {
+                    return null;
+                }
+                long[] found = best.findOffsetByTimestamp(best.maxTimestampSoFar(), start);
+                return found == null ? null : new TimestampOffset(found[1], found[0]);
+            }
+            if (timestamp < 0) {
+                throw new LogException(Errors.INVALID_REQUEST, "Unknown special timestamp " + timestamp);
+            }
+            for (LogSegment s : segs) {
+                if (s.maxTimestampSoFar() >= timestamp || s == segs[segs.length - 1]) {
+                    long[] found = s.findOffsetByTimestamp(timestamp, start);
+                    if (found != null) {
+                        return new TimestampOffset(found[1], found[0]);
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw LogSegment.storageError("Timestamp lookup in " + topicPartition + " failed", e);
+        }
+    }
+
+    // ---- durability
+
+    /** fsyncs every segment holding data at or above the recovery point, then moves it to the end. */
+    public void flush() {
+        flushQuietly(Long.MAX_VALUE);
+    }
+
+    /** fsyncs segments with data below {@code offset}; the recovery point moves up to it. */
+    private void flushQuietly(long offset) {
+        synchronized (flushLock) {
+            long end = Math.min(offset, logEndOffset);
+            LogSegment[] segs = segments;
+            long from = recoveryPoint;
+            if (end <= from) {
+                return;
+            }
+            try {
+                for (int i = 0; i < segs.length; i++) {
+                    long nextBase = i + 1 < segs.length ? segs[i + 1].baseOffset() : Long.MAX_VALUE;
+                    if (nextBase > from && segs[i].baseOffset() < end) {
+                        segs[i].flush();
+                    }
+                }
+            } catch (ClosedChannelException e) {
+                // Retention removed the segment meanwhile; its data no longer needs to be durable.
+                return;
+            } catch (IOException e) {
+                throw LogSegment.storageError("Flush of " + topicPartition + " failed", e);
+            }
+            if (!closed) {
+                // New segment files are only durable once the folder's entries are.
+                try {
+                    OffsetCheckpointFile.fsyncDirectory(dir);
+                } catch (IOException e) {
+                    throw LogSegment.storageError("Flush of " + dir + " failed", e);
+                }
+            }
+            recoveryPoint = Math.max(recoveryPoint, end);
+            lastFlushMs = time.milliseconds();
+        }
+        if (offset == Long.MAX_VALUE) {
+            lock.lock();
+            try {
+                unflushedMessages = 0;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Flushes if {@code flush.ms} has passed since the last flush (the manager's flush job). */
+    public void flushIfDue() {
+        if (time.milliseconds() - lastFlushMs >= config.flushMs() && recoveryPoint < logEndOffset) {
+            flush();
+        }
+    }
+
+    // ---- retention
+
+    /**
+     * DeleteRecords: moves the log start offset to {@code offset}; whole segments below it go
+     * with the next {@link #deleteOldSegments()}.
+     *
+     * @throws LogException {@link Errors#OFFSET_OUT_OF_RANGE} if the offset is above the high watermark
+     */
+    public void deleteRecordsBefore(long offset) {
+        lock.lock();
+        try {
+            if (offset > highWatermark || offset < 0) {
+                throw new LogException(Errors.OFFSET_OUT_OF_RANGE, "Cannot delete records before " + offset
+                        + ": the high watermark is " + highWatermark);
+            }
+            if (offset > logStartOffset) {
+                logStartOffset = offset;
+                if (epochCache.truncateFromStart(offset)) {
+                    epochCache.write();
+                }
+            }
+        } catch (IOException e) {
+            throw LogSegment.storageError("Writing the leader epochs of " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the oldest whole segments that retention allows: those entirely below the log
+     * start offset, those whose largest timestamp is older than {@code retention.ms}, and the
+     * oldest ones while the log is larger than {@code retention.bytes}. Never the active
+     * segment. Files are renamed to {@code .deleted} now and removed {@code file.delete.delay.ms}
+     * later, so readers holding a slice can finish.
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteOldSegments() {
+        lock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            LogConfig cfg = config;
+            LogSegment[] segs = segments;
+            long now = time.milliseconds();
+            long start = logStartOffset;
+            int byStart = 0;
+            while (byStart < segs.length - 1 && segs[byStart + 1].baseOffset() <= start) {
+                byStart++;
+            }
+            int byTime = 0;
+            if (cfg.retentionMs() >= 0) {
+                while (byTime < segs.length - 1 && now - segs[byTime].largestTimestamp() > cfg.retentionMs()) {
+                    byTime++;
+                }
+            }
+            int bySize = 0;
+            if (cfg.retentionBytes() >= 0) {
+                long excess = size() - cfg.retentionBytes();
+                while (bySize < segs.length - 1 && excess - segs[bySize].size() >= 0) {
+                    excess -= segs[bySize].size();
+                    bySize++;
+                }
+            }
+            int count = Math.max(byStart, Math.max(byTime, bySize));
+            if (count == 0) {
+                return 0;
+            }
+            LogSegment[] remaining = Arrays.copyOfRange(segs, count, segs.length);
+            segments = remaining;
+            logStartOffset = Math.max(start, remaining[0].baseOffset());
+            highWatermark = Math.max(highWatermark, logStartOffset);
+            recoveryPoint = Math.max(recoveryPoint, logStartOffset);
+            for (int i = 0; i < count; i++) {
+                deleteSegmentAsync(segs[i]);
+            }
+            producerState.deleteSnapshotsBefore(remaining[0].baseOffset());
+            if (epochCache.truncateFromStart(logStartOffset)) {
+                epochCache.write();
+            }
+            return count;
+        } catch (IOException e) {
+            throw LogSegment.storageError("Retention of " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deleteSegmentAsync(LogSegment segment) throws IOException {
+        segment.renameToDeleted();
+        scheduler.schedule("delete-segment", () -> {
+            try {
+                segment.closeAndDelete();
+            } catch (IOException e) {
+                throw LogSegment.storageError("Deleting " + segment + " failed", e);
+            }
+        }, config.fileDeleteDelayMs(), 0);
+    }
+
+    // ---- lifecycle
+
+    /**
+     * Clean close: flushes, writes the producer-state snapshot at the log end offset, writes the
+     * final time-index entries and trims the indexes.
+     */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            flushQuietly(Long.MAX_VALUE);
+            producerState.takeSnapshot();
+            closed = true;
+            for (LogSegment s : segments) {
+                s.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the whole partition log: the folder is renamed to
+     * {@code <topic>-<partition>.<id>-delete} at once (so a restart never loads it) and its
+     * files are removed {@code file.delete.delay.ms} later.
+     */
+    public void delete() throws IOException {
+        lock.lock();
+        try {
+            closed = true;
+            Path deleted = dir.resolveSibling(dir.getFileName() + "." + UUID.randomUUID().toString().replace("-", "")
+                    + DELETE_DIR_SUFFIX);
+            Files.move(dir, deleted);
+            OffsetCheckpointFile.fsyncDirectory(deleted.getParent());
+            dir = deleted;
+            LogSegment[] segs = segments;
+            scheduler.schedule("delete-log", () -> {
+                try {
+                    for (LogSegment s : segs) {
+                        s.closeAndDelete();
+                    }
+                    deleteRecursively(deleted);
+                } catch (IOException e) {
+                    throw LogSegment.storageError("Deleting " + deleted + " failed", e);
+                }
+            }, config.fileDeleteDelayMs(), 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a folder name marks a partition log that is being deleted. */
+    static boolean isDeletedDirName(String name) {
+        return name.endsWith(DELETE_DIR_SUFFIX);
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        if (Files.isDirectory(path)) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+                for (Path child : children) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
+                + ", segments=" + segments.length + ")";
+    }
+}

@@ -1,0 +1,149 @@
+package io.fjord.log;
+
+import io.fjord.log.index.OffsetIndex;
+import io.fjord.log.index.OffsetPosition;
+import io.fjord.log.index.TimeIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IndexTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void offsetIndexLookupMatchesALinearScanForEveryTarget() throws IOException {
+        long base = 1_000_000L;
+        Random random = new Random(11);
+        int n = 5000; // more than the 1024-entry warm section, so both halves are searched
+        long[] offsets = new long[n];
+        int[] positions = new int[n];
+        try (OffsetIndex index = new OffsetIndex(dir.resolve("a.index"), base, 8 * 8000)) {
+            long offset = base;
+            int position = 0;
+            for (int i = 0; i < n; i++) {
+                offset += 1 + random.nextInt(5);
+                position += 1 + random.nextInt(4000);
+                offsets[i] = offset;
+                positions[i] = position;
+                index.append(offset, position);
+            }
+            for (long target = base - 3; target <= offsets[n - 1] + 3; target++) {
+                int expected = -1;
+                for (int i = 0; i < n && offsets[i] <= target; i++) {
+                    expected = i;
+                }
+                OffsetPosition found = index.lookup(target);
+                if (expected < 0) {
+                    assertEquals(new OffsetPosition(base, 0), found, "target " + target);
+                } else {
+                    assertEquals(new OffsetPosition(offsets[expected], positions[expected]), found, "target " + target);
+                }
+            }
+        }
+    }
+
+    @Test
+    void offsetIndexFileIsKafkasLayoutAndTrimmedOnClose() throws IOException {
+        Path file = dir.resolve("00000000000000000100.index");
+        OffsetIndex index = new OffsetIndex(file, 100, 4096);
+        assertEquals(4096, Files.size(file), "preallocated");
+        index.append(105, 0x01020304);
+        index.append(300, 0x7fff0000);
+        index.close();
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer expected = ByteBuffer.allocate(16);
+        expected.putInt(5).putInt(0x01020304).putInt(200).putInt(0x7fff0000);
+        assertEquals(ByteBuffer.wrap(expected.array()), ByteBuffer.wrap(bytes));
+    }
+
+    @Test
+    void timeIndexFileIsKafkasLayoutAndKeepsOnlyIncreasingTimestamps() throws IOException {
+        Path file = dir.resolve("00000000000000000100.timeindex");
+        TimeIndex index = new TimeIndex(file, 100, 12 * 10);
+        index.maybeAppend(5000L, 110, false);
+        index.maybeAppend(4000L, 120, false); // not larger: ignored
+        index.maybeAppend(7000L, 130, false);
+        assertEquals(new TimestampOffset(5000L, 110), index.lookup(6999L));
+        assertEquals(new TimestampOffset(7000L, 130), index.lookup(7000L));
+        assertEquals(new TimestampOffset(-1L, 100), index.lookup(10L));
+        index.close();
+        ByteBuffer expected = ByteBuffer.allocate(24);
+        expected.putLong(5000L).putInt(10).putLong(7000L).putInt(30);
+        assertEquals(ByteBuffer.wrap(expected.array()), ByteBuffer.wrap(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void timeIndexKeepsItsLastSlotForTheRollEntry() throws IOException {
+        try (TimeIndex index = new TimeIndex(dir.resolve("t.timeindex"), 0, 12 * 3)) {
+            index.maybeAppend(1L, 1, false);
+            index.maybeAppend(2L, 2, false);
+            assertTrue(index.isFull());
+            assertThrows(IllegalStateException.class, () -> index.maybeAppend(3L, 3, false));
+            index.maybeAppend(3L, 3, true);
+            assertEquals(3, index.entries());
+        }
+    }
+
+    @Test
+    void offsetIndexRejectsNonIncreasingAndOverflowingOffsets() throws IOException {
+        try (OffsetIndex index = new OffsetIndex(dir.resolve("b.index"), 10, 64)) {
+            index.append(20, 0);
+            assertThrows(IllegalStateException.class, () -> index.append(20, 10));
+            assertThrows(IllegalStateException.class, () -> index.append(10L + Integer.MAX_VALUE + 1, 10));
+        }
+    }
+
+    @Test
+    void segmentIndexesPointAtTheBatchesKafkaFindsInTheLogFile() throws IOException {
+        MockTime time = new MockTime(Batches.BASE_TIME);
+        LogConfig config = LogTestSupport.smallSegments(64 * 1024, 500);
+        Path logDir;
+        try (PartitionLog log = LogTestSupport.open(dir, config, time, new ManualScheduler(time))) {
+            for (int b = 0; b < 100; b++) {
+                log.append(Batches.plain(3, 100, "i" + b, Batches.BASE_TIME + 10L * b), 0);
+            }
+            logDir = log.dir();
+        }
+        for (Path logFile : LogTestSupport.segmentFiles(logDir).values()) {
+            String base = logFile.getFileName().toString().substring(0, 20);
+            long baseOffset = Long.parseLong(base);
+            List<Batches.StoredBatch> batches = Batches.readWithKafka(logFile);
+            ByteBuffer index = ByteBuffer.wrap(Files.readAllBytes(logDir.resolve(base + ".index")));
+            assertEquals(0, index.remaining() % 8, "trimmed to whole entries");
+            assertTrue(index.remaining() / 8 > 10, "sparse but present");
+            while (index.hasRemaining()) {
+                long offset = baseOffset + index.getInt();
+                int position = index.getInt();
+                Batches.StoredBatch at = batches.stream().filter(s -> s.position() == position).findFirst()
+                        .orElseThrow(() -> new AssertionError("no batch starts at " + position));
+                assertTrue(at.baseOffset() <= offset && offset <= at.lastOffset(), "entry offset inside its batch");
+            }
+            ByteBuffer timeIndex = ByteBuffer.wrap(Files.readAllBytes(logDir.resolve(base + ".timeindex")));
+            assertEquals(0, timeIndex.remaining() % 12);
+            long previous = Long.MIN_VALUE;
+            while (timeIndex.hasRemaining()) {
+                long timestamp = timeIndex.getLong();
+                long offset = baseOffset + timeIndex.getInt();
+                assertTrue(timestamp > previous);
+                previous = timestamp;
+                Batches.StoredBatch holder = batches.stream()
+                        .filter(s -> s.baseOffset() <= offset && offset <= s.lastOffset()).findFirst().orElseThrow();
+                assertEquals(timestamp, holder.maxTimestamp(), "entry names the batch holding the max timestamp");
+            }
+            // The last time-index entry is the segment's largest timestamp.
+            assertEquals(batches.get(batches.size() - 1).maxTimestamp(), previous);
+        }
+    }
+}
