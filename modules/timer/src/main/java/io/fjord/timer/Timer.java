@@ -88,7 +88,9 @@ public final class Timer implements AutoCloseable {
             }
             TimerTaskEntry entry = new TimerTaskEntry(task, clockMs.getAsLong() + task.delayMs());
             task.attach(entry);
-            due = wheel.add(entry) ? null : entry;
+            // No delay: run now. The wheel's time trails the clock (it moves only when a bucket
+            // expires), so it would take the entry into a bucket due at the next advance.
+            due = task.delayMs() == 0 || !wheel.add(entry) ? entry : null;
         } finally {
             lock.readLock().unlock();
         }
