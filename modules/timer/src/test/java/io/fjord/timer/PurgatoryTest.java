@@ -123,6 +123,18 @@ class PurgatoryTest {
     }
 
     @Test
+    void anOperationWithNoTimeLeftExpiresAtOnceOnTheParkingThread() {
+        Purgatory<String, Op> purgatory = purgatory(1000);
+        Op op = new Op(0);
+        assertFalse(purgatory.tryCompleteElseWatch(op, List.of("a")));
+        assertEquals(List.of("expire", "complete"), op.events);
+        assertEquals(0, purgatory.numDelayed());
+        op.ready = true;
+        assertEquals(0, purgatory.checkAndComplete("a"));
+        assertEquals(0, purgatory.watched());
+    }
+
+    @Test
     void forceCompleteWinsExactlyOnceAmongRacingThreads() throws Exception {
         int threads = 4;
         int rounds = 2_000;
