@@ -172,7 +172,44 @@ class PurgatoryTest {
     }
 
     /**
-     * The window between "not ready" and "on the watch list": an operation parked while another
+     * The window between "not ready" and "on the watch list", opened on purpose: after the first
+     * check has decided "not ready", another thread makes the operation ready and checks its key
+     * (finding nothing watched). The second check, after watching, must complete it.
+     */
+    @Test
+    void anEventBetweenTheFirstCheckAndTheWatchIsNotLost() throws Exception {
+        Purgatory<String, Op> purgatory = purgatory(1000);
+        AtomicInteger checkedMeanwhile = new AtomicInteger(-1);
+        Op op = new Op(Timer.MAX_DELAY_MS) {
+            private boolean first = true;
+
+            @Override
+            protected boolean tryComplete() {
+                boolean wasReady = ready;
+                if (first) {
+                    first = false;
+                    Thread event = new Thread(() -> {
+                        ready = true;
+                        checkedMeanwhile.set(purgatory.checkAndComplete("k"));
+                    });
+                    event.start();
+                    try {
+                        event.join();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                return wasReady && forceComplete();
+            }
+        };
+        assertTrue(purgatory.tryCompleteElseWatch(op, List.of("k")));
+        assertEquals(0, checkedMeanwhile.get(), "the event came before the operation was watched");
+        assertEquals(List.of("complete"), op.events);
+        assertEquals(0, purgatory.numDelayed());
+    }
+
+    /**
+     * The same window left to chance: an operation parked while another
      * thread makes it ready and checks its key must complete then, never be left to its time-out.
      */
     @Test
