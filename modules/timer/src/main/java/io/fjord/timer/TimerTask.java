@@ -22,6 +22,9 @@ public abstract class TimerTask implements Runnable {
     private final long delayMs;
 
     // Written under this task's monitor (attach, cancel); read without it by the wheel, hence volatile.
+    // Writers first replace it and then unlink the old entry; the wheel first links an entry and then
+    // re-reads it (TimingWheel.add). Whichever comes second sees the other, so an entry replaced
+    // while the reaper was moving it never stays linked.
     private volatile TimerTaskEntry entry;
 
     /**
@@ -48,10 +51,10 @@ public abstract class TimerTask implements Runnable {
     public final void cancel() {
         synchronized (this) {
             TimerTaskEntry current = entry;
+            entry = null;
             if (current != null) {
                 current.remove();
             }
-            entry = null;
         }
     }
 
@@ -59,10 +62,10 @@ public abstract class TimerTask implements Runnable {
     final void attach(TimerTaskEntry next) {
         synchronized (this) {
             TimerTaskEntry previous = entry;
+            entry = next;
             if (previous != null && previous != next) {
                 previous.remove();
             }
-            entry = next;
         }
     }
 

@@ -71,6 +71,10 @@ final class TimingWheel {
                 // A new expiration means the bucket was empty and out of the queue (flushed or never used).
                 queue.offer(bucket);
             }
+            if (entry.cancelled()) {
+                // Cancelled or moved while it was being linked: see TimerTask's entry field.
+                entry.remove();
+            }
             return true;
         }
         return overflowWheel().add(entry);

@@ -260,6 +260,45 @@ class TimerTest {
         }
     }
 
+    /**
+     * Tasks moved by one thread while the reaper moves their entries down the levels: once all
+     * are cancelled no entry may be left behind in a bucket.
+     */
+    @Test
+    void movingTasksWhileTheReaperCascadesThemLeavesNoStrayEntry() throws Exception {
+        try (Timer timer = new Timer("t", clock::get)) {
+            List<Recorder> tasks = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                // 15 to 914 ms: overflow buckets that expire often, so moves meet cascades.
+                tasks.add(new Recorder(15 + (i * 37) % 900));
+            }
+            tasks.forEach(timer::add);
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            Thread mover = new Thread(() -> {
+                try {
+                    Random random = new Random(11);
+                    for (int i = 0; i < 50_000; i++) {
+                        timer.add(tasks.get(random.nextInt(tasks.size())));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            mover.start();
+            while (mover.isAlive()) {
+                moveTo(timer, clock.get() + 1);
+            }
+            mover.join();
+            assertEquals(List.of(), failures);
+            assertTrue(timer.size() <= tasks.size(), "more entries than tasks: " + timer.size());
+            tasks.forEach(TimerTask::cancel);
+            assertEquals(0, timer.size(), "entries left in buckets after every task was cancelled");
+            int runs = fired.size();
+            moveTo(timer, clock.get() + 10_000);
+            assertEquals(runs, fired.size(), "a cancelled task ran");
+        }
+    }
+
     @Test
     void hugeDelaysAreClampedAndTheHierarchyStaysBounded() throws Exception {
         try (Timer timer = new Timer("t", clock::get)) {
