@@ -36,6 +36,11 @@ final class TimerBucket implements Delayed {
 
     /** Sets the expiration; true when it changed, which means the bucket must be (re)enqueued. */
     boolean setExpiration(long newExpirationMs) {
+        // Most adds meet a bucket already set to their tick: a plain read spares the atomic swap.
+        // Safe because the only other writer, flush, runs under the timer's write lock, apart from adds.
+        if (expirationMs.get() == newExpirationMs) {
+            return false;
+        }
         return expirationMs.getAndSet(newExpirationMs) != newExpirationMs;
     }
 
