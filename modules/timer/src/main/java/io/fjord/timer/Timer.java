@@ -139,7 +139,10 @@ public final class Timer implements AutoCloseable {
         return true;
     }
 
-    /** How many tasks are scheduled and not yet due or cancelled. */
+    /**
+     * How many tasks are scheduled and not yet due or cancelled. Exact when no advance is under
+     * way; during one, tasks moving down from an expired bucket may be counted twice for a moment.
+     */
     public int size() {
         return taskCounter.get();
     }

@@ -91,12 +91,24 @@ final class TimerBucket implements Delayed {
      * wheel's current tick, which takes no entries).
      */
     synchronized void flush(Consumer<TimerTaskEntry> sink) {
-        TimerTaskEntry head = root.next;
-        while (head != root) {
-            remove(head);
-            sink.accept(head);
-            head = root.next;
+        TimerTaskEntry entry = root.next;
+        root.next = root;
+        root.prev = root;
+        int flushed = 0;
+        while (entry != root) {
+            TimerTaskEntry next = entry.next;
+            // No entry monitor needed: every other change to an entry of this bucket goes through
+            // remove(), which waits for this bucket's monitor, and flushed entries are re-added by
+            // this thread only (the sink).
+            entry.next = null;
+            entry.prev = null;
+            entry.bucket = null;
+            flushed++;
+            sink.accept(entry);
+            entry = next;
         }
+        // One update for the whole bucket; size() may count a flushed entry twice until here.
+        taskCounter.addAndGet(-flushed);
         expirationMs.set(NO_EXPIRATION);
     }
 
