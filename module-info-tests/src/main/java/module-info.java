@@ -7,4 +7,5 @@ module io.fjord.moduletests {
     requires io.fjord.compression;
     requires io.fjord.protocol;
     requires io.fjord.log;
+    requires io.fjord.timer;
 }

@@ -67,7 +67,7 @@ class ImageTest {
         Set<String> names = new TreeSet<>();
         r.lines().forEach(l -> names.add(l.substring(0, l.indexOf('@'))));
         assertEquals(new TreeSet<>(Set.of(
-                "io.fjord.api", "io.fjord.kernel", "io.fjord.compression", "io.fjord.cli", "io.fjord.protocol", "io.fjord.log",
+                "io.fjord.api", "io.fjord.kernel", "io.fjord.compression", "io.fjord.cli", "io.fjord.protocol", "io.fjord.log", "io.fjord.timer",
                 "info.picocli", "org.lz4.java", "com.github.luben.zstd_jni",
                 "java.base", "java.logging", "jdk.unsupported")), names);
     }

@@ -60,6 +60,8 @@ class ModuleDescriptorTest {
                     "requires com.github.luben.zstd_jni",
                     "requires io.fjord.api",
                     "requires org.lz4.java"),
+            "io.fjord.timer", List.of(
+                    "exports io.fjord.timer"),
             "io.fjord.cli", List.of(
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
