@@ -1,0 +1,12 @@
+/**
+ * The Kafka wire protocol: framing and primitive types, message layouts for the supported API
+ * versions, request and response headers, and error codes.
+ */
+module io.fjord.protocol {
+    requires io.fjord.api;
+
+    exports io.fjord.protocol.errors;
+    exports io.fjord.protocol.message;
+    exports io.fjord.protocol.schema;
+    exports io.fjord.protocol.types;
+}
