@@ -5,4 +5,5 @@
 module io.fjord.moduletests {
     requires io.fjord.cli;
     requires io.fjord.compression;
+    requires io.fjord.network;
 }

@@ -51,7 +51,24 @@ class ModuleDescriptorTest {
             "io.fjord.cli", List.of(
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
-                    "requires io.fjord.kernel"));
+                    "requires io.fjord.kernel"),
+            "io.fjord.protocol", List.of(
+                    "exports io.fjord.protocol.errors",
+                    "exports io.fjord.protocol.message",
+                    "exports io.fjord.protocol.schema",
+                    "exports io.fjord.protocol.types",
+                    "requires io.fjord.api"),
+            "io.fjord.network", List.of(
+                    "exports io.fjord.network",
+                    "requires io.netty.buffer",
+                    "requires io.netty.codec",
+                    "requires io.netty.common",
+                    "requires io.netty.handler",
+                    "requires io.netty.transport",
+                    "requires io.netty.transport.classes.epoll",
+                    "requires io.netty.transport.epoll.linux.x86_64",
+                    "requires org.jctools.core",
+                    "requires transitive io.fjord.protocol"));
 
     @Test
     void theTestsRunInANamedModuleOnTheModulePath() {
