@@ -60,6 +60,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Processor processor;
     private final int maxFrameSize;
     private final Runnable retryEnqueue = this::retryEnqueue;
+    private final Runnable scheduleRetry = this::scheduleRetry;
 
     private ChannelHandlerContext ctx;
     private ByteBuf cumulation;
@@ -155,15 +156,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void waitForQueue() {
-        server.requestChannel().onSpace(() -> {
-            try {
-                processor.eventLoop().execute(retryEnqueue);
-            } catch (RejectedExecutionException stopped) {
-                // The event loop is shut down; the connection is gone with it.
-            }
-        });
+        server.requestChannel().onSpace(scheduleRetry);
         // A handler may have made room between the failed offer and the registration.
         retryEnqueue();
+    }
+
+    /** Runs on a handler thread when the request channel has room: hands the retry to the event loop. */
+    private void scheduleRetry() {
+        try {
+            processor.eventLoop().execute(retryEnqueue);
+        } catch (RejectedExecutionException stopped) {
+            // The event loop is shut down and the connection gone with it.
+        }
     }
 
     private void retryEnqueue() {
@@ -173,13 +177,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (server.requestChannel().offer(inFlight)) {
             stage = Stage.HANDLING;
         } else {
-            server.requestChannel().onSpace(() -> {
-                try {
-                    processor.eventLoop().execute(retryEnqueue);
-                } catch (RejectedExecutionException stopped) {
-                    // As above.
-                }
-            });
+            server.requestChannel().onSpace(scheduleRetry);
         }
     }
 

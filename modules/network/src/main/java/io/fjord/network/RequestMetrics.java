@@ -3,6 +3,7 @@ package io.fjord.network;
 import io.fjord.protocol.message.ApiKeys;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Per-API request timings, as Kafka's {@code RequestChannel} keeps them: time in the request
@@ -40,6 +41,7 @@ public final class RequestMetrics {
     }
 
     private final Map<ApiKeys, ApiMetrics> byApi = new EnumMap<>(ApiKeys.class);
+    private final LongAdder handlerFailures = new LongAdder();
 
     RequestMetrics() {
         for (ApiKeys api : ApiKeys.values()) {
@@ -50,5 +52,14 @@ public final class RequestMetrics {
     /** The timings of one API. */
     public ApiMetrics api(ApiKeys api) {
         return byApi.get(api);
+    }
+
+    /** Requests whose handler threw; each closed its connection. */
+    public long handlerFailures() {
+        return handlerFailures.sum();
+    }
+
+    void handlerFailed() {
+        handlerFailures.increment();
     }
 }

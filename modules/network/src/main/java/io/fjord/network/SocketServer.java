@@ -22,6 +22,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -59,7 +60,9 @@ public final class SocketServer implements AutoCloseable {
     private ChannelGroup connections;
     private Channel serverChannel;
     private List<Thread> handlerThreads;
+    // Set when shutdown starts: no new connections. Handler threads run on until handlersStopped.
     private volatile boolean stopped;
+    private volatile boolean handlersStopped;
 
     public SocketServer(NetworkConfig config, RequestHandler handler) {
         this.config = Objects.requireNonNull(config, "config");
@@ -142,7 +145,7 @@ public final class SocketServer implements AutoCloseable {
     }
 
     private void runHandler() {
-        while (!stopped) {
+        while (!handlersStopped) {
             NetworkRequest request;
             try {
                 request = requestChannel.take();
@@ -154,12 +157,11 @@ public final class SocketServer implements AutoCloseable {
                     .record(request.dequeuedNanos - request.receivedNanos);
             try {
                 handler.handle(request);
-            } catch (RuntimeException | Error failure) {
+            } catch (Throwable failure) {
+                // The handler's bug, not the connection's: count it, drop that connection, carry on.
+                requestMetrics.handlerFailed();
                 if (!request.isCompleted()) {
                     request.closeConnection();
-                }
-                if (failure instanceof VirtualMachineError fatal) {
-                    throw fatal;
                 }
             }
         }
@@ -222,11 +224,16 @@ public final class SocketServer implements AutoCloseable {
         long end = System.nanoTime() + deadline.toNanos();
         stopped = true;
         serverChannel.close().await();
+        List<Future<?>> muted = new ArrayList<>();
         for (Channel channel : connections) {
             ConnectionHandler connection = channel.pipeline().get(ConnectionHandler.class);
             if (connection != null) {
-                channel.eventLoop().execute(connection::stopReading);
+                muted.add(channel.eventLoop().submit(connection::stopReading));
             }
+        }
+        // Once every connection has stopped reading, the in-flight count can only fall.
+        for (Future<?> future : muted) {
+            future.await(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         boolean drained;
         synchronized (idleMonitor) {
@@ -237,6 +244,7 @@ public final class SocketServer implements AutoCloseable {
             drained = requestsInFlight.get() == 0;
         }
         connections.close().await(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        handlersStopped = true;
         for (Thread thread : handlerThreads) {
             thread.interrupt();
         }

@@ -426,6 +426,7 @@ class SocketServerTest extends ServerFixture {
             }
         }
         await("no request left in flight", () -> server.requestsInFlight() == 0);
+        assertEquals(1, server.requestMetrics().handlerFailures());
         assertServes(server);
     }
 
@@ -456,10 +457,10 @@ class SocketServerTest extends ServerFixture {
     }
 
     @Test
-    void shutdownStopsAcceptingAndLetsTheRequestInFlightFinish() throws Exception {
+    void shutdownStopsAcceptingAndLetsTheRequestsInFlightFinish() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1);
-        SocketServer server = start(DEFAULTS, request -> {
+        SocketServer server = start(Map.of(NetworkConfig.NUM_IO_THREADS, "1"), request -> {
             started.countDown();
             try {
                 assertTrue(gate.await(20, TimeUnit.SECONDS));
@@ -469,16 +470,22 @@ class SocketServerTest extends ServerFixture {
             request.sendResponse(TestHandlers.echo(request));
         });
         ExecutorService stopper = Executors.newSingleThreadExecutor();
-        try (WireClient client = new WireClient(server.boundAddress())) {
-            client.send(WireClient.request(ApiKeys.METADATA, (short) 4, 31, ByteBuffer.allocate(0)));
+        try (WireClient first = new WireClient(server.boundAddress());
+                WireClient second = new WireClient(server.boundAddress())) {
+            first.send(WireClient.request(ApiKeys.METADATA, (short) 4, 31, ByteBuffer.allocate(0)));
             assertTrue(started.await(20, TimeUnit.SECONDS));
+            // The only handler thread is busy: this one waits in the request channel.
+            second.send(WireClient.request(ApiKeys.METADATA, (short) 4, 32, ByteBuffer.allocate(0)));
+            await("the second request is queued", () -> server.requestQueueSize() == 1);
             Future<Boolean> shutdown = stopper.submit(() -> server.shutdown(java.time.Duration.ofSeconds(20)));
             await("the listener is closed", () -> !canConnect(server));
-            assertFalse(shutdown.isDone(), "shutdown waits for the request in flight");
+            assertFalse(shutdown.isDone(), "shutdown waits for the requests in flight");
             gate.countDown();
-            assertEquals(31, client.receive().getInt());
+            assertEquals(31, first.receive().getInt());
+            assertEquals(32, second.receive().getInt());
             assertTrue(shutdown.get(20, TimeUnit.SECONDS), "finished before the deadline");
-            assertTrue(client.closedByServer());
+            assertTrue(first.closedByServer());
+            assertTrue(second.closedByServer());
         } finally {
             stopper.shutdownNow();
         }
