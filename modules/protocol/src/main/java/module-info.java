@@ -3,6 +3,7 @@
  * versions, request and response headers, and error codes.
  */
 module io.fjord.protocol {
+    // The shared value types and the compression SPI, for the record batches of this module.
     requires io.fjord.api;
 
     exports io.fjord.protocol.errors;

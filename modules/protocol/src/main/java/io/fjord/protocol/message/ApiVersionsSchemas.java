@@ -12,8 +12,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * ApiVersions (API key 18), versions 0 to 4: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * ApiVersions (API key 18), versions 0 to 4.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  *
  * <p>The response's tagged fields (versions 3+) describe features; the request of any
  * version is answered with response header v0.

@@ -10,8 +10,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * CreatePartitions (API key 37), versions 0 to 3: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * CreatePartitions (API key 37), versions 0 to 3.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  */
 final class CreatePartitionsSchemas {
 

@@ -10,8 +10,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * CreateTopics (API key 19), versions 2 to 4: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * CreateTopics (API key 19), versions 2 to 4.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  */
 final class CreateTopicsSchemas {
 

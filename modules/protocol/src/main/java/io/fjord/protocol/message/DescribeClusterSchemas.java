@@ -11,8 +11,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * DescribeCluster (API key 60), versions 0 to 1: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * DescribeCluster (API key 60), versions 0 to 1.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  */
 final class DescribeClusterSchemas {
 

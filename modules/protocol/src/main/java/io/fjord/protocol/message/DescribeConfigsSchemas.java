@@ -11,8 +11,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * DescribeConfigs (API key 32), versions 1 to 4: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * DescribeConfigs (API key 32), versions 1 to 4.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  */
 final class DescribeConfigsSchemas {
 

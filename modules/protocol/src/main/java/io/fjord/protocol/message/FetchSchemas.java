@@ -12,8 +12,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * Fetch (API key 1), versions 4 to 11: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * Fetch (API key 1), versions 4 to 11.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  *
  * <p>A response's {@code records} is written as empty, never null, when it has no value.
  */

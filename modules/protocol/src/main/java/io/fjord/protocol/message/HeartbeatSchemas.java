@@ -8,8 +8,10 @@ import static io.fjord.protocol.schema.Type.STRING;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * Heartbeat (API key 12), versions 0 to 3: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * Heartbeat (API key 12), versions 0 to 3.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  */
 final class HeartbeatSchemas {
 

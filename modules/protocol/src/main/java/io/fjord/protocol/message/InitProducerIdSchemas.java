@@ -9,8 +9,10 @@ import static io.fjord.protocol.schema.Type.STRING;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * InitProducerId (API key 22), versions 0 to 4: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * InitProducerId (API key 22), versions 0 to 4.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  */
 final class InitProducerIdSchemas {
 

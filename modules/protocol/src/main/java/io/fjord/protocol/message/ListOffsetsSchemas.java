@@ -11,8 +11,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * ListOffsets (API key 2), versions 1 to 2: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * ListOffsets (API key 2), versions 1 to 2.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  *
  * <p>Version 0 is gone from Kafka 4, so Fjord starts at version 1 too.
  */

@@ -133,10 +133,12 @@ public final class MessageCodec {
     private static void writeBody(ApiKeys api, boolean schemaMatches, short version, Struct body,
             WireWriter out) {
         if (!schemaMatches) {
-            throw new IllegalArgumentException("body is not a " + api.apiName() + " message of this direction");
+            throw new IllegalArgumentException(
+                    "body is not a " + api.apiName() + " message of this direction");
         }
         if (!api.isVersionSupported(version)) {
-            throw new IllegalArgumentException(api.apiName() + " version " + version + " is not supported");
+            throw new IllegalArgumentException(
+                    api.apiName() + " version " + version + " is not supported");
         }
         StructCodec.write(body, version, api.isFlexible(version), out);
     }

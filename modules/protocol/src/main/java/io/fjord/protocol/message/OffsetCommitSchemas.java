@@ -10,8 +10,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * OffsetCommit (API key 8), versions 2 to 7: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * OffsetCommit (API key 8), versions 2 to 7.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  */
 final class OffsetCommitSchemas {
 

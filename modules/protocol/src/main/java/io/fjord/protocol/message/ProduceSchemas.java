@@ -11,8 +11,10 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * Produce (API key 0), versions 0 to 7: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * Produce (API key 0), versions 0 to 7.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  *
  * <p>Versions 0 to 2 have the layout of version 3 without {@code transactional_id} (and, in the
  * response, without {@code throttle_time_ms} before version 1 and {@code log_append_time_ms} before

@@ -9,8 +9,10 @@ import static io.fjord.protocol.schema.Type.STRING;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * SaslAuthenticate (API key 36), versions 0 to 2: the field layouts, with the version each field appeared in
- * and the versions in which it may be null, after Kafka's message definitions.
+ * SaslAuthenticate (API key 36), versions 0 to 2.
+ *
+ * <p>The field layouts, with the version each field appeared in and the versions in which it
+ * may be null, after Kafka's message definitions.
  */
 final class SaslAuthenticateSchemas {
 

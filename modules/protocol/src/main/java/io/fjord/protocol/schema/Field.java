@@ -1,5 +1,6 @@
 package io.fjord.protocol.schema;
 
+import io.fjord.protocol.types.RecordSet;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
@@ -134,18 +135,73 @@ public final class Field {
                 defaultValue, tag, writeNullAsEmpty, newIndex);
     }
 
-    /** Converts numbers given for convenience ({@code 5}, {@code -1}) to the field's value class. */
+    /**
+     * Checks that {@code value} fits the field's type and converts numbers given for convenience
+     * ({@code 5}, {@code -1}) to the field's value class; nulls are checked when writing, where the
+     * version is known.
+     */
     Object normalize(Object value) {
-        if (!(value instanceof Number n)) {
-            return value;
+        if (value == null) {
+            return null;
         }
-        return switch (type.kind()) {
-            case INT8 -> n.byteValue();
-            case INT16 -> n.shortValue();
-            case INT32, UINT16 -> n.intValue();
-            case INT64 -> n.longValue();
-            case FLOAT64 -> n.doubleValue();
-            default -> value;
+        Type.Kind kind = type.kind();
+        if (value instanceof Number n && isIntegral(kind)) {
+            long v = n.longValue();
+            if (!(n instanceof Byte || n instanceof Short || n instanceof Integer || n instanceof Long)
+                    || v < minOf(kind) || v > maxOf(kind)) {
+                throw new IllegalArgumentException(name + ": " + value + " is not a valid " + kind);
+            }
+            return switch (kind) {
+                case INT8 -> (byte) v;
+                case INT16 -> (short) v;
+                case INT32, UINT16 -> (int) v;
+                default -> v;
+            };
+        }
+        if (kind == Type.Kind.FLOAT64 && value instanceof Number n) {
+            return n.doubleValue();
+        }
+        boolean fits = switch (kind) {
+            case BOOLEAN -> value instanceof Boolean;
+            case UUID -> value instanceof java.util.UUID;
+            case STRING -> value instanceof String;
+            case BYTES -> value instanceof ByteBuffer;
+            case RECORDS -> value instanceof ByteBuffer || value instanceof RecordSet;
+            case ARRAY -> type.elementType().kind() == Type.Kind.INT32 ? value instanceof int[]
+                    : value instanceof List<?>;
+            default -> false;
+        };
+        if (!fits) {
+            throw new IllegalArgumentException(name + ": a " + value.getClass().getSimpleName()
+                    + " is not a valid " + type);
+        }
+        return value;
+    }
+
+    private static boolean isIntegral(Type.Kind kind) {
+        return switch (kind) {
+            case INT8, INT16, INT32, INT64, UINT16 -> true;
+            default -> false;
+        };
+    }
+
+    private static long minOf(Type.Kind kind) {
+        return switch (kind) {
+            case INT8 -> Byte.MIN_VALUE;
+            case INT16 -> Short.MIN_VALUE;
+            case INT32 -> Integer.MIN_VALUE;
+            case UINT16 -> 0;
+            default -> Long.MIN_VALUE;
+        };
+    }
+
+    private static long maxOf(Type.Kind kind) {
+        return switch (kind) {
+            case INT8 -> Byte.MAX_VALUE;
+            case INT16 -> Short.MAX_VALUE;
+            case INT32 -> Integer.MAX_VALUE;
+            case UINT16 -> 0xffff;
+            default -> Long.MAX_VALUE;
         };
     }
 

@@ -175,8 +175,8 @@ public final class WireReader {
     /** A STRING or NULLABLE_STRING (INT16 length), or its compact form. */
     public String readString(boolean compact, boolean nullable) {
         int length = readLength(compact, true, nullable, "string");
-        if (length < 0) {
-            return null;
+        if (length <= 0) {
+            return length < 0 ? null : "";
         }
         String value;
         if (buffer.hasArray()) {

@@ -76,6 +76,47 @@ class KafkaOracleTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} v{1} request={2}")
+    @MethodSource("everyApiVersionAndDirection")
+    void fieldNamesAndOrderAreKafkas(ApiKeys api, short version, boolean request) {
+        org.apache.kafka.common.message.ApiMessageType kafka =
+                org.apache.kafka.common.protocol.ApiKeys.forId(api.id()).messageType;
+        org.apache.kafka.common.protocol.types.Schema kafkaSchema =
+                (request ? kafka.requestSchemas() : kafka.responseSchemas())[version];
+        Schema fjordSchema = request ? api.requestSchema() : api.responseSchema();
+        assertEquals(kafkaNames(kafkaSchema), fjordNames(fjordSchema, version));
+    }
+
+    private static List<String> kafkaNames(org.apache.kafka.common.protocol.types.Schema schema) {
+        List<String> names = new ArrayList<>();
+        for (org.apache.kafka.common.protocol.types.BoundField f : schema.fields()) {
+            if (f.def.type instanceof org.apache.kafka.common.protocol.types.TaggedFields) {
+                continue;
+            }
+            names.add(f.def.name);
+            f.def.type.arrayElementType()
+                    .filter(t -> t instanceof org.apache.kafka.common.protocol.types.Schema)
+                    .ifPresent(t -> names.add(
+                            kafkaNames((org.apache.kafka.common.protocol.types.Schema) t).toString()));
+        }
+        return names;
+    }
+
+    private static List<String> fjordNames(Schema schema, short version) {
+        List<String> names = new ArrayList<>();
+        for (io.fjord.protocol.schema.Field f : schema.fields()) {
+            if (f.isTagged() || !f.isPresentIn(version)) {
+                continue;
+            }
+            names.add(f.name());
+            io.fjord.protocol.schema.Type element = f.type().elementType();
+            if (element != null && element.schema() != null) {
+                names.add(fjordNames(element.schema(), version).toString());
+            }
+        }
+        return names;
+    }
+
     static ByteBuffer encode(ApiKeys api, boolean request, short version, Struct body) {
         return (request ? MessageCodec.encodeRequestBody(api, version, body)
                 : MessageCodec.encodeResponseBody(api, version, body)).toByteBuffer();
