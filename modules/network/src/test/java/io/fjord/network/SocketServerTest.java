@@ -211,6 +211,24 @@ class SocketServerTest extends ServerFixture {
     }
 
     @Test
+    void aFrameCutShortByTheClientIsDroppedWithItsConnection() throws Exception {
+        SocketServer server = start(DEFAULTS, TestHandlers.apiVersionsOrEcho());
+        ByteBuffer request = WireClient.request(ApiKeys.METADATA, (short) 4, 8, ByteBuffer.allocate(1000));
+        try (WireClient client = new WireClient(server.boundAddress())) {
+            byte[] partial = new byte[4 + 500];
+            ByteBuffer.wrap(partial).putInt(request.remaining()).put(request.duplicate().limit(500));
+            client.sendRaw(partial);
+            client.socket().shutdownOutput();
+            assertTrue(client.closedByServer());
+        }
+        await("the connection is gone", () -> server.connectionMetrics().open() == 0);
+        assertEquals(0, server.requestsInFlight());
+        assertEquals(0, server.requestMetrics().api(ApiKeys.METADATA).requestQueueTime().count(),
+                "half a frame never reaches a handler");
+        assertServes(server);
+    }
+
+    @Test
     void garbageNeverBreaksTheServer() throws Exception {
         SocketServer server = start(DEFAULTS, TestHandlers.apiVersionsOrEcho());
         Random random = new Random(42);
