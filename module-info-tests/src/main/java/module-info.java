@@ -8,4 +8,5 @@ module io.fjord.moduletests {
     requires io.fjord.protocol;
     requires io.fjord.log;
     requires io.fjord.timer;
+    requires io.fjord.network;
 }

@@ -65,7 +65,18 @@ class ModuleDescriptorTest {
             "io.fjord.cli", List.of(
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
-                    "requires io.fjord.kernel"));
+                    "requires io.fjord.kernel"),
+            "io.fjord.network", List.of(
+                    "exports io.fjord.network",
+                    "requires io.netty.buffer",
+                    "requires io.netty.codec",
+                    "requires io.netty.common",
+                    "requires io.netty.handler",
+                    "requires io.netty.transport",
+                    "requires io.netty.transport.classes.epoll",
+                    "requires io.netty.transport.epoll.linux.x86_64",
+                    "requires org.jctools.core",
+                    "requires transitive io.fjord.protocol"));
 
     @Test
     void theTestsRunInANamedModuleOnTheModulePath() {

@@ -1,0 +1,35 @@
+package io.fjord.network;
+
+import io.fjord.protocol.errors.Errors;
+import io.fjord.protocol.message.ApiKeys;
+import io.fjord.protocol.message.MessageCodec;
+import io.fjord.protocol.types.EncodedMessage;
+import io.fjord.protocol.types.WireWriter;
+
+/** Request handlers for the tests: ApiVersions answered with the protocol codec, everything else echoed. */
+final class TestHandlers {
+    private TestHandlers() {
+    }
+
+    /** The ApiVersions answer a broker gives; for a version above ours, the v0 error body. */
+    static EncodedMessage apiVersions(NetworkRequest request) {
+        short version = request.header().apiVersion();
+        if (ApiKeys.API_VERSIONS.isVersionSupported(version)) {
+            return MessageCodec.encodeResponseBody(ApiKeys.API_VERSIONS, version,
+                    MessageCodec.apiVersionsResponse(Errors.NONE));
+        }
+        return MessageCodec.encodeResponseBody(ApiKeys.API_VERSIONS, (short) 0,
+                MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION));
+    }
+
+    /** A response body that is a copy of the request body. */
+    static EncodedMessage echo(NetworkRequest request) {
+        return new WireWriter().writeRaw(request.body()).finish();
+    }
+
+    /** Answers ApiVersions properly and echoes every other request's body. */
+    static RequestHandler apiVersionsOrEcho() {
+        return request -> request.sendResponse(request.header().api() == ApiKeys.API_VERSIONS
+                ? apiVersions(request) : echo(request));
+    }
+}
