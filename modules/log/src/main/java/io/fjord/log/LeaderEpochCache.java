@@ -1,13 +1,10 @@
 package io.fjord.log;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -136,15 +133,6 @@ final class LeaderEpochCache {
         for (Map.Entry<Integer, Long> e : epochs.entrySet()) {
             text.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
         }
-        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
-        OffsetCheckpointFile.atomicReplace(temp, file);
+        OffsetCheckpointFile.writeDurably(file, text);
     }
 }

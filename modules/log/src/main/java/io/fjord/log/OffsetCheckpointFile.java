@@ -59,16 +59,7 @@ public final class OffsetCheckpointFile {
             text.append(e.getKey().topic()).append(' ').append(e.getKey().partition()).append(' ')
                     .append(e.getValue()).append('\n');
         }
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
-        atomicReplace(temp, file);
+        writeDurably(file, text);
     }
 
     /**
@@ -129,6 +120,23 @@ public final class OffsetCheckpointFile {
      * Renames {@code source} over {@code target} atomically and fsyncs the directory so that
      * the rename itself survives a crash.
      */
+    /**
+     * Replaces {@code file} with {@code text} so that a crash leaves either the old content or the
+     * new one: write a temp file beside it, fsync it, rename it over the file, fsync the folder.
+     */
+    static void writeDurably(Path file, CharSequence text) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        atomicReplace(temp, file);
+    }
+
     static void atomicReplace(Path source, Path target) throws IOException {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
