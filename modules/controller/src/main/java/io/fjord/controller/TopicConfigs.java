@@ -56,6 +56,7 @@ public final class TopicConfigs {
                 validString("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), "compression.type");
         define(d, "compression.zstd.level", Type.INT, "3", between(-131072, 22), "compression.zstd.level");
         define(d, "delete.retention.ms", Type.LONG, "86400000", atLeast(0), "log.cleaner.delete.retention.ms");
+        define(d, "errors.deadletterqueue.group.enable", Type.BOOLEAN, "false", null);
         define(d, "file.delete.delay.ms", Type.LONG, "60000", atLeast(0), "log.segment.delete.delay.ms");
         define(d, "flush.messages", Type.LONG, Long.toString(Long.MAX_VALUE), atLeast(1), "log.flush.interval.messages");
         define(d, "flush.ms", Type.LONG, Long.toString(Long.MAX_VALUE), atLeast(0), "log.flush.interval.ms");
@@ -66,6 +67,7 @@ public final class TopicConfigs {
         define(d, "local.retention.ms", Type.LONG, "-2", atLeast(-2), "log.local.retention.ms");
         define(d, "max.compaction.lag.ms", Type.LONG, Long.toString(Long.MAX_VALUE), atLeast(1),
                 "log.cleaner.max.compaction.lag.ms");
+        define(d, "max.decompressed.message.bytes", Type.INT, Integer.toString(Integer.MAX_VALUE), atLeast(1));
         define(d, "max.message.bytes", Type.INT, "1048588", atLeast(0), "message.max.bytes");
         define(d, "message.timestamp.after.max.ms", Type.LONG, "3600000", atLeast(0),
                 "log.message.timestamp.after.max.ms");
