@@ -5,5 +5,6 @@
 module io.fjord.moduletests {
     requires io.fjord.cli;
     requires io.fjord.compression;
+    requires io.fjord.controller;
     requires io.fjord.protocol;
 }

@@ -68,6 +68,7 @@ class ImageTest {
         r.lines().forEach(l -> names.add(l.substring(0, l.indexOf('@'))));
         assertEquals(new TreeSet<>(Set.of(
                 "io.fjord.api", "io.fjord.kernel", "io.fjord.compression", "io.fjord.cli", "io.fjord.protocol",
+                "io.fjord.controller",
                 "info.picocli", "org.lz4.java", "com.github.luben.zstd_jni",
                 "java.base", "jdk.unsupported")), names);
     }

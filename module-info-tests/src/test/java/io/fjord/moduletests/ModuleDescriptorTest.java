@@ -54,6 +54,10 @@ class ModuleDescriptorTest {
                     "requires com.github.luben.zstd_jni",
                     "requires io.fjord.api",
                     "requires org.lz4.java"),
+            "io.fjord.controller", List.of(
+                    "exports io.fjord.controller",
+                    "requires transitive io.fjord.api",
+                    "requires transitive io.fjord.protocol"),
             "io.fjord.cli", List.of(
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
