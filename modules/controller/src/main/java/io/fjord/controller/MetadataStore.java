@@ -94,12 +94,23 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * The topic for a Metadata or Produce request that named it, created with the broker's
      * defaults if it does not exist and {@code auto.create.topics.enable} is true.
-     * {@code __consumer_offsets} is created with its {@code offsets.topic.*} settings.
+     * {@code __consumer_offsets} is created as {@link #consumerOffsetsTopic()} creates it; the
+     * other internal topics belong to their coordinators and are never auto-created.
      *
      * @throws MetadataException with UNKNOWN_TOPIC_OR_PARTITION when auto-creation is off,
      *                           INVALID_TOPIC_EXCEPTION for an illegal name, or any creation error
      */
     TopicImage autoCreateTopic(String name);
+
+    /**
+     * The internal {@code __consumer_offsets} topic, created on first use (FindCoordinator) with
+     * the {@code offsets.topic.*} settings whatever {@code auto.create.topics.enable} says, as
+     * Kafka's group coordinator does.
+     *
+     * @throws MetadataException with INVALID_REPLICATION_FACTOR when
+     *                           {@code offsets.topic.replication.factor} exceeds the live brokers
+     */
+    TopicImage consumerOffsetsTopic();
 
     /** Registers a listener for committed changes. */
     void addListener(MetadataListener listener);

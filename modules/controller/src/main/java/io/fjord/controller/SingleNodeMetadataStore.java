@@ -50,6 +50,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     private final TopicConfigs topicConfigs;
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image;
+    private boolean closed;
 
     private SingleNodeMetadataStore(ControllerConfig config, TopicConfigs topicConfigs, MetadataImage image) {
         this.config = config;
@@ -451,22 +452,31 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         if (existing != null) {
             return existing;
         }
-        if (name.equals(TopicNames.CONSUMER_OFFSETS)) {
-            return createIfAbsent(new NewTopic(name, config.offsetsTopicNumPartitions(),
-                    config.offsetsTopicReplicationFactor(), Map.of(), Map.of(
-                    "cleanup.policy", "compact",
-                    "compression.type", "producer",
-                    "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()))));
-        }
         if (!config.autoCreateTopicsEnable()) {
             throw new MetadataException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name
                     + "' does not exist and auto.create.topics.enable is false.");
+        }
+        if (name.equals(TopicNames.CONSUMER_OFFSETS)) {
+            return consumerOffsetsTopic();
         }
         if (TopicNames.isInternal(name)) {
             throw new MetadataException(Errors.INVALID_REQUEST, "Internal topic " + name
                     + " is created by its coordinator, not by auto-creation.");
         }
         return createIfAbsent(NewTopic.of(name, -1, -1));
+    }
+
+    @Override
+    public TopicImage consumerOffsetsTopic() {
+        TopicImage existing = image.topic(TopicNames.CONSUMER_OFFSETS);
+        if (existing != null) {
+            return existing;
+        }
+        return createIfAbsent(new NewTopic(TopicNames.CONSUMER_OFFSETS, config.offsetsTopicNumPartitions(),
+                config.offsetsTopicReplicationFactor(), Map.of(), Map.of(
+                "cleanup.policy", "compact",
+                "compression.type", "producer",
+                "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()))));
     }
 
     /** Creates the topic unless another thread did so first: auto-creation races are normal. */
@@ -481,7 +491,8 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         listeners.clear();
     }
 
@@ -493,6 +504,9 @@ public final class SingleNodeMetadataStore implements MetadataStore {
 
     /** Persists, then publishes. Called with the monitor held. */
     private void commit(MetadataImage next) {
+        if (closed) {
+            throw new IllegalStateException("The metadata store is closed; the change was not made.");
+        }
         try {
             MetadataFile.write(config.metadataLogDir(), next);
         } catch (IOException e) {

@@ -180,22 +180,37 @@ class SingleNodeMetadataStoreTest {
     }
 
     @Test
-    void internalTopicIsMarkedAndAutoCreatedWithOffsetsSettings() throws IOException {
+    void offsetsTopicIsInternalAndCreatedWithOffsetsSettingsEvenWithoutAutoCreation() throws IOException {
         try (SingleNodeMetadataStore store = open("offsets.topic.replication.factor", "1", "offsets.topic.num.partitions", "5",
-                "auto.create.topics.enable", "false")) {
-            TopicImage offsets = store.autoCreateTopic("__consumer_offsets");
+                "offsets.topic.segment.bytes", "2097152", "auto.create.topics.enable", "false")) {
+            assertError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '__consumer_offsets' does not exist and"
+                    + " auto.create.topics.enable is false.", () -> store.autoCreateTopic("__consumer_offsets"));
+            TopicImage offsets = store.consumerOffsetsTopic();
             assertTrue(offsets.internal());
             assertEquals(5, offsets.partitionCount());
-            assertEquals("compact", offsets.configs().get("cleanup.policy"));
-            assertEquals(offsets, store.autoCreateTopic("__consumer_offsets"));
+            assertEquals(Map.of("cleanup.policy", "compact", "compression.type", "producer", "segment.bytes", "2097152"),
+                    offsets.configs());
+            assertEquals(offsets, store.consumerOffsetsTopic());
+            assertEquals(offsets, store.autoCreateTopic("__consumer_offsets"), "an existing topic is returned");
+        }
+    }
+
+    @Test
+    void autoCreationMakesTheOffsetsTopicButNoOtherInternalTopic() throws IOException {
+        try (SingleNodeMetadataStore store = open("offsets.topic.replication.factor", "1")) {
+            assertEquals(50, store.autoCreateTopic("__consumer_offsets").partitionCount());
+            assertError(Errors.INVALID_REQUEST, "Internal topic __transaction_state is created by its coordinator,"
+                    + " not by auto-creation.", () -> store.autoCreateTopic("__transaction_state"));
         }
     }
 
     @Test
     void offsetsTopicWithKafkasDefaultReplicationFactorIsRefusedOnOneBroker() throws IOException {
         try (SingleNodeMetadataStore store = open()) {
-            MetadataException e = assertThrows(MetadataException.class, () -> store.autoCreateTopic("__consumer_offsets"));
-            assertEquals(Errors.INVALID_REPLICATION_FACTOR, e.error());
+            assertError(Errors.INVALID_REPLICATION_FACTOR, "Unable to replicate the partition 3 time(s): The target"
+                    + " replication factor of 3 cannot be reached because only 1 broker(s) are registered.",
+                    store::consumerOffsetsTopic);
+            assertEquals(0, store.image().topicCount());
         }
     }
 
@@ -480,6 +495,16 @@ class SingleNodeMetadataStoreTest {
             assertEquals(Errors.KAFKA_STORAGE_ERROR, e.error());
             assertEquals(before, store.image());
         }
+    }
+
+    @Test
+    void closedStoreStaysReadableButRefusesChanges() throws IOException {
+        SingleNodeMetadataStore store = open();
+        store.createTopic(NewTopic.of("a", 1, 1), false);
+        store.close();
+        assertTrue(store.image().topicsByName().containsKey("a"));
+        assertThrows(IllegalStateException.class, () -> store.createTopic(NewTopic.of("b", 1, 1), false));
+        assertFalse(store.image().topicsByName().containsKey("b"));
     }
 
     @Test
