@@ -498,6 +498,36 @@ class SingleNodeMetadataStoreTest {
     }
 
     @Test
+    void everyLogDirIsFormattedForTheSameClusterAndNode(@TempDir Path second) throws IOException {
+        String clusterId;
+        try (SingleNodeMetadataStore store = open()) {
+            clusterId = store.clusterId();
+        }
+        try (SingleNodeMetadataStore store = open("log.dirs", dir + "," + second)) {
+            assertEquals(clusterId, store.clusterId());
+        }
+        MetaProperties added = MetaProperties.read(second).orElseThrow();
+        assertEquals(clusterId, added.clusterId());
+        assertEquals(NODE, added.nodeId());
+        assertNotEquals(MetaProperties.read(dir).orElseThrow().directoryId(), added.directoryId());
+        assertFalse(Files.exists(MetadataFile.path(second)), "the topic metadata lives in the metadata log dir only");
+    }
+
+    @Test
+    void manualAssignmentOfNewPartitionsIsChecked() throws IOException {
+        try (SingleNodeMetadataStore store = open()) {
+            store.createTopic(NewTopic.of("t", 1, 1), false);
+            assertError(Errors.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment includes broker 5, but no such"
+                    + " broker is registered.", () -> store.createPartitions("t", 2, List.of(List.of(5)), false));
+            assertError(Errors.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment includes an empty replica list.",
+                    () -> store.createPartitions("t", 2, List.of(List.of()), false));
+            assertError(Errors.INVALID_PARTITIONS, "Unable to create 2147483646 partitions in one operation; the limit is 10000.",
+                    () -> store.createPartitions("t", Integer.MAX_VALUE, null, false));
+            assertEquals(1, store.image().topic("t").partitionCount());
+        }
+    }
+
+    @Test
     void closedStoreStaysReadableButRefusesChanges() throws IOException {
         SingleNodeMetadataStore store = open();
         store.createTopic(NewTopic.of("a", 1, 1), false);
