@@ -54,6 +54,12 @@ public final class MetadataFile {
     public static final short VERSION = 1;
     /** Bytes before the payload. */
     public static final int HEADER_SIZE = 16;
+    /**
+     * The largest file read: far above any real cluster (a partition takes about 30 bytes, so this
+     * is millions of partitions), and small enough that a wrong or damaged file of many gigabytes
+     * is refused with a clear message instead of exhausting the heap.
+     */
+    public static final long MAX_FILE_SIZE = 256L * 1024 * 1024;
 
     // The smallest encodings, to bound counts by the bytes actually present.
     private static final int MIN_TOPIC_SIZE = 2 + 16 + 1 + 4 + 4;
@@ -127,12 +133,17 @@ public final class MetadataFile {
     public static Optional<MetadataImage> read(Path metadataLogDir) throws IOException {
         Files.deleteIfExists(AtomicFiles.tempFileOf(path(metadataLogDir)));
         Path file = path(metadataLogDir);
-        byte[] bytes;
+        long size;
         try {
-            bytes = Files.readAllBytes(file);
+            size = Files.size(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+        if (size > MAX_FILE_SIZE) {
+            throw new CorruptMetadataException(file, "the file has " + size + " bytes, more than the "
+                    + MAX_FILE_SIZE + " a metadata file can have");
+        }
+        byte[] bytes = Files.readAllBytes(file);
         return Optional.of(decode(file, ByteBuffer.wrap(bytes)));
     }
 

@@ -118,6 +118,15 @@ class MetadataFileTest {
     }
 
     @Test
+    void oversizedFileIsRefusedBeforeReading(@TempDir Path dir) throws IOException {
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(MetadataFile.path(dir).toFile(), "rw")) {
+            file.setLength(MetadataFile.MAX_FILE_SIZE + 1);
+        }
+        CorruptMetadataException e = assertThrows(CorruptMetadataException.class, () -> MetadataFile.read(dir));
+        assertTrue(e.getMessage().contains("more than the " + MetadataFile.MAX_FILE_SIZE), e.getMessage());
+    }
+
+    @Test
     void newerFormatVersionIsRefusedClearly() {
         byte[] whole = bytes(MetadataFile.encode(sampleImage()));
         whole[5] = 9;
