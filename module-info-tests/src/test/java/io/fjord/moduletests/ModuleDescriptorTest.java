@@ -62,6 +62,10 @@ class ModuleDescriptorTest {
                     "requires org.lz4.java"),
             "io.fjord.timer", List.of(
                     "exports io.fjord.timer"),
+            "io.fjord.controller", List.of(
+                    "exports io.fjord.controller",
+                    "requires transitive io.fjord.api",
+                    "requires transitive io.fjord.protocol"),
             "io.fjord.cli", List.of(
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
