@@ -233,6 +233,11 @@ public final class ReplicaManager implements AutoCloseable {
         return new FileSlice(null, 0, 0, -1, offset);
     }
 
+    /** Fetches parked in the purgatory, waiting for data or for their time-out. */
+    public int delayedFetchCount() {
+        return fetchPurgatory.numDelayed();
+    }
+
     /** Answers every parked fetch and produce now and stops the purgatories' reapers. */
     @Override
     public void close() {
