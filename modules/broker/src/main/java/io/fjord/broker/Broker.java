@@ -114,6 +114,10 @@ public final class Broker {
             return;
         }
         stopped = true;
+        if (replicaManager != null) {
+            // Parked fetches are requests in flight: answer them rather than wait out their time-outs.
+            replicaManager.stopParkingFetches();
+        }
         if (socketServer != null) {
             socketServer.shutdown(SHUTDOWN_GRACE);
         }

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -277,9 +278,9 @@ class ProduceConsumeTest {
     void longPollReturnsAsSoonAsDataArrives() throws Exception {
         createTopic("waiting", 1, Map.of());
         TopicPartition tp = new TopicPartition("waiting", 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = fixture.consumer(Map.of(
+        KafkaConsumer<byte[], byte[]> consumer = fixture.consumer(Map.of(
                 "fetch.max.wait.ms", 30_000, "fetch.min.bytes", 1));
-             KafkaProducer<byte[], byte[]> producer = fixture.producer(Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = fixture.producer(Map.of())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long[] sentAt = new long[1];
@@ -307,6 +308,9 @@ class ProduceConsumeTest {
             long waitedMs = (receivedAt - sentAt[0]) / 1_000_000;
             // The fetch waits up to 30 s; an append must wake it long before that.
             assertTrue(waitedMs < 15_000, "the parked fetch returned " + waitedMs + " ms after the append");
+        } finally {
+            // The consumer's next fetch is parked for 30 s; a plain close would wait for its answer.
+            consumer.close(CloseOptions.timeout(Duration.ofMillis(100)));
         }
     }
 }

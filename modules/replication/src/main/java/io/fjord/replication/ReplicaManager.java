@@ -40,6 +40,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Purgatory<TopicPartition, DelayedFetch> fetchPurgatory;
     private final Purgatory<TopicPartition, DelayedProduce> producePurgatory;
+    private volatile boolean stopParking;
 
     /** @param nodeId this broker, leader and sole in-sync replica of every partition */
     public ReplicaManager(int nodeId, LogManager logManager) {
@@ -83,9 +84,7 @@ public final class ReplicaManager implements AutoCloseable {
         if (removed != null) {
             logManager.deleteLog(tp);
         }
-        for (DelayedFetch fetch : fetchPurgatory.cancelForKey(tp)) {
-            fetch.forceComplete();
-        }
+        completeParkedFetches(tp);
     }
 
     /** The partition, or null if this node does not lead it. */
@@ -161,7 +160,7 @@ public final class ReplicaManager implements AutoCloseable {
             bytes += r.records().length();
             anyError |= r.error() != Errors.NONE;
         }
-        if (params.maxWaitMs() <= 0 || requests.isEmpty() || bytes >= params.minBytes() || anyError) {
+        if (stopParking || params.maxWaitMs() <= 0 || requests.isEmpty() || bytes >= params.minBytes() || anyError) {
             responseCallback.accept(results);
             return;
         }
@@ -170,6 +169,29 @@ public final class ReplicaManager implements AutoCloseable {
             keys.add(r.topicPartition());
         }
         fetchPurgatory.tryCompleteElseWatch(new DelayedFetch(this, params, requests, responseCallback), keys);
+        if (stopParking) {
+            // Parked while a shutdown swept the purgatory: answer it now instead of at its time-out.
+            for (TopicPartition tp : keys) {
+                completeParkedFetches(tp);
+            }
+        }
+    }
+
+    private void completeParkedFetches(TopicPartition tp) {
+        for (DelayedFetch fetch : fetchPurgatory.cancelForKey(tp)) {
+            fetch.forceComplete();
+        }
+    }
+
+    /**
+     * The first step of a shutdown: answers every parked fetch now and every later fetch at once,
+     * so requests in flight finish without waiting out {@code fetch.max.wait.ms}.
+     */
+    public void stopParkingFetches() {
+        stopParking = true;
+        for (TopicPartition tp : partitions.keySet()) {
+            completeParkedFetches(tp);
+        }
     }
 
     /** Whether a parked fetch can be answered: enough bytes, or a partition that would fail. */
@@ -241,10 +263,9 @@ public final class ReplicaManager implements AutoCloseable {
     /** Answers every parked fetch and produce now and stops the purgatories' reapers. */
     @Override
     public void close() {
+        stopParking = true;
         for (Partition p : partitions.values()) {
-            for (DelayedFetch fetch : fetchPurgatory.cancelForKey(p.topicPartition())) {
-                fetch.forceComplete();
-            }
+            completeParkedFetches(p.topicPartition());
             for (DelayedProduce produce : producePurgatory.cancelForKey(p.topicPartition())) {
                 produce.forceComplete();
             }
