@@ -4,9 +4,10 @@
  * and the lifecycle (start, clean shutdown).
  */
 module io.fjord.broker {
-    requires io.fjord.network;
+    // Transitive: BrokerConfig hands out the network's and the controller's settings records.
+    requires transitive io.fjord.network;
+    requires transitive io.fjord.controller;
     requires io.fjord.replication;
-    requires io.fjord.controller;
     // Failures of background work and of single requests are reported through the JDK's logging,
     // as the log module does, without adding a logging dependency.
     requires java.logging;
