@@ -10,4 +10,6 @@ module io.fjord.moduletests {
     requires io.fjord.log;
     requires io.fjord.timer;
     requires io.fjord.network;
+    requires io.fjord.replication;
+    requires io.fjord.broker;
 }

@@ -1,5 +1,6 @@
 /** The {@code fjord} command. Its entry point is {@link io.fjord.cli.Main}. */
 module io.fjord.cli {
+    requires io.fjord.broker;
     requires io.fjord.kernel;
     requires info.picocli;
 

@@ -24,26 +24,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ModuleDescriptorTest {
 
-    private static final Map<String, List<String>> EXPECTED = Map.of(
-            "io.fjord.api", List.of(
+    private static final Map<String, List<String>> EXPECTED = Map.ofEntries(
+            Map.entry("io.fjord.api", List.of(
                     "exports io.fjord.api",
                     "exports io.fjord.api.compression",
                     "exports io.fjord.api.consumer",
                     "exports io.fjord.api.producer",
-                    "exports io.fjord.api.serialization"),
-            "io.fjord.protocol", List.of(
+                    "exports io.fjord.api.serialization")),
+            Map.entry("io.fjord.protocol", List.of(
                     "exports io.fjord.protocol.errors",
                     "exports io.fjord.protocol.message",
                     "exports io.fjord.protocol.record",
                     "exports io.fjord.protocol.schema",
                     "exports io.fjord.protocol.types",
-                    "requires transitive io.fjord.api"),
-            "io.fjord.log", List.of(
+                    "requires transitive io.fjord.api")),
+            Map.entry("io.fjord.log", List.of(
                     "exports io.fjord.log",
                     "requires java.logging",
                     "requires transitive io.fjord.api",
-                    "requires transitive io.fjord.protocol"),
-            "io.fjord.kernel", List.of(
+                    "requires transitive io.fjord.protocol")),
+            Map.entry("io.fjord.kernel", List.of(
                     "exports io.fjord.kernel",
                     "requires transitive io.fjord.api",
                     "uses io.fjord.api.compression.CompressionCodec",
@@ -52,13 +52,14 @@ class ModuleDescriptorTest {
                     "uses io.fjord.api.producer.Partitioner",
                     "uses io.fjord.api.producer.ProducerInterceptor",
                     "uses io.fjord.api.serialization.Deserializer",
-                    "uses io.fjord.api.serialization.Serializer"),
-            "io.fjord.compression", List.of(
+                    "uses io.fjord.api.serialization.Serializer")),
+            Map.entry("io.fjord.compression", List.of(
                     "provides io.fjord.api.compression.CompressionCodec with io.fjord.compression.GzipCodec, "
                             + "io.fjord.compression.Lz4Codec, io.fjord.compression.NoCompressionCodec, "
                             + "io.fjord.compression.ZstdCodec",
                     "requires com.github.luben.zstd_jni",
                     "requires io.fjord.api",
+<<<<<<< HEAD
                     "requires org.lz4.java"),
             "io.fjord.timer", List.of(
                     "exports io.fjord.timer"),
@@ -67,10 +68,21 @@ class ModuleDescriptorTest {
                     "requires transitive io.fjord.api",
                     "requires transitive io.fjord.protocol"),
             "io.fjord.cli", List.of(
+=======
+                    "requires org.lz4.java")),
+            Map.entry("io.fjord.timer", List.of(
+                    "exports io.fjord.timer")),
+            Map.entry("io.fjord.controller", List.of(
+                    "exports io.fjord.controller",
+                    "requires transitive io.fjord.api",
+                    "requires transitive io.fjord.protocol")),
+            Map.entry("io.fjord.cli", List.of(
+>>>>>>> broker
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
-                    "requires io.fjord.kernel"),
-            "io.fjord.network", List.of(
+                    "requires io.fjord.broker",
+                    "requires io.fjord.kernel")),
+            Map.entry("io.fjord.network", List.of(
                     "exports io.fjord.network",
                     "requires io.netty.buffer",
                     "requires io.netty.codec",
@@ -80,7 +92,18 @@ class ModuleDescriptorTest {
                     "requires io.netty.transport.classes.epoll",
                     "requires io.netty.transport.epoll.linux.x86_64",
                     "requires org.jctools.core",
-                    "requires transitive io.fjord.protocol"));
+                    "requires transitive io.fjord.protocol")),
+            Map.entry("io.fjord.replication", List.of(
+                    "exports io.fjord.replication",
+                    "requires transitive io.fjord.log",
+                    "requires transitive io.fjord.protocol",
+                    "requires transitive io.fjord.timer")),
+            Map.entry("io.fjord.broker", List.of(
+                    "exports io.fjord.broker",
+                    "requires io.fjord.replication",
+                    "requires java.logging",
+                    "requires transitive io.fjord.controller",
+                    "requires transitive io.fjord.network")));
 
     @Test
     void theTestsRunInANamedModuleOnTheModulePath() {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
         versionProvider = FjordVersion.class,
         description = "Fjord, a Kafka-compatible event-streaming broker and client.",
         subcommands = {
+            BrokerCommand.class,
             PluginsCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

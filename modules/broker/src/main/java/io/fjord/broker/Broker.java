@@ -1,0 +1,280 @@
+package io.fjord.broker;
+
+import io.fjord.api.TopicPartition;
+import io.fjord.controller.ConfigEntry;
+import io.fjord.controller.MetadataException;
+import io.fjord.controller.MetadataListener;
+import io.fjord.controller.MetadataStore;
+import io.fjord.controller.PartitionImage;
+import io.fjord.controller.SingleNodeMetadataStore;
+import io.fjord.controller.TopicConfigs;
+import io.fjord.controller.TopicImage;
+import io.fjord.log.LogConfig;
+import io.fjord.log.LogManager;
+import io.fjord.log.LogManagerConfig;
+import io.fjord.log.PartitionLog;
+import io.fjord.log.ThreadScheduler;
+import io.fjord.log.Time;
+import io.fjord.network.SocketServer;
+import io.fjord.replication.Partition;
+import io.fjord.replication.ReplicaManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A single-node broker: the metadata store, the partition logs, the replica manager and the
+ * socket server, wired together.
+ *
+ * <p>Lifecycle: {@link #start()} opens the metadata and the logs (recovering them after an
+ * unclean stop), leads every partition of every topic, then binds the listener; it prints
+ * nothing. {@link #shutdown()} stops accepting, lets requests in flight finish, answers parked
+ * fetches, then closes the logs cleanly (flush, checkpoints, clean-shutdown marker) and the
+ * metadata store. A broker is started at most once.
+ *
+ * <p>Topic changes reach the logs through a {@link MetadataListener}: created topics and
+ * partitions get their logs before the admin request is answered; deleted topics lose their logs
+ * on a background thread; changed configs apply to the open logs at once.
+ */
+public final class Broker {
+
+    private static final Logger LOG = Logger.getLogger(Broker.class.getName());
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
+    private final BrokerConfig config;
+    private MetadataStore metadataStore;
+    private ThreadScheduler scheduler;
+    private LogManager logManager;
+    private ReplicaManager replicaManager;
+    private ProducerIdManager producerIdManager;
+    private SocketServer socketServer;
+    private ExecutorService topicDeletion;
+    private volatile int advertisedPort;
+    private boolean started;
+    private boolean stopped;
+
+    public Broker(BrokerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Opens the data and starts serving.
+     *
+     * @throws IOException when the log dirs cannot be read or written
+     * @throws io.fjord.api.ConfigException for settings that only fail when applied
+     * @throws IllegalStateException if the broker was started before
+     */
+    public synchronized void start() throws IOException, InterruptedException {
+        if (started) {
+            throw new IllegalStateException("a broker is started once");
+        }
+        started = true;
+        metadataStore = SingleNodeMetadataStore.open(config.controllerConfig());
+        scheduler = new ThreadScheduler(2, "fjord-background-");
+        logManager = new LogManager(config.logDirs(), tp -> logConfig(tp.topic()),
+                LogManagerConfig.fromProperties(config.properties()), Time.SYSTEM, scheduler);
+        logManager.startup();
+        producerIdManager = new ProducerIdManager(config.controllerConfig().metadataLogDir());
+        replicaManager = new ReplicaManager(config.nodeId(), logManager);
+        topicDeletion = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fjord-topic-deletion");
+            t.setDaemon(true);
+            return t;
+        });
+        for (TopicImage topic : metadataStore.image().topicsByName().values()) {
+            leadPartitions(topic, 0);
+        }
+        for (PartitionLog log : logManager.allLogs()) {
+            if (replicaManager.partition(log.topicPartition()) == null) {
+                // The log of a topic deleted before the last stop finished removing it.
+                logManager.deleteLog(log.topicPartition());
+            }
+        }
+        metadataStore.addListener(new LogUpdater());
+        socketServer = new SocketServer(config.networkConfig(), new RequestDispatcher(this)).start();
+        advertisedPort = config.advertisedPort() != 0 ? config.advertisedPort() : socketServer.boundAddress().getPort();
+    }
+
+    /**
+     * Stops the broker cleanly; safe to call more than once and on a broker that failed to start.
+     * Requests in flight get up to 30 seconds to finish.
+     */
+    public synchronized void shutdown() throws IOException, InterruptedException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (replicaManager != null) {
+            // Parked fetches are requests in flight: answer them rather than wait out their time-outs.
+            replicaManager.stopParkingFetches();
+        }
+        if (socketServer != null) {
+            socketServer.shutdown(SHUTDOWN_GRACE);
+        }
+        if (replicaManager != null) {
+            replicaManager.close();
+        }
+        if (topicDeletion != null) {
+            topicDeletion.shutdown();
+            topicDeletion.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (logManager != null) {
+            logManager.shutdown();
+        }
+        if (metadataStore != null) {
+            metadataStore.close();
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+    }
+
+    /** The port the listener is bound to (the chosen one when configured with port 0). */
+    public int boundPort() {
+        return socketServer.boundAddress().getPort();
+    }
+
+    /** The first log dir, where the metadata lives unless {@code metadata.log.dir} says otherwise. */
+    public Path dataDir() {
+        return config.logDirs().get(0);
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** The host clients are told to use. */
+    String advertisedHost() {
+        return config.advertisedHost();
+    }
+
+    /** The port clients are told to use: the configured one, or the bound one. */
+    int advertisedPort() {
+        return advertisedPort;
+    }
+
+    MetadataStore metadataStore() {
+        return metadataStore;
+    }
+
+    ReplicaManager replicaManager() {
+        return replicaManager;
+    }
+
+    ProducerIdManager producerIdManager() {
+        return producerIdManager;
+    }
+
+    /**
+     * The partition if the metadata has it: led already, or led now (a request racing the
+     * listener that creates it). Null for a topic or partition that does not exist.
+     */
+    Partition partitionFor(TopicPartition tp) {
+        Partition partition = replicaManager.partition(tp);
+        if (partition != null) {
+            return partition;
+        }
+        TopicImage topic = metadataStore.image().topic(tp.topic());
+        PartitionImage p = topic == null ? null : topic.partition(tp.partition());
+        if (p == null) {
+            return null;
+        }
+        try {
+            return replicaManager.becomeLeader(tp, p.leaderEpoch(), minInsyncReplicas(topic.name()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Opening the log of " + tp + " failed", e);
+        }
+    }
+
+    private void leadPartitions(TopicImage topic, int fromPartition) throws IOException {
+        int minIsr = minInsyncReplicas(topic.name());
+        for (PartitionImage p : topic.partitions().subList(fromPartition, topic.partitionCount())) {
+            replicaManager.becomeLeader(topic.topicPartition(p.partition()), p.leaderEpoch(), minIsr);
+        }
+    }
+
+    /** A topic's effective configs: its overrides over the broker's defaults. */
+    private Map<String, String> effectiveConfigs(String topic) {
+        List<ConfigEntry> entries;
+        try {
+            entries = metadataStore.describeConfigs(topic, null);
+        } catch (MetadataException e) {
+            // A log left from a deleted topic: it is only opened to be removed.
+            entries = TopicConfigs.forBroker(config.properties()).describe(Map.of());
+        }
+        Map<String, String> values = new HashMap<>();
+        for (ConfigEntry e : entries) {
+            if (e.value() != null) {
+                values.put(e.name(), e.value());
+            }
+        }
+        return values;
+    }
+
+    private LogConfig logConfig(String topic) {
+        return LogConfig.fromProperties(effectiveConfigs(topic));
+    }
+
+    private int minInsyncReplicas(String topic) {
+        return Integer.parseInt(effectiveConfigs(topic).getOrDefault("min.insync.replicas", "1").trim());
+    }
+
+    /** Keeps the partition logs in step with committed metadata changes. */
+    private final class LogUpdater implements MetadataListener {
+
+        @Override
+        public void topicCreated(TopicImage topic) {
+            try {
+                leadPartitions(topic, 0);
+            } catch (IOException e) {
+                LOG.log(Level.SEVERE, "Creating the logs of " + topic.name() + " failed", e);
+            }
+        }
+
+        @Override
+        public void partitionsCreated(TopicImage before, TopicImage after) {
+            try {
+                leadPartitions(after, before.partitionCount());
+            } catch (IOException e) {
+                LOG.log(Level.SEVERE, "Creating the new logs of " + after.name() + " failed", e);
+            }
+        }
+
+        @Override
+        public void topicDeleted(TopicImage topic) {
+            topicDeletion.execute(() -> {
+                for (PartitionImage p : topic.partitions()) {
+                    try {
+                        replicaManager.deletePartition(topic.topicPartition(p.partition()));
+                    } catch (IOException e) {
+                        LOG.log(Level.WARNING, "Deleting the log of " + topic.topicPartition(p.partition())
+                                + " failed", e);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void configsChanged(TopicImage before, TopicImage after) {
+            LogConfig logConfig = logConfig(after.name());
+            int minIsr = minInsyncReplicas(after.name());
+            for (PartitionImage p : after.partitions()) {
+                Partition partition = replicaManager.partition(after.topicPartition(p.partition()));
+                if (partition != null) {
+                    partition.log().updateConfig(logConfig);
+                    partition.updateMinInsyncReplicas(minIsr);
+                }
+            }
+        }
+    }
+}

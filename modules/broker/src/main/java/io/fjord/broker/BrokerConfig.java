@@ -1,0 +1,230 @@
+package io.fjord.broker;
+
+import io.fjord.api.ConfigException;
+import io.fjord.controller.ControllerConfig;
+import io.fjord.network.NetworkConfig;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The broker's settings, from a Kafka-style {@code server.properties} plus overrides, under
+ * Kafka's property names and with Kafka's defaults. Fjord's own keys use the {@code fjord.}
+ * prefix. Keys neither Kafka's nor Fjord's are kept in {@link #unknownKeys()} for a start-up
+ * warning, not refused, so a file written for Kafka works unchanged.
+ *
+ * <p>{@code broker.id} is accepted as the older name of {@code node.id}. Only the first listener
+ * of {@code listeners} is served (one plaintext endpoint).
+ */
+public final class BrokerConfig {
+
+    /** Keys the broker or one of its modules reads; everything under {@code fjord.} is accepted too. */
+    private static final Set<String> KNOWN_KEYS = Set.of(
+            "node.id", "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
+            "log.dirs", "log.dir", "metadata.log.dir",
+            "num.partitions", "default.replication.factor", "auto.create.topics.enable",
+            "offsets.topic.num.partitions", "offsets.topic.replication.factor", "offsets.topic.segment.bytes",
+            "message.max.bytes", "min.insync.replicas",
+            NetworkConfig.NUM_NETWORK_THREADS, NetworkConfig.NUM_IO_THREADS, NetworkConfig.QUEUED_MAX_REQUESTS,
+            NetworkConfig.SOCKET_REQUEST_MAX_BYTES, NetworkConfig.MAX_CONNECTIONS,
+            NetworkConfig.CONNECTIONS_MAX_IDLE_MS, NetworkConfig.SOCKET_SEND_BUFFER_BYTES,
+            NetworkConfig.SOCKET_RECEIVE_BUFFER_BYTES,
+            "log.segment.bytes", "log.segment.ms", "log.roll.ms", "log.roll.hours", "log.roll.jitter.ms",
+            "log.roll.jitter.hours", "log.retention.hours", "log.retention.minutes", "log.retention.ms",
+            "log.retention.bytes", "log.retention.check.interval.ms", "log.cleanup.policy",
+            "log.index.interval.bytes", "log.index.size.max.bytes", "log.message.timestamp.type",
+            "log.message.timestamp.before.max.ms", "log.message.timestamp.after.max.ms",
+            "log.flush.interval.messages", "log.flush.interval.ms", "log.flush.scheduler.interval.ms",
+            "log.flush.offset.checkpoint.interval.ms", "log.flush.start.offset.checkpoint.interval.ms",
+            "log.segment.delete.delay.ms", "replica.high.watermark.checkpoint.interval.ms",
+            "num.recovery.threads.per.data.dir", "producer.id.expiration.ms",
+            "producer.id.expiration.check.interval.ms", "compression.type", "unclean.leader.election.enable",
+            "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms",
+            "log.cleaner.max.compaction.lag.ms", "log.cleaner.min.cleanable.ratio", "log.preallocate",
+            "delete.topic.enable");
+
+    /** The settings of a broker started without a file: one node on the loopback interface. */
+    public static final Map<String, String> EMBEDDED_DEFAULTS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
+            "node.id", "1",
+            "listeners", "PLAINTEXT://127.0.0.1:9092",
+            "log.dirs", "./fjord-data",
+            "offsets.topic.replication.factor", "1")));
+
+    private final Map<String, String> properties;
+    private final int nodeId;
+    private final String listenerHost;
+    private final int listenerPort;
+    private final String advertisedHost;
+    private final int advertisedPort;
+    private final ControllerConfig controllerConfig;
+    private final List<String> unknownKeys;
+
+    private BrokerConfig(Map<String, String> input) {
+        Map<String, String> props = new TreeMap<>(input);
+        String brokerId = props.get("broker.id");
+        String nodeIdValue = props.get("node.id");
+        if (nodeIdValue == null && brokerId != null) {
+            props.put("node.id", brokerId);
+        } else if (nodeIdValue != null && brokerId != null && !nodeIdValue.trim().equals(brokerId.trim())) {
+            throw new ConfigException("broker.id", brokerId, "the same value as node.id (" + nodeIdValue + ")");
+        }
+        this.properties = Collections.unmodifiableMap(props);
+        this.controllerConfig = ControllerConfig.from(props);
+        this.nodeId = controllerConfig.nodeId();
+        String[] listener = parseListener("listeners", props.getOrDefault("listeners", "PLAINTEXT://:9092"));
+        this.listenerHost = listener[0];
+        this.listenerPort = parsePort("listeners", listener[1]);
+        String advertised = props.get("advertised.listeners");
+        if (advertised == null || advertised.isBlank()) {
+            this.advertisedHost = listenerHost.isEmpty() || listenerHost.equals("0.0.0.0") ? localHostName() : listenerHost;
+            this.advertisedPort = listenerPort;
+        } else {
+            String[] a = parseListener("advertised.listeners", advertised);
+            if (a[0].isEmpty()) {
+                throw new ConfigException("advertised.listeners", advertised, "a host name or address clients can reach");
+            }
+            this.advertisedHost = a[0];
+            this.advertisedPort = parsePort("advertised.listeners", a[1]);
+        }
+        // Validated here so a bad value stops the start with the property's name.
+        networkConfig();
+        List<String> unknown = new ArrayList<>();
+        for (String key : props.keySet()) {
+            if (!KNOWN_KEYS.contains(key) && !key.startsWith("fjord.")) {
+                unknown.add(key);
+            }
+        }
+        this.unknownKeys = List.copyOf(unknown);
+    }
+
+    /** The settings in {@code properties}. */
+    public static BrokerConfig of(Map<String, String> properties) {
+        return new BrokerConfig(properties);
+    }
+
+    /**
+     * The settings of a {@code server.properties} file (or {@link #EMBEDDED_DEFAULTS} when {@code
+     * file} is null), with {@code overrides} applied on top.
+     *
+     * @throws ConfigException for a missing or malformed value
+     */
+    public static BrokerConfig load(Path file, Map<String, String> overrides) throws IOException {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (file == null) {
+            props.putAll(EMBEDDED_DEFAULTS);
+        } else {
+            Properties p = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(reader);
+            }
+            for (String name : p.stringPropertyNames()) {
+                props.put(name, p.getProperty(name).trim());
+            }
+        }
+        props.putAll(overrides);
+        return new BrokerConfig(props);
+    }
+
+    private static String[] parseListener(String key, String value) {
+        String first = value.split(",")[0].trim();
+        int scheme = first.indexOf("://");
+        if (scheme <= 0) {
+            throw new ConfigException(key, value, "NAME://host:port, e.g. PLAINTEXT://127.0.0.1:9092");
+        }
+        String protocol = first.substring(0, scheme);
+        if (!protocol.equals("PLAINTEXT")) {
+            throw new ConfigException(key, value, "a PLAINTEXT listener (the only security protocol Fjord serves)");
+        }
+        String hostPort = first.substring(scheme + 3);
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            throw new ConfigException(key, value, "NAME://host:port, e.g. PLAINTEXT://127.0.0.1:9092");
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new String[] {host, hostPort.substring(colon + 1)};
+    }
+
+    private static int parsePort(String key, String text) {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port < 0 || port > 65535) {
+                throw new ConfigException(key, text, "a port in 0..65535");
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, text, "a port in 0..65535");
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Every property, overrides applied, {@code broker.id} copied to {@code node.id}. */
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** The address to bind; empty for every interface. */
+    public String listenerHost() {
+        return listenerHost;
+    }
+
+    /** The port to bind; 0 picks a free one. */
+    public int listenerPort() {
+        return listenerPort;
+    }
+
+    /** The host clients are told to connect to (Metadata, DescribeCluster). */
+    public String advertisedHost() {
+        return advertisedHost;
+    }
+
+    /** The advertised port; 0 means "the bound port". */
+    public int advertisedPort() {
+        return advertisedPort;
+    }
+
+    public List<Path> logDirs() {
+        return controllerConfig.logDirs();
+    }
+
+    public ControllerConfig controllerConfig() {
+        return controllerConfig;
+    }
+
+    public NetworkConfig networkConfig() {
+        try {
+            return NetworkConfig.from(listenerHost.isEmpty() ? null : listenerHost, listenerPort, properties);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** Keys neither Kafka's broker settings Fjord knows nor {@code fjord.*}; reported at start-up. */
+    public List<String> unknownKeys() {
+        return unknownKeys;
+    }
+}

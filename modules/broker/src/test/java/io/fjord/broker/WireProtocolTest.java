@@ -1,0 +1,133 @@
+package io.fjord.broker;
+
+import io.fjord.protocol.errors.Errors;
+import io.fjord.protocol.message.ApiKeys;
+import io.fjord.protocol.message.MessageCodec;
+import io.fjord.protocol.message.RequestHeader;
+import io.fjord.protocol.schema.Struct;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Answers that Kafka's clients depend on, checked on the wire where the clients would hide them. */
+class WireProtocolTest {
+
+    @TempDir
+    Path dir;
+
+    private BrokerFixture fixture;
+    private Socket socket;
+
+    @BeforeEach
+    void start() throws Exception {
+        fixture = BrokerFixture.start(dir);
+        socket = new Socket("127.0.0.1", fixture.broker.boundPort());
+        socket.setSoTimeout(30_000);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        socket.close();
+        fixture.close();
+    }
+
+    private ByteBuffer roundTrip(ApiKeys api, short version, int correlationId, Struct body) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(MessageCodec.encodeRequest(new RequestHeader(api, version, correlationId, "wire-test"), body)
+                .toByteBuffer().array());
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        return ByteBuffer.wrap(frame);
+    }
+
+    @Test
+    void apiVersionsAboveOursGetsAVersionZeroErrorBodyListingEveryApi() throws IOException {
+        // Request header v2 of ApiVersions v99 (client id "x", no tags) and an empty flexible body.
+        ByteBuffer request = ByteBuffer.allocate(4 + 2 + 2 + 4 + 2 + 1 + 1 + 1 + 1);
+        request.putInt(request.capacity() - 4).putShort(ApiKeys.API_VERSIONS.id()).putShort((short) 99).putInt(7)
+                .putShort((short) 1).put((byte) 'x').put((byte) 0).put((byte) 1).put((byte) 1);
+        OutputStream out = socket.getOutputStream();
+        out.write(request.array(), 0, request.position());
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        ByteBuffer frame = ByteBuffer.wrap(bytes);
+        assertEquals(7, frame.getInt());
+        Struct response = MessageCodec.decodeResponseBody(ApiKeys.API_VERSIONS, (short) 0,
+                new io.fjord.protocol.types.WireReader(frame));
+        assertEquals(Errors.UNSUPPORTED_VERSION.code(), response.getShort("error_code"));
+        assertEquals(ApiKeys.values().length, response.getStructArray("api_keys").size());
+        Struct own = response.getStructArray("api_keys").stream()
+                .filter(k -> k.getShort("api_key") == ApiKeys.API_VERSIONS.id()).findFirst().orElseThrow();
+        assertEquals(ApiKeys.API_VERSIONS.latestVersion(), own.getShort("max_version"));
+    }
+
+    @Test
+    void produceBelowVersionThreeIsUnsupportedPerPartition() throws IOException {
+        Struct request = MessageCodec.newRequest(ApiKeys.PRODUCE);
+        request.set("acks", (short) 1);
+        request.set("timeout_ms", 1000);
+        Struct topic = request.addElement("topic_data");
+        topic.set("name", "t");
+        Struct partition = topic.addElement("partition_data");
+        partition.set("index", 0);
+        partition.set("records", ByteBuffer.allocate(0));
+        ByteBuffer frame = roundTrip(ApiKeys.PRODUCE, (short) 2, 9, request);
+        assertEquals(9, frame.getInt());
+        Struct response = MessageCodec.decodeResponseBody(ApiKeys.PRODUCE, (short) 2,
+                new io.fjord.protocol.types.WireReader(frame));
+        List<Struct> partitions = response.getStructArray("responses").get(0).getStructArray("partition_responses");
+        assertEquals(Errors.UNSUPPORTED_VERSION.code(), partitions.get(0).getShort("error_code"));
+    }
+
+    @Test
+    void fetchAnswersEveryPartitionWithNonNullRecordsAndNoSession() throws IOException {
+        fixture.broker.metadataStore().createTopic(io.fjord.controller.NewTopic.of("f", 2, 1), false);
+        Struct request = MessageCodec.newRequest(ApiKeys.FETCH);
+        request.set("max_wait_ms", 0);
+        request.set("min_bytes", 1);
+        request.set("isolation_level", (byte) 0);
+        request.set("session_id", 0);
+        request.set("session_epoch", 0);
+        Struct topic = request.addElement("topics");
+        topic.set("topic", "f");
+        for (int i = 0; i < 3; i++) {
+            Struct p = topic.addElement("partitions");
+            p.set("partition", i);
+            p.set("fetch_offset", i == 1 ? 5L : 0L);
+            p.set("partition_max_bytes", 1024);
+        }
+        request.set("forgotten_topics_data", List.of());
+        request.set("rack_id", "");
+        ByteBuffer frame = roundTrip(ApiKeys.FETCH, (short) 11, 3, request);
+        assertEquals(3, frame.getInt());
+        Struct response = MessageCodec.decodeResponseBody(ApiKeys.FETCH, (short) 11,
+                new io.fjord.protocol.types.WireReader(frame));
+        assertEquals(0, response.getInt("session_id"));
+        List<Struct> partitions = response.getStructArray("responses").get(0).getStructArray("partitions");
+        assertEquals(3, partitions.size());
+        assertEquals(Errors.NONE.code(), partitions.get(0).getShort("error_code"));
+        assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), partitions.get(1).getShort("error_code"));
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), partitions.get(2).getShort("error_code"));
+        for (Struct p : partitions) {
+            assertEquals(-1, p.getInt("preferred_read_replica"));
+            ByteBuffer records = p.getRecords("records");
+            assertTrue(records != null && records.remaining() == 0, "records are empty, never null");
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.fjord.replication;
+
+import io.fjord.api.TopicPartition;
+import io.fjord.log.FileSlice;
+import io.fjord.log.LogAppendInfo;
+import io.fjord.log.LogException;
+import io.fjord.log.LogManager;
+import io.fjord.log.PartitionLog;
+import io.fjord.protocol.errors.Errors;
+import io.fjord.protocol.errors.ProtocolException;
+import io.fjord.timer.Purgatory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The partitions this broker leads, and the produce and fetch paths through them.
+ *
+ * <p>Produce: each partition's records are appended under the acks rules ({@link
+ * Partition#appendRecordsToLeader}); every append wakes the delayed fetches watching the
+ * partition. acks=all parks a {@link DelayedProduce} until the high watermark passes the
+ * appended batches (at once on one node). Fetch: whole batches up to the high watermark, read as
+ * file slices; below {@code fetch.min.bytes} a {@link DelayedFetch} waits in the purgatory until
+ * an append brings enough or {@code fetch.max.wait.ms} runs out. No thread ever waits: callbacks
+ * run on the appending thread, the purgatory's reaper or the calling handler thread.
+ *
+ * <p>Thread safety: every method may be called from any handler thread.
+ */
+public final class ReplicaManager implements AutoCloseable {
+
+    private final int nodeId;
+    private final LogManager logManager;
+    private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final Purgatory<TopicPartition, DelayedFetch> fetchPurgatory;
+    private final Purgatory<TopicPartition, DelayedProduce> producePurgatory;
+    private volatile boolean stopParking;
+
+    /** @param nodeId this broker, leader and sole in-sync replica of every partition */
+    public ReplicaManager(int nodeId, LogManager logManager) {
+        this.nodeId = nodeId;
+        this.logManager = logManager;
+        this.fetchPurgatory = Purgatory.start("Fetch");
+        this.producePurgatory = Purgatory.start("Produce");
+    }
+
+    /**
+     * Makes this node the leader of {@code tp}, opening or creating its log. Idempotent: an
+     * existing partition is returned as it is, with {@code minInsyncReplicas} applied.
+     */
+    public Partition becomeLeader(TopicPartition tp, int leaderEpoch, int minInsyncReplicas) throws IOException {
+        Partition existing = partitions.get(tp);
+        if (existing != null) {
+            existing.updateMinInsyncReplicas(minInsyncReplicas);
+            return existing;
+        }
+        synchronized (partitions) {
+            existing = partitions.get(tp);
+            if (existing != null) {
+                return existing;
+            }
+            PartitionLog log = logManager.getOrCreateLog(tp);
+            Partition partition = new Partition(tp, log, nodeId, leaderEpoch, minInsyncReplicas);
+            partitions.put(tp, partition);
+            return partition;
+        }
+    }
+
+    /**
+     * Stops leading {@code tp} and deletes its log: the folder is renamed at once and its files
+     * removed later by the log manager's scheduler. Parked fetches on it are answered now.
+     */
+    public void deletePartition(TopicPartition tp) throws IOException {
+        Partition removed;
+        synchronized (partitions) {
+            removed = partitions.remove(tp);
+        }
+        if (removed != null) {
+            logManager.deleteLog(tp);
+        }
+        completeParkedFetches(tp);
+    }
+
+    /** The partition, or null if this node does not lead it. */
+    public Partition partition(TopicPartition tp) {
+        return partitions.get(tp);
+    }
+
+    public Collection<Partition> allPartitions() {
+        return List.copyOf(partitions.values());
+    }
+
+    /**
+     * Appends each partition's records and answers through {@code responseCallback}, at once for
+     * acks 0 and 1, after replication for acks -1.
+     *
+     * <p>Buffer ownership: the buffers must be writable and stay untouched by the caller until
+     * this method returns; the log assigns offsets in place.
+     *
+     * @param requiredAcks -1, 0 or 1 (checked by the caller)
+     * @param timeoutMs how long acks=all may wait for replication
+     */
+    public void appendRecords(short requiredAcks, long timeoutMs, Map<TopicPartition, ByteBuffer> entries,
+            Consumer<Map<TopicPartition, ProducePartitionResult>> responseCallback) {
+        Map<TopicPartition, ProducePartitionResult> results = new LinkedHashMap<>();
+        boolean anyAppended = false;
+        for (Map.Entry<TopicPartition, ByteBuffer> e : entries.entrySet()) {
+            ProducePartitionResult r = appendToPartition(e.getKey(), e.getValue(), requiredAcks);
+            results.put(e.getKey(), r);
+            anyAppended |= r.error() == Errors.NONE;
+        }
+        if (requiredAcks == -1 && anyAppended) {
+            DelayedProduce delayed = new DelayedProduce(timeoutMs, this, results, responseCallback);
+            producePurgatory.tryCompleteElseWatch(delayed, results.keySet());
+        } else {
+            responseCallback.accept(results);
+        }
+    }
+
+    private ProducePartitionResult appendToPartition(TopicPartition tp, ByteBuffer records, short requiredAcks) {
+        Partition partition = partitions.get(tp);
+        if (partition == null) {
+            return ProducePartitionResult.error(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                    "This server does not host " + tp);
+        }
+        try {
+            LogAppendInfo info = partition.appendRecordsToLeader(records, requiredAcks);
+            if (!info.duplicate()) {
+                fetchPurgatory.checkAndComplete(tp);
+                producePurgatory.checkAndComplete(tp);
+            }
+            return new ProducePartitionResult(Errors.NONE, null, info.firstOffset(), info.logAppendTime(),
+                    info.logStartOffset(), info.lastOffset());
+        } catch (ReplicationException e) {
+            return ProducePartitionResult.error(e.error(), e.getMessage());
+        } catch (LogException e) {
+            return ProducePartitionResult.error(e.error(), e.getMessage());
+        } catch (ProtocolException e) {
+            return ProducePartitionResult.error(e.error(), e.getMessage());
+        }
+    }
+
+    /**
+     * Reads for a consumer fetch and answers through {@code responseCallback} with one result per
+     * requested partition, in request order: at once if {@code minBytes} are there, the wait is
+     * zero or a partition failed; otherwise when an append brings enough or the wait runs out.
+     */
+    public void fetchMessages(FetchParams params, List<FetchPartitionRequest> requests,
+            Consumer<List<FetchPartitionResult>> responseCallback) {
+        List<FetchPartitionResult> results = readFromLocalLogs(params, requests);
+        long bytes = 0;
+        boolean anyError = false;
+        for (FetchPartitionResult r : results) {
+            bytes += r.records().length();
+            anyError |= r.error() != Errors.NONE;
+        }
+        if (stopParking || params.maxWaitMs() <= 0 || requests.isEmpty() || bytes >= params.minBytes() || anyError) {
+            responseCallback.accept(results);
+            return;
+        }
+        List<TopicPartition> keys = new ArrayList<>(requests.size());
+        for (FetchPartitionRequest r : requests) {
+            keys.add(r.topicPartition());
+        }
+        fetchPurgatory.tryCompleteElseWatch(new DelayedFetch(this, params, requests, responseCallback), keys);
+        if (stopParking) {
+            // Parked while a shutdown swept the purgatory: answer it now instead of at its time-out.
+            for (TopicPartition tp : keys) {
+                completeParkedFetches(tp);
+            }
+        }
+    }
+
+    private void completeParkedFetches(TopicPartition tp) {
+        for (DelayedFetch fetch : fetchPurgatory.cancelForKey(tp)) {
+            fetch.forceComplete();
+        }
+    }
+
+    /**
+     * The first step of a shutdown: answers every parked fetch now and every later fetch at once,
+     * so requests in flight finish without waiting out {@code fetch.max.wait.ms}.
+     */
+    public void stopParkingFetches() {
+        stopParking = true;
+        for (TopicPartition tp : partitions.keySet()) {
+            completeParkedFetches(tp);
+        }
+    }
+
+    /** Whether a parked fetch can be answered: enough bytes, or a partition that would fail. */
+    boolean enoughToAnswer(FetchParams params, List<FetchPartitionRequest> requests) {
+        long bytes = 0;
+        for (FetchPartitionRequest r : requests) {
+            Partition p = partitions.get(r.topicPartition());
+            if (p == null || r.fetchOffset() < p.logStartOffset() || r.fetchOffset() > p.logEndOffset()) {
+                return true;
+            }
+            if (p.highWatermark() > r.fetchOffset()) {
+                try {
+                    bytes += p.readForConsumer(r.fetchOffset(), r.maxBytes(), true).length();
+                } catch (LogException e) {
+                    return true;
+                }
+                if (bytes >= params.minBytes()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One read per partition, in order, within the response's byte budget; the first non-empty
+     * partition gets at least one whole batch even beyond the budget (KIP-74).
+     */
+    List<FetchPartitionResult> readFromLocalLogs(FetchParams params, List<FetchPartitionRequest> requests) {
+        List<FetchPartitionResult> results = new ArrayList<>(requests.size());
+        long budget = Math.max(0, params.maxBytes());
+        boolean minOneBatch = true;
+        for (FetchPartitionRequest r : requests) {
+            TopicPartition tp = r.topicPartition();
+            Partition p = partitions.get(tp);
+            if (p == null) {
+                results.add(new FetchPartitionResult(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION, -1, -1, -1,
+                        emptySlice(r.fetchOffset())));
+                continue;
+            }
+            long highWatermark = p.highWatermark();
+            long logStart = p.logStartOffset();
+            try {
+                int limit = (int) Math.max(0, Math.min(r.maxBytes(), budget));
+                FileSlice slice = limit == 0 && !minOneBatch ? emptySlice(r.fetchOffset())
+                        : p.readForConsumer(r.fetchOffset(), limit, minOneBatch);
+                if (!slice.isEmpty()) {
+                    minOneBatch = false;
+                    budget -= slice.length();
+                }
+                results.add(new FetchPartitionResult(tp, Errors.NONE, highWatermark, highWatermark, logStart, slice));
+            } catch (LogException e) {
+                results.add(new FetchPartitionResult(tp, e.error(), highWatermark, highWatermark, logStart,
+                        emptySlice(r.fetchOffset())));
+            }
+        }
+        return results;
+    }
+
+    private static FileSlice emptySlice(long offset) {
+        return new FileSlice(null, 0, 0, -1, offset);
+    }
+
+    /** Fetches parked in the purgatory, waiting for data or for their time-out. */
+    public int delayedFetchCount() {
+        return fetchPurgatory.numDelayed();
+    }
+
+    /** Answers every parked fetch and produce now and stops the purgatories' reapers. */
+    @Override
+    public void close() {
+        stopParking = true;
+        for (Partition p : partitions.values()) {
+            completeParkedFetches(p.topicPartition());
+            for (DelayedProduce produce : producePurgatory.cancelForKey(p.topicPartition())) {
+                produce.forceComplete();
+            }
+        }
+        fetchPurgatory.shutdown();
+        producePurgatory.shutdown();
+    }
+}
