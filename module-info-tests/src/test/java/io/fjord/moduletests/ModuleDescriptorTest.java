@@ -59,16 +59,6 @@ class ModuleDescriptorTest {
                             + "io.fjord.compression.ZstdCodec",
                     "requires com.github.luben.zstd_jni",
                     "requires io.fjord.api",
-<<<<<<< HEAD
-                    "requires org.lz4.java"),
-            "io.fjord.timer", List.of(
-                    "exports io.fjord.timer"),
-            "io.fjord.controller", List.of(
-                    "exports io.fjord.controller",
-                    "requires transitive io.fjord.api",
-                    "requires transitive io.fjord.protocol"),
-            "io.fjord.cli", List.of(
-=======
                     "requires org.lz4.java")),
             Map.entry("io.fjord.timer", List.of(
                     "exports io.fjord.timer")),
@@ -77,7 +67,6 @@ class ModuleDescriptorTest {
                     "requires transitive io.fjord.api",
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.cli", List.of(
->>>>>>> broker
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
                     "requires io.fjord.broker",
