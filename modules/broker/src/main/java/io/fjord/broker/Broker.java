@@ -26,9 +26,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,8 +40,9 @@ import java.util.logging.Logger;
  * metadata store. A broker is started at most once.
  *
  * <p>Topic changes reach the logs through a {@link MetadataListener}: created topics and
- * partitions get their logs before the admin request is answered; deleted topics lose their logs
- * on a background thread; changed configs apply to the open logs at once.
+ * partitions get their logs before the admin request is answered; deleted topics have their log
+ * folders renamed at once and their files removed later in the background; changed configs apply
+ * to the open logs at once.
  */
 public final class Broker {
 
@@ -58,7 +56,6 @@ public final class Broker {
     private ReplicaManager replicaManager;
     private ProducerIdManager producerIdManager;
     private SocketServer socketServer;
-    private ExecutorService topicDeletion;
     private volatile int advertisedPort;
     private boolean started;
     private boolean stopped;
@@ -86,11 +83,6 @@ public final class Broker {
         logManager.startup();
         producerIdManager = new ProducerIdManager(config.controllerConfig().metadataLogDir());
         replicaManager = new ReplicaManager(config.nodeId(), logManager);
-        topicDeletion = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fjord-topic-deletion");
-            t.setDaemon(true);
-            return t;
-        });
         for (TopicImage topic : metadataStore.image().topicsByName().values()) {
             leadPartitions(topic, 0);
         }
@@ -123,10 +115,6 @@ public final class Broker {
         }
         if (replicaManager != null) {
             replicaManager.close();
-        }
-        if (topicDeletion != null) {
-            topicDeletion.shutdown();
-            topicDeletion.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
         if (logManager != null) {
             logManager.shutdown();
@@ -252,16 +240,16 @@ public final class Broker {
 
         @Override
         public void topicDeleted(TopicImage topic) {
-            topicDeletion.execute(() -> {
-                for (PartitionImage p : topic.partitions()) {
-                    try {
-                        replicaManager.deletePartition(topic.topicPartition(p.partition()));
-                    } catch (IOException e) {
-                        LOG.log(Level.WARNING, "Deleting the log of " + topic.topicPartition(p.partition())
-                                + " failed", e);
-                    }
+            // The folders are renamed now, so a topic re-created at once gets fresh logs; the
+            // files themselves go file.delete.delay.ms later, on the log manager's scheduler.
+            for (PartitionImage p : topic.partitions()) {
+                try {
+                    replicaManager.deletePartition(topic.topicPartition(p.partition()));
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "Deleting the log of " + topic.topicPartition(p.partition())
+                            + " failed", e);
                 }
-            });
+            }
         }
 
         @Override

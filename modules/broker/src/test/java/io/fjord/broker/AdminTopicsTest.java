@@ -141,4 +141,16 @@ class AdminTopicsTest {
         assertTrue(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get()
                 .contains("__consumer_offsets"));
     }
+
+    @Test
+    void aTopicRecreatedAtOnceStartsEmpty() throws Exception {
+        admin.createTopics(List.of(new NewTopic("again", 1, (short) 1))).all().get();
+        try (var producer = fixture.producer(java.util.Map.of())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("again", new byte[] {1})).get();
+            admin.deleteTopics(List.of("again")).all().get();
+            admin.createTopics(List.of(new NewTopic("again", 1, (short) 1))).all().get();
+            assertEquals(0L, fixture.broker.replicaManager().partition(new io.fjord.api.TopicPartition("again", 0))
+                    .logEndOffset(), "the new topic does not inherit the old log");
+        }
+    }
 }

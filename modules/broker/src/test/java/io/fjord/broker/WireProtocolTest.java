@@ -130,4 +130,59 @@ class WireProtocolTest {
             assertTrue(records != null && records.remaining() == 0, "records are empty, never null");
         }
     }
+
+    private Struct produce(short version, String topicName, ByteBuffer records, int correlationId) throws IOException {
+        Struct request = MessageCodec.newRequest(ApiKeys.PRODUCE);
+        request.set("acks", (short) -1);
+        request.set("timeout_ms", 30_000);
+        Struct topic = request.addElement("topic_data");
+        topic.set("name", topicName);
+        Struct partition = topic.addElement("partition_data");
+        partition.set("index", 0);
+        partition.set("records", records);
+        ByteBuffer frame = roundTrip(ApiKeys.PRODUCE, version, correlationId, request);
+        assertEquals(correlationId, frame.getInt());
+        Struct response = MessageCodec.decodeResponseBody(ApiKeys.PRODUCE, version,
+                new io.fjord.protocol.types.WireReader(frame));
+        return response.getStructArray("responses").get(0).getStructArray("partition_responses").get(0);
+    }
+
+    /** An idempotent batch of two records written by Kafka's own classes. */
+    private static ByteBuffer idempotentBatch(long producerId, int baseSequence) {
+        ByteBuffer kafka = org.apache.kafka.common.record.internal.MemoryRecords.withIdempotentRecords(
+                org.apache.kafka.common.compress.Compression.NONE, producerId, (short) 0, baseSequence,
+                new org.apache.kafka.common.record.internal.SimpleRecord(1L, null, new byte[] {1}),
+                new org.apache.kafka.common.record.internal.SimpleRecord(2L, null, new byte[] {2})).buffer();
+        ByteBuffer copy = ByteBuffer.allocate(kafka.remaining());
+        copy.put(kafka).flip();
+        return copy;
+    }
+
+    @Test
+    void aRetriedIdempotentBatchIsAnsweredWithItsOriginalOffset() throws IOException {
+        fixture.broker.metadataStore().createTopic(io.fjord.controller.NewTopic.of("idem", 1, 1), false);
+        Struct first = produce((short) 7, "idem", idempotentBatch(1000, 0), 11);
+        Struct second = produce((short) 7, "idem", idempotentBatch(1000, 2), 12);
+        Struct retry = produce((short) 7, "idem", idempotentBatch(1000, 2), 13);
+        assertEquals(Errors.NONE.code(), first.getShort("error_code"));
+        assertEquals(0L, first.getLong("base_offset"));
+        assertEquals(2L, second.getLong("base_offset"));
+        assertEquals(Errors.NONE.code(), retry.getShort("error_code"));
+        assertEquals(2L, retry.getLong("base_offset"), "the duplicate gets the offset of the batch it repeats");
+        assertEquals(4L, fixture.broker.replicaManager().partition(new io.fjord.api.TopicPartition("idem", 0))
+                .logEndOffset(), "the duplicate was not appended");
+    }
+
+    @Test
+    void aCorruptBatchIsRefusedPerPartitionAndTheConnectionKeepsServing() throws IOException {
+        fixture.broker.metadataStore().createTopic(io.fjord.controller.NewTopic.of("crc", 1, 1), false);
+        ByteBuffer corrupt = idempotentBatch(2000, 0);
+        corrupt.put(corrupt.limit() - 1, (byte) (corrupt.get(corrupt.limit() - 1) ^ 0x5a));
+        assertEquals(Errors.CORRUPT_MESSAGE.code(), produce((short) 7, "crc", corrupt, 21).getShort("error_code"));
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+                produce((short) 7, "no-such-topic", idempotentBatch(2001, 0), 22).getShort("error_code"));
+        Struct ok = produce((short) 7, "crc", idempotentBatch(2000, 0), 23);
+        assertEquals(Errors.NONE.code(), ok.getShort("error_code"));
+        assertEquals(0L, ok.getLong("base_offset"));
+    }
 }
