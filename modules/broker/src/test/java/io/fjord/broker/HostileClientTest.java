@@ -270,6 +270,10 @@ class HostileClientTest {
             long growth = usedHeapAfterGc() - before;
             assertTrue(growth < HEAP_GROWTH_LIMIT, "heap grew by " + growth + " bytes after "
                     + written.get() + " unread requests");
+            // The socket buffers on both sides hold a few MB at most, far less than the 24 MB of
+            // requests: a broker that stops reading this client leaves the writer blocked.
+            assertTrue(writer.isAlive(), "the broker read all " + written.get()
+                    + " requests of a client that never reads its answers: no back-pressure");
             greedy.close();
             writer.join(TimeUnit.SECONDS.toMillis(60));
             assertTrue(!writer.isAlive(), "the writer ends once its socket is closed");
