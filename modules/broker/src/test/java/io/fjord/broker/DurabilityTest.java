@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -21,25 +22,27 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * kill -9 of a broker in its own JVM in the middle of an idempotent acks=all stream: after a
  * restart on the same data and port, every acknowledged record is at the offset it was
  * acknowledged with, the offsets run from 0 without gaps, no record is there twice, and the same
- * producer goes on.
+ * producer goes on; a clean restart after that keeps the topic, its config and the records.
  */
 class DurabilityTest {
 
     private static final String TOPIC = "durable";
     private static final int PARTITIONS = 2;
+    private static final String RETENTION_MS = "86400000";
     /** Records sent but not yet acknowledged, at most: enough to keep batches in flight at the kill. */
     private static final int WINDOW = 500;
 
@@ -53,19 +56,19 @@ class DurabilityTest {
         Map<Integer, Map<Long, String>> acked = new ConcurrentHashMap<>();
         AtomicInteger ackCount = new AtomicInteger();
         AtomicReference<Exception> firstError = new AtomicReference<>();
-        int port;
         ForkedBroker first = ForkedBroker.start(dataDir, 0, Map.of());
-        port = first.port;
+        int port = first.port;
         try (Admin admin = admin(first.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)
+                    .configs(Map.of("retention.ms", RETENTION_MS)))).all().get();
         }
         int sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer(first.bootstrap())) {
             try {
-                // Keep sending until well past the kill, so batches are in flight when the broker dies.
+                // Up to WINDOW records stay unacknowledged, so batches are in flight when the broker dies.
                 sent = sendUntilAcked(producer, sent, 3_000, acked, ackCount, firstError);
                 first.kill9();
-                assertTrue(!first.isAlive());
+                assertFalse(first.isAlive());
                 int ackedAtKill = ackCount.get();
                 try (ForkedBroker second = ForkedBroker.start(dataDir, port, Map.of())) {
                     // The same producer reconnects, retries what was in flight and continues.
@@ -75,6 +78,15 @@ class DurabilityTest {
                     assertEquals(sent, ackCount.get(), "every send of an idempotent producer is acknowledged");
                     verifyLog(second.bootstrap(), acked, sent);
                     second.stopCleanly();
+                }
+                // A clean restart of the recovered data keeps the topic, its config and every record.
+                try (ForkedBroker third = ForkedBroker.start(dataDir, 0, Map.of()); Admin admin = admin(third.bootstrap())) {
+                    assertEquals(Set.of(TOPIC), admin.listTopics().names().get());
+                    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
+                    assertEquals(RETENTION_MS, admin.describeConfigs(List.of(resource)).all().get()
+                            .get(resource).get("retention.ms").value());
+                    verifyLog(third.bootstrap(), acked, sent);
+                    third.stopCleanly();
                 }
             } finally {
                 first.close();

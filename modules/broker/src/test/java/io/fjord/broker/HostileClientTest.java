@@ -180,8 +180,8 @@ class HostileClientTest {
                     // Either an answer (an error response) or a closed connection; never a hang.
                     InputStream in = socket.getInputStream();
                     try {
-                        int first = in.read();
-                        assertTrue(first >= -1);
+                        // The first byte of an answer, or -1 for a close: both fine; a time-out is not.
+                        in.read();
                     } catch (SocketTimeoutException e) {
                         fail("no answer and no close after a random frame in round " + round);
                     } catch (IOException e) {
