@@ -155,6 +155,53 @@ class HostileClientTest {
         assertTrue(growth < HEAP_GROWTH_LIMIT, "heap grew by " + growth + " bytes");
     }
 
+    /** A frame of {@code header} then {@code body}, with the size prefix. */
+    private static byte[] frame(ByteBuffer headerAndBody) {
+        headerAndBody.flip();
+        ByteBuffer frame = ByteBuffer.allocate(4 + headerAndBody.remaining());
+        frame.putInt(headerAndBody.remaining()).put(headerAndBody);
+        return frame.array();
+    }
+
+    @Test
+    void lengthFieldsClaimingMoreThanTheFrameHoldsAreRefused() throws Exception {
+        List<byte[]> frames = List.of(
+                // Metadata v1: topics array claiming 2^31-1 entries, none present.
+                frame(ByteBuffer.allocate(64).putShort((short) 3).putShort((short) 1).putInt(1).putShort((short) -1)
+                        .putInt(Integer.MAX_VALUE)),
+                // Produce v3: no transactional id, acks=1, timeout, topic_data claiming 2^31-1 topics.
+                frame(ByteBuffer.allocate(64).putShort((short) 0).putShort((short) 3).putInt(2).putShort((short) -1)
+                        .putShort((short) -1).putShort((short) 1).putInt(30_000).putInt(Integer.MAX_VALUE)),
+                // Produce v3: one topic whose name claims 32767 bytes.
+                frame(ByteBuffer.allocate(64).putShort((short) 0).putShort((short) 3).putInt(3).putShort((short) -1)
+                        .putShort((short) -1).putShort((short) 1).putInt(30_000).putInt(1).putShort(Short.MAX_VALUE)),
+                // Produce v3: a partition whose records claim 2^31-1 bytes.
+                frame(ByteBuffer.allocate(64).putShort((short) 0).putShort((short) 3).putInt(4).putShort((short) -1)
+                        .putShort((short) -1).putShort((short) 1).putInt(30_000).putInt(1).putShort((short) 1).put((byte) 't')
+                        .putInt(1).putInt(0).putInt(Integer.MAX_VALUE)),
+                // ApiVersions v3 (flexible): the client software name's length is an over-long varint.
+                frame(ByteBuffer.allocate(64).putShort((short) 18).putShort((short) 3).putInt(5).putShort((short) -1)
+                        .put((byte) 0).put(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1})));
+        long before = usedHeapAfterGc();
+        for (byte[] request : frames) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(request);
+                InputStream in = socket.getInputStream();
+                try {
+                    // An error answer or a close are both fine; silence is not.
+                    in.read();
+                } catch (SocketTimeoutException e) {
+                    fail("no answer and no close for a request with a lying length field");
+                } catch (IOException e) {
+                    // Reset by the broker: a close.
+                }
+            }
+            assertServed();
+        }
+        long growth = usedHeapAfterGc() - before;
+        assertTrue(growth < HEAP_GROWTH_LIMIT, "heap grew by " + growth + " bytes");
+    }
+
     @Test
     void garbageBytesNeverTakeTheBrokerDown() throws Exception {
         Random random = new Random(0x6A11A6E);
