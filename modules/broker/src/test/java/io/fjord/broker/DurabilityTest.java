@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,23 +28,31 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * kill -9 of a broker in its own JVM in the middle of an idempotent acks=all stream: after a
- * restart on the same data and port, every acknowledged record is at the offset it was
- * acknowledged with, the offsets run from 0 without gaps, no record is there twice, and the same
- * producer goes on; a clean restart after that keeps the topic, its config and the records.
+ * kill -9 of a broker in its own JVM in the middle of an idempotent acks=all stream, three times,
+ * each time restarted on the same data and port while the same producer goes on: in the end every
+ * acknowledged record is at the offset it was acknowledged with, the offsets run from 0 without
+ * gaps across segment rolls, and no record is there twice; a clean restart after that keeps the
+ * topic, its config and the records.
  */
 class DurabilityTest {
 
     private static final String TOPIC = "durable";
     private static final int PARTITIONS = 2;
     private static final String RETENTION_MS = "86400000";
+    /** Kafka's smallest segment size, so the records span several segments and recovery crosses a roll. */
+    private static final String SEGMENT_BYTES = "1048576";
+    private static final String PADDING = "-" + "p".repeat(300);
+    private static final int KILLS = 3;
+    private static final int ACKS_PER_ROUND = 2_000;
     /** Records sent but not yet acknowledged, at most: enough to keep batches in flight at the kill. */
     private static final int WINDOW = 500;
 
@@ -56,41 +66,48 @@ class DurabilityTest {
         Map<Integer, Map<Long, String>> acked = new ConcurrentHashMap<>();
         AtomicInteger ackCount = new AtomicInteger();
         AtomicReference<Exception> firstError = new AtomicReference<>();
-        ForkedBroker first = ForkedBroker.start(dataDir, 0, Map.of());
-        int port = first.port;
-        try (Admin admin = admin(first.bootstrap())) {
+        ForkedBroker broker = ForkedBroker.start(dataDir, 0, Map.of());
+        int port = broker.port;
+        try (Admin admin = admin(broker.bootstrap())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)
-                    .configs(Map.of("retention.ms", RETENTION_MS)))).all().get();
+                    .configs(Map.of("retention.ms", RETENTION_MS, "segment.bytes", SEGMENT_BYTES)))).all().get();
         }
         int sent = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer(first.bootstrap())) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrap())) {
             try {
-                // Up to WINDOW records stay unacknowledged, so batches are in flight when the broker dies.
-                sent = sendUntilAcked(producer, sent, 3_000, acked, ackCount, firstError);
-                first.kill9();
-                assertFalse(first.isAlive());
-                int ackedAtKill = ackCount.get();
-                try (ForkedBroker second = ForkedBroker.start(dataDir, port, Map.of())) {
-                    // The same producer reconnects, retries what was in flight and continues.
-                    sent = sendUntilAcked(producer, sent, ackedAtKill + 3_000, acked, ackCount, firstError);
-                    producer.flush();
-                    assertNull(firstError.get(), () -> "a send failed across the restart: " + firstError.get());
-                    assertEquals(sent, ackCount.get(), "every send of an idempotent producer is acknowledged");
-                    verifyLog(second.bootstrap(), acked, sent);
-                    second.stopCleanly();
+                for (int kill = 0; kill < KILLS; kill++) {
+                    // Up to WINDOW records stay unacknowledged, so batches are in flight when the broker dies.
+                    sent = sendUntilAcked(producer, sent, ackCount.get() + ACKS_PER_ROUND, acked, ackCount, firstError);
+                    broker.kill9();
+                    assertFalse(broker.isAlive());
+                    // Same data, same port: the same producer reconnects, retries what was in flight and goes on.
+                    broker = ForkedBroker.start(dataDir, port, Map.of());
                 }
-                // A clean restart of the recovered data keeps the topic, its config and every record.
-                try (ForkedBroker third = ForkedBroker.start(dataDir, 0, Map.of()); Admin admin = admin(third.bootstrap())) {
-                    assertEquals(Set.of(TOPIC), admin.listTopics().names().get());
-                    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
-                    assertEquals(RETENTION_MS, admin.describeConfigs(List.of(resource)).all().get()
-                            .get(resource).get("retention.ms").value());
-                    verifyLog(third.bootstrap(), acked, sent);
-                    third.stopCleanly();
-                }
+                sent = sendUntilAcked(producer, sent, ackCount.get() + ACKS_PER_ROUND, acked, ackCount, firstError);
+                producer.flush();
+                assertNull(firstError.get(), () -> "a send failed across the restarts: " + firstError.get());
+                assertEquals(sent, ackCount.get(), "every send of an idempotent producer is acknowledged");
+                verifyLog(broker.bootstrap(), acked, sent);
+                broker.stopCleanly();
             } finally {
-                first.close();
+                broker.close();
             }
+        }
+        assertTrue(segmentCount(dataDir.resolve(TOPIC + "-0")) > 1, "the partition rolled segments on the way");
+        // A clean restart of the recovered data keeps the topic, its config and every record.
+        try (ForkedBroker last = ForkedBroker.start(dataDir, 0, Map.of()); Admin admin = admin(last.bootstrap())) {
+            assertEquals(Set.of(TOPIC), admin.listTopics().names().get());
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
+            assertEquals(RETENTION_MS, admin.describeConfigs(List.of(resource)).all().get()
+                    .get(resource).get("retention.ms").value());
+            verifyLog(last.bootstrap(), acked, sent);
+            last.stopCleanly();
+        }
+    }
+
+    private static long segmentCount(Path partitionDir) throws IOException {
+        try (Stream<Path> files = Files.list(partitionDir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log")).count();
         }
     }
 
@@ -117,7 +134,7 @@ class DurabilityTest {
 
     private static int send(KafkaProducer<byte[], byte[]> producer, int index, Map<Integer, Map<Long, String>> acked,
                             AtomicInteger ackCount, AtomicReference<Exception> firstError) {
-        String value = "record-" + index;
+        String value = "record-" + index + PADDING;
         producer.send(new ProducerRecord<>(TOPIC, index % PARTITIONS, null, value.getBytes(StandardCharsets.UTF_8)),
                 (metadata, exception) -> {
                     if (exception != null) {
