@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -323,7 +324,7 @@ class HostileClientTest {
                     + " requests of a client that never reads its answers: no back-pressure");
             greedy.close();
             writer.join(TimeUnit.SECONDS.toMillis(60));
-            assertTrue(!writer.isAlive(), "the writer ends once its socket is closed");
+            assertFalse(writer.isAlive(), "the writer ends once its socket is closed");
         }
         assertServed();
     }
