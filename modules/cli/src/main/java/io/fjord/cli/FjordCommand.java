@@ -12,6 +12,9 @@ import picocli.CommandLine.Spec;
         description = "Fjord, a Kafka-compatible event-streaming broker and client.",
         subcommands = {
             BrokerCommand.class,
+            TopicsCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
             PluginsCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

@@ -1,0 +1,236 @@
+package io.fjord.cli;
+
+import io.fjord.broker.Broker;
+import io.fjord.broker.BrokerConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code fjord topics}, {@code fjord produce} and {@code fjord consume} against a real broker, with Kafka's consumer as the oracle. */
+class ConsoleToolsTest {
+
+    @TempDir
+    Path dir;
+
+    private Broker broker;
+    private String bootstrap;
+
+    /** Exit code and the two output streams of one command line. */
+    private record Result(int exitCode, String out, String err) {
+        List<String> lines() {
+            return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new Broker(BrokerConfig.of(Map.of(
+                "node.id", "1",
+                "listeners", "PLAINTEXT://127.0.0.1:0",
+                "log.dirs", dir.toString(),
+                "offsets.topic.replication.factor", "1",
+                "num.network.threads", "2",
+                "num.io.threads", "2")));
+        broker.start();
+        bootstrap = "127.0.0.1:" + broker.boundPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        broker.shutdown();
+    }
+
+    private Result runWithInput(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        InputStream original = System.in;
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        try {
+            int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+            return new Result(code, out.toString().replace("\r\n", "\n"), err.toString());
+        } finally {
+            System.setIn(original);
+        }
+    }
+
+    private Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    private void create(String topic, int partitions) {
+        Result created = run("topics", "--bootstrap-server", bootstrap, "--create", "--topic", topic,
+                "--partitions", Integer.toString(partitions));
+        assertEquals(0, created.exitCode(), created.err());
+    }
+
+    @Test
+    void createListDescribeAndDeleteWithKafkasMessagesOnErrors() {
+        Result created = run("topics", "--bootstrap-server", bootstrap, "--create", "--topic", "orders",
+                "--partitions", "3", "--replication-factor", "1", "--config", "retention.ms=86400000");
+        assertEquals(0, created.exitCode(), created.err());
+        assertEquals("Created topic orders.\n", created.out());
+        create("audit", 1);
+
+        Result again = run("topics", "--bootstrap-server", bootstrap, "--create", "--topic", "orders");
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("Error while executing topic command : Topic 'orders' already exists."),
+                again.err());
+
+        Result list = run("topics", "--bootstrap-server", bootstrap, "--list");
+        assertEquals(0, list.exitCode(), list.err());
+        assertEquals(List.of("audit", "orders"), list.lines());
+
+        Result describe = run("topics", "--bootstrap-server", bootstrap, "--describe", "--topic", "orders");
+        assertEquals(0, describe.exitCode(), describe.err());
+        List<String> lines = describe.lines();
+        assertEquals(4, lines.size(), describe.out());
+        assertTrue(lines.get(0).matches("Topic: orders\tTopicId: \\S+\tPartitionCount: 3\tReplicationFactor: 1\t"
+                + "Configs: retention\\.ms=86400000"), lines.get(0));
+        for (int p = 0; p < 3; p++) {
+            assertEquals("\tTopic: orders\tPartition: " + p + "\tLeader: 1\tReplicas: 1\tIsr: 1", lines.get(p + 1));
+        }
+        Result describeAll = run("topics", "--bootstrap-server", bootstrap, "--describe");
+        assertEquals(6, describeAll.lines().size(), describeAll.out());
+        assertTrue(describeAll.lines().get(0).startsWith("Topic: audit\t"), describeAll.out());
+
+        Result deleted = run("topics", "--bootstrap-server", bootstrap, "--delete", "--topic", "orders");
+        assertEquals(0, deleted.exitCode(), deleted.err());
+        assertEquals(List.of("audit"), run("topics", "--bootstrap-server", bootstrap, "--list").lines());
+
+        Result deleteMissing = run("topics", "--bootstrap-server", bootstrap, "--delete", "--topic", "orders");
+        assertEquals(1, deleteMissing.exitCode());
+        assertTrue(deleteMissing.err().contains("Error while executing topic command : Topic 'orders' does not exist"),
+                deleteMissing.err());
+        Result describeMissing = run("topics", "--bootstrap-server", bootstrap, "--describe", "--topic", "orders");
+        assertEquals(1, describeMissing.exitCode());
+        assertTrue(describeMissing.err().contains("Topic 'orders' does not exist"), describeMissing.err());
+    }
+
+    @Test
+    void topicsNeedsExactlyOneAction() {
+        assertEquals(2, run("topics", "--bootstrap-server", bootstrap, "--list", "--describe").exitCode());
+        assertEquals(2, run("topics", "--bootstrap-server", bootstrap).exitCode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "gzip", "lz4", "zstd"})
+    void linesProducedWithEachCodecAreConsumedBackInOrderByFjordAndByKafka(String codec) {
+        String topic = "lines-" + codec;
+        create(topic, 1);
+        Random random = new Random(42);
+        List<String> lines = IntStream.range(0, 450)
+                .mapToObj(i -> "line " + i + " " + Long.toHexString(random.nextLong()) + " ünïcode")
+                .collect(Collectors.toList());
+        Result produced = runWithInput(String.join("\n", lines) + "\n", "produce", "--bootstrap-server", bootstrap,
+                "--topic", topic, "--compression-codec", codec, "--batch-size", "100");
+        assertEquals(0, produced.exitCode(), produced.err());
+
+        Result consumed = run("consume", "--bootstrap-server", bootstrap, "--topic", topic, "--from-beginning",
+                "--max-messages", Integer.toString(lines.size()));
+        assertEquals(0, consumed.exitCode(), consumed.err());
+        assertEquals(lines, consumed.lines());
+        assertTrue(consumed.err().contains("Processed a total of 450 messages"), consumed.err());
+
+        List<ConsumerRecord<String, String>> kafka = readWithKafka(topic, 1, lines.size());
+        assertEquals(lines, kafka.stream().map(ConsumerRecord::value).collect(Collectors.toList()));
+        assertEquals(IntStream.range(0, lines.size()).mapToObj(i -> (long) i).collect(Collectors.toList()),
+                kafka.stream().map(ConsumerRecord::offset).collect(Collectors.toList()));
+    }
+
+    @Test
+    void keysAreSplitAtTheSeparatorAndPartitionedAsKafkaDoes() {
+        create("keyed", 3);
+        List<String> lines = IntStream.range(0, 60).mapToObj(i -> "user-" + (i % 7) + ":event " + i)
+                .collect(Collectors.toList());
+        Result produced = runWithInput(String.join("\n", lines) + "\n", "produce", "--bootstrap-server", bootstrap,
+                "--topic", "keyed", "--property", "parse.key=true", "--property", "key.separator=:");
+        assertEquals(0, produced.exitCode(), produced.err());
+
+        List<ConsumerRecord<String, String>> kafka = readWithKafka("keyed", 3, lines.size());
+        for (ConsumerRecord<String, String> record : kafka) {
+            assertTrue(record.key().startsWith("user-"), record.key());
+            assertTrue(lines.contains(record.key() + ":" + record.value()));
+            int expected = Utils.toPositive(Utils.murmur2(record.key().getBytes(StandardCharsets.UTF_8))) % 3;
+            assertEquals(expected, record.partition(), "the partition of key " + record.key());
+        }
+
+        Result consumed = run("consume", "--bootstrap-server", bootstrap, "--topic", "keyed", "--from-beginning",
+                "--max-messages", "60", "--property", "print.key=true", "--property", "key.separator=:");
+        assertEquals(0, consumed.exitCode(), consumed.err());
+        assertEquals(lines.stream().sorted().collect(Collectors.toList()),
+                consumed.lines().stream().sorted().collect(Collectors.toList()));
+
+        Result missingSeparator = runWithInput("no separator here\n", "produce", "--bootstrap-server", bootstrap,
+                "--topic", "keyed", "--property", "parse.key=true", "--property", "key.separator=:");
+        assertEquals(1, missingSeparator.exitCode());
+    }
+
+    @Test
+    void consumeFromAnOffsetOfOnePartitionAndFromTheEnd() {
+        create("offsets", 2);
+        Result produced = runWithInput("a\nb\nc\nd\n", "produce", "--bootstrap-server", bootstrap, "--topic", "offsets",
+                "--batch-size", "4");
+        assertEquals(0, produced.exitCode(), produced.err());
+        // One batch of unkeyed lines goes to one partition: the first batch to partition 0.
+        Result fromTwo = run("consume", "--bootstrap-server", bootstrap, "--topic", "offsets", "--partition", "0",
+                "--offset", "2", "--max-messages", "2");
+        assertEquals(0, fromTwo.exitCode(), fromTwo.err());
+        assertEquals(List.of("c", "d"), fromTwo.lines());
+
+        Result earliest = run("consume", "--bootstrap-server", bootstrap, "--topic", "offsets", "--partition", "0",
+                "--offset", "earliest", "--max-messages", "1");
+        assertEquals(List.of("a"), earliest.lines());
+
+        Result latest = run("consume", "--bootstrap-server", bootstrap, "--topic", "offsets", "--timeout-ms", "1000");
+        assertEquals(0, latest.exitCode(), latest.err());
+        assertEquals(List.of(), latest.lines(), "nothing is written after the end");
+        assertTrue(latest.err().contains("Processed a total of 0 messages"), latest.err());
+    }
+
+    private List<ConsumerRecord<String, String>> readWithKafka(String topic, int partitions, int count) {
+        List<TopicPartition> assignment = IntStream.range(0, partitions)
+                .mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toList());
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(assignment);
+            consumer.seekToBeginning(assignment);
+            // Bounded by attempts, not by time: each poll waits at most a second for data.
+            for (int attempt = 0; attempt < 60 && records.size() < count; attempt++) {
+                consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
+            }
+        }
+        assertEquals(count, records.size(), "Kafka's consumer reads every record");
+        return records;
+    }
+}
