@@ -696,8 +696,7 @@ public final class GroupCoordinator {
                 case STABLE -> {
                     scheduleHeartbeat(group, member);
                     group.pendingSync.remove(memberId);
-                    callback.accept(new SyncGroupResult(Errors.NONE, group.protocolType, group.protocolName,
-                            member.assignment));
+                    callback.accept(new SyncGroupResult(Errors.NONE, member.assignment));
                 }
                 case COMPLETING_REBALANCE -> {
                     answerSync(member, SyncGroupResult.error(Errors.REBALANCE_IN_PROGRESS));
@@ -730,7 +729,7 @@ public final class GroupCoordinator {
                 return;
             }
             for (GroupMember m : group.members.values()) {
-                answerSync(m, new SyncGroupResult(Errors.NONE, group.protocolType, group.protocolName, m.assignment));
+                answerSync(m, new SyncGroupResult(Errors.NONE, m.assignment));
             }
             group.transitionTo(GroupState.STABLE, time.milliseconds());
         });
