@@ -1156,6 +1156,46 @@ public final class GroupCoordinator {
         return removedCount.get();
     }
 
+    /**
+     * Removes every group's committed offsets of a deleted topic, writing tombstones, as Kafka's
+     * coordinator does: a topic created again under the same name starts without stale commits.
+     *
+     * @return the number of offsets removed
+     */
+    public int onTopicDeleted(String topic) {
+        if (!active || partitionCount == 0) {
+            return 0;
+        }
+        AtomicInteger removedCount = new AtomicInteger();
+        for (ClassicGroup group : groups.values()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    continue;
+                }
+                List<TopicPartition> gone = new ArrayList<>();
+                List<byte[][]> records = new ArrayList<>();
+                for (TopicPartition tp : group.offsets.keySet()) {
+                    if (tp.topic().equals(topic)) {
+                        gone.add(tp);
+                        records.add(new byte[][] {CoordinatorRecords.offsetCommitKey(group.groupId, tp), null});
+                    }
+                }
+                if (gone.isEmpty()) {
+                    continue;
+                }
+                append(group, records, error -> {
+                    if (error == Errors.NONE) {
+                        gone.forEach(group.offsets::remove);
+                        removedCount.addAndGet(gone.size());
+                    } else {
+                        logWriteFailure(group, error);
+                    }
+                });
+            }
+        }
+        return removedCount.get();
+    }
+
     // ---------------------------------------------------------------- the log
 
     private TopicPartition offsetsPartition(ClassicGroup group) {
