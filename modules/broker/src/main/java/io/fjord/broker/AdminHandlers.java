@@ -7,6 +7,8 @@ import io.fjord.controller.ConfigSource;
 import io.fjord.controller.MetadataException;
 import io.fjord.controller.MetadataStore;
 import io.fjord.controller.NewTopic;
+import io.fjord.controller.TopicConfigs;
+import io.fjord.controller.TopicImage;
 import io.fjord.log.LogException;
 import io.fjord.network.NetworkRequest;
 import io.fjord.protocol.errors.Errors;
@@ -76,14 +78,31 @@ final class AdminHandlers {
                 configs.put(c.getString("name"), c.getString("value"));
             }
             try {
-                store.createTopic(new NewTopic(name, t.getInt("num_partitions"), t.getShort("replication_factor"),
-                        assignments, configs), validateOnly);
+                TopicImage created = store.createTopic(new NewTopic(name, t.getInt("num_partitions"),
+                        t.getShort("replication_factor"), assignments, configs), validateOnly);
+                describeCreated(r, created);
                 setError(r, Errors.NONE, null);
             } catch (MetadataException e) {
                 setError(r, e.error(), e.getMessage());
             }
         }
         RequestDispatcher.respond(request, response);
+    }
+
+    /** What versions 5+ of the response tell about a created topic; 7+ adds its id. */
+    private void describeCreated(Struct result, TopicImage topic) {
+        result.set("topic_id", topic.id());
+        result.set("num_partitions", topic.partitionCount());
+        result.set("replication_factor", (short) topic.partition(0).replicas().size());
+        result.set("configs", new ArrayList<Struct>());
+        for (ConfigEntry e : TopicConfigs.forBroker(broker.config().properties()).describe(topic.configs())) {
+            Struct c = result.addElement("configs");
+            c.set("name", e.name());
+            c.set("value", e.value());
+            c.set("read_only", false);
+            c.set("config_source", e.source().id());
+            c.set("is_sensitive", false);
+        }
     }
 
     void deleteTopics(NetworkRequest request, Struct body) {

@@ -17,8 +17,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Answers that Kafka's clients depend on, checked on the wire where the clients would hide them. */
@@ -129,6 +131,48 @@ class WireProtocolTest {
             ByteBuffer records = p.getRecords("records");
             assertTrue(records != null && records.remaining() == 0, "records are empty, never null");
         }
+    }
+
+    @Test
+    void metadataAnswersByTopicIdFromVersionTwelveAndRefusesIdsBefore() throws IOException {
+        UUID id = fixture.broker.metadataStore().createTopic(io.fjord.controller.NewTopic.of("ids", 2, 1), false).id();
+        UUID unknown = new UUID(42, 42);
+        Struct request = MessageCodec.newRequest(ApiKeys.METADATA);
+        request.addElement("topics").set("topic_id", id).set("name", null);
+        request.addElement("topics").set("topic_id", unknown).set("name", null);
+        request.addElement("topics").set("name", "ids");
+        // As Kafka's clients send it: the id, and the name left empty.
+        request.addElement("topics").set("topic_id", id).set("name", "");
+        request.set("allow_auto_topic_creation", false);
+
+        List<Struct> topics = metadata((short) 12, request, 21).getStructArray("topics");
+        assertEquals(4, topics.size());
+        for (int i : new int[] {0, 2, 3}) {
+            assertEquals(Errors.NONE.code(), topics.get(i).getShort("error_code"));
+            assertEquals("ids", topics.get(i).getString("name"));
+            assertEquals(id, topics.get(i).getUuid("topic_id"));
+            assertEquals(2, topics.get(i).getStructArray("partitions").size());
+        }
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), topics.get(1).getShort("error_code"));
+        assertNull(topics.get(1).getString("name"));
+        assertEquals(unknown, topics.get(1).getUuid("topic_id"));
+
+        // Version 10 carries ids in answers, but a topic may not be asked for by id.
+        Struct v10 = MessageCodec.newRequest(ApiKeys.METADATA);
+        v10.addElement("topics").set("topic_id", id).set("name", null);
+        v10.addElement("topics").set("name", "ids");
+        List<Struct> old = metadata((short) 10, v10, 22).getStructArray("topics");
+        assertEquals(Errors.INVALID_REQUEST.code(), old.get(0).getShort("error_code"));
+        assertEquals(Errors.NONE.code(), old.get(1).getShort("error_code"));
+        assertEquals(id, old.get(1).getUuid("topic_id"));
+    }
+
+    /** A flexible Metadata round trip: response header v1 is the correlation id and an empty tag section. */
+    private Struct metadata(short version, Struct request, int correlationId) throws IOException {
+        ByteBuffer frame = roundTrip(ApiKeys.METADATA, version, correlationId, request);
+        assertEquals(correlationId, frame.getInt());
+        assertEquals(0, frame.get(), "no header tags");
+        return MessageCodec.decodeResponseBody(ApiKeys.METADATA, version, new io.fjord.protocol.types.WireReader(frame));
     }
 
     private Struct produce(short version, String topicName, ByteBuffer records, int correlationId) throws IOException {
