@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * The admin APIs, answered from and applied to the metadata store: CreateTopics, DeleteTopics,
  * CreatePartitions, DescribeConfigs, IncrementalAlterConfigs; and DeleteRecords and
- * DescribeCluster. Every change is committed by the store, whose listener (in {@link Broker})
+ * DescribeCluster. A topic's {@code compression.type} must name a codec the broker has loaded.
+ * Every change is committed by the store, whose listener (in {@link Broker})
  * creates, reconfigures or deletes the partition logs, so the answer is sent after the logs
  * exist. Each topic or resource gets its own error code and message; one failing never fails the
  * others.
@@ -78,8 +79,14 @@ final class AdminHandlers {
                 configs.put(c.getString("name"), c.getString("value"));
             }
             try {
-                TopicImage created = store.createTopic(new NewTopic(name, t.getInt("num_partitions"),
-                        t.getShort("replication_factor"), assignments, configs), validateOnly);
+                NewTopic newTopic = new NewTopic(name, t.getInt("num_partitions"), t.getShort("replication_factor"),
+                        assignments, configs);
+                if (configs.containsKey(BrokerCodecs.COMPRESSION_TYPE)) {
+                    // The store's own checks first, so their errors win as in Kafka; then the codec.
+                    store.createTopic(newTopic, true);
+                    requireCodec(configs.get(BrokerCodecs.COMPRESSION_TYPE));
+                }
+                TopicImage created = store.createTopic(newTopic, validateOnly);
                 describeCreated(r, created);
                 setError(r, Errors.NONE, null);
             } catch (MetadataException e) {
@@ -221,6 +228,10 @@ final class AdminHandlers {
                     ops.add(new AlterConfigOp(AlterConfigOp.Type.forId(c.getByte("config_operation")),
                             c.getString("name"), c.getString("value")));
                 }
+                if (ops.stream().anyMatch(op -> op.key().equals(BrokerCodecs.COMPRESSION_TYPE))) {
+                    Map<String, String> after = broker.metadataStore().incrementalAlterConfigs(name, ops, true);
+                    requireCodec(after.get(BrokerCodecs.COMPRESSION_TYPE));
+                }
                 broker.metadataStore().incrementalAlterConfigs(name, ops, validateOnly);
                 setError(r, Errors.NONE, null);
             } catch (MetadataException e) {
@@ -274,6 +285,14 @@ final class AdminHandlers {
         node.set("host", broker.advertisedHost());
         node.set("port", broker.advertisedPort());
         RequestDispatcher.respond(request, response);
+    }
+
+    /** A topic may only name a codec the broker has loaded: INVALID_CONFIG naming the missing plugin. */
+    private void requireCodec(String compressionType) {
+        String missing = broker.codecs().missingCodec(compressionType);
+        if (missing != null) {
+            throw new MetadataException(Errors.INVALID_CONFIG, missing);
+        }
     }
 
     private static void setError(Struct result, Errors error, String message) {

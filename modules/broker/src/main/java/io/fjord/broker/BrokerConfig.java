@@ -29,6 +29,9 @@ import java.util.TreeMap;
  */
 public final class BrokerConfig {
 
+    /** The plugins folder, Kafka Connect's name for it; unset means the installation's {@code plugins/}. */
+    public static final String PLUGIN_PATH = "plugin.path";
+
     /** Keys the broker or one of its modules reads; everything under {@code fjord.} is accepted too. */
     private static final Set<String> KNOWN_KEYS = Set.of(
             "node.id", "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
@@ -52,7 +55,8 @@ public final class BrokerConfig {
             "producer.id.expiration.check.interval.ms", "compression.type", "unclean.leader.election.enable",
             "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms",
             "log.cleaner.max.compaction.lag.ms", "log.cleaner.min.cleanable.ratio", "log.preallocate",
-            "delete.topic.enable");
+            "delete.topic.enable", "compression.gzip.level", "compression.lz4.level", "compression.zstd.level",
+            PLUGIN_PATH);
 
     /** The settings of a broker started without a file: one node on the loopback interface. */
     public static final Map<String, String> EMBEDDED_DEFAULTS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
@@ -68,6 +72,7 @@ public final class BrokerConfig {
     private final String advertisedHost;
     private final int advertisedPort;
     private final ControllerConfig controllerConfig;
+    private final Path pluginPath;
     private final List<String> unknownKeys;
 
     private BrokerConfig(Map<String, String> input) {
@@ -99,6 +104,11 @@ public final class BrokerConfig {
         }
         // Validated here so a bad value stops the start with the property's name.
         networkConfig();
+        String plugins = props.get(PLUGIN_PATH);
+        if (plugins != null && plugins.contains(",")) {
+            throw new ConfigException(PLUGIN_PATH, plugins, "one folder (Fjord reads a single plugins folder)");
+        }
+        this.pluginPath = plugins == null || plugins.isBlank() ? null : Path.of(plugins.trim());
         List<String> unknown = new ArrayList<>();
         for (String key : props.keySet()) {
             if (!KNOWN_KEYS.contains(key) && !key.startsWith("fjord.")) {
@@ -209,6 +219,11 @@ public final class BrokerConfig {
 
     public List<Path> logDirs() {
         return controllerConfig.logDirs();
+    }
+
+    /** The plugins folder of {@code plugin.path}, or null when it is not set. */
+    public Path pluginPath() {
+        return pluginPath;
     }
 
     public ControllerConfig controllerConfig() {
