@@ -192,6 +192,10 @@ public final class Broker {
         return replicaManager;
     }
 
+    SocketServer socketServer() {
+        return socketServer;
+    }
+
     ProducerIdManager producerIdManager() {
         return producerIdManager;
     }

@@ -40,6 +40,7 @@ public final class BrokerConfig {
             "offsets.topic.num.partitions", "offsets.topic.replication.factor", "offsets.topic.segment.bytes",
             "message.max.bytes", "min.insync.replicas",
             NetworkConfig.NUM_NETWORK_THREADS, NetworkConfig.NUM_IO_THREADS, NetworkConfig.QUEUED_MAX_REQUESTS,
+            NetworkConfig.QUEUED_MAX_REQUEST_BYTES,
             NetworkConfig.SOCKET_REQUEST_MAX_BYTES, NetworkConfig.MAX_CONNECTIONS,
             NetworkConfig.CONNECTIONS_MAX_IDLE_MS, NetworkConfig.SOCKET_SEND_BUFFER_BYTES,
             NetworkConfig.SOCKET_RECEIVE_BUFFER_BYTES,
