@@ -92,6 +92,7 @@ class ModuleDescriptorTest {
                     "requires io.fjord.replication",
                     "requires java.logging",
                     "requires transitive io.fjord.controller",
+                    "requires transitive io.fjord.kernel",
                     "requires transitive io.fjord.network")));
 
     @Test
