@@ -229,4 +229,46 @@ class WireProtocolTest {
         assertEquals(Errors.NONE.code(), ok.getShort("error_code"));
         assertEquals(0L, ok.getLong("base_offset"));
     }
+
+    @Test
+    void batchesThatCannotBeRewrittenForTheTopicsCodecGetTypedErrors() throws IOException {
+        fixture.broker.metadataStore().createTopic(new io.fjord.controller.NewTopic("rewrite", 1, (short) 1,
+                java.util.Map.of(), java.util.Map.of("compression.type", "zstd")), false);
+
+        ByteBuffer badCrc = kafkaBatch(org.apache.kafka.common.compress.Compression.gzip().build());
+        badCrc.put(badCrc.limit() - 1, (byte) (badCrc.get(badCrc.limit() - 1) ^ 0x5a));
+        assertEquals(Errors.CORRUPT_MESSAGE.code(), produce((short) 7, "rewrite", badCrc, 31).getShort("error_code"));
+
+        // Garbage where the gzip stream should be, under a CRC that matches it.
+        ByteBuffer garbage = kafkaBatch(org.apache.kafka.common.compress.Compression.gzip().build());
+        for (int i = io.fjord.protocol.record.RecordBatchView.RECORDS_OFFSET; i < garbage.limit(); i++) {
+            garbage.put(i, (byte) (i * 31));
+        }
+        garbage.putInt(io.fjord.protocol.record.RecordBatchView.CRC_OFFSET,
+                (int) io.fjord.protocol.record.RecordBatchView.wrap(garbage).computeChecksum());
+        assertEquals(Errors.CORRUPT_MESSAGE.code(), produce((short) 7, "rewrite", garbage, 32).getShort("error_code"));
+
+        // No snappy codec is loaded in this broker: the batch cannot be read to be rewritten.
+        ByteBuffer snappy = kafkaBatch(org.apache.kafka.common.compress.Compression.snappy().build());
+        assertEquals(Errors.UNSUPPORTED_COMPRESSION_TYPE.code(),
+                produce((short) 7, "rewrite", snappy, 33).getShort("error_code"));
+
+        Struct ok = produce((short) 7, "rewrite", kafkaBatch(org.apache.kafka.common.compress.Compression.gzip()
+                .build()), 34);
+        assertEquals(Errors.NONE.code(), ok.getShort("error_code"));
+        assertEquals(0L, ok.getLong("base_offset"), "nothing of the refused batches was stored");
+        assertEquals(List.of("zstd"), StoredBatches.codecsOf(fixture.dataDir, "rewrite"));
+    }
+
+    /** Three records in one batch written by Kafka's own classes with {@code compression}. */
+    private static ByteBuffer kafkaBatch(org.apache.kafka.common.compress.Compression compression) {
+        ByteBuffer kafka = org.apache.kafka.common.record.internal.MemoryRecords.withRecords(compression,
+                new org.apache.kafka.common.record.internal.SimpleRecord(1L, null, "one one one".getBytes()),
+                new org.apache.kafka.common.record.internal.SimpleRecord(2L, null, "two two two".getBytes()),
+                new org.apache.kafka.common.record.internal.SimpleRecord(3L, null, "three three".getBytes()))
+                .buffer();
+        ByteBuffer copy = ByteBuffer.allocate(kafka.remaining());
+        copy.put(kafka).flip();
+        return copy;
+    }
 }
