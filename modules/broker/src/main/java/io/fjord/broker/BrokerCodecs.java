@@ -125,11 +125,6 @@ final class BrokerCodecs implements AutoCloseable {
         return loadErrors;
     }
 
-    /** The loaded codecs by batch codec id, for reading batches. */
-    CodecRegistry registry() {
-        return readers;
-    }
-
     /**
      * Why a topic with this {@code compression.type} cannot be served, or null if it can: the
      * codec it names is not loaded (snappy without its plugin).
