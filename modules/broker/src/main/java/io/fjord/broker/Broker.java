@@ -34,9 +34,9 @@ import java.util.logging.Logger;
  * A single-node broker: the metadata store, the partition logs, the replica manager and the
  * socket server, wired together.
  *
- * <p>Lifecycle: {@link #start()} loads the codecs (built-in and from the plugins folder), opens the metadata and the logs (recovering them after an
- * unclean stop), leads every partition of every topic, then binds the listener; it prints
- * nothing. {@link #shutdown()} stops accepting, lets requests in flight finish, answers parked
+ * <p>Lifecycle: {@link #start()} loads the codecs (built-in and from the plugins folder), opens
+ * the metadata and the logs (recovering them after an unclean stop), leads every partition of
+ * every topic, then binds the listener; it prints nothing. {@link #shutdown()} stops accepting, lets requests in flight finish, answers parked
  * fetches, then closes the logs cleanly (flush, checkpoints, clean-shutdown marker) and the
  * metadata store. A broker is started at most once.
  *

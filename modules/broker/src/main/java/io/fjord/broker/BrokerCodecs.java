@@ -84,12 +84,17 @@ final class BrokerCodecs implements AutoCloseable {
      *
      * @param pluginsFolder the plugins folder; null, or a path that does not exist, means none
      * @param brokerProperties the broker's settings: {@code compression.type} and the levels
-     * @throws ConfigException if the broker's own {@code compression.type} needs a codec that is not loaded
+     * @throws ConfigException if the broker's own {@code compression.type} is unknown or needs a
+     *     codec that is not loaded, or a {@code compression.<codec>.level} is out of the codec's range
      */
     static BrokerCodecs load(Path pluginsFolder, Map<String, String> brokerProperties) {
         BrokerCodecs codecs = new BrokerCodecs(PluginRuntime.discover(pluginsFolder), pluginsFolder,
                 brokerProperties);
         try {
+            if (!codecs.brokerCompressionType.equals(PRODUCER) && idOf(codecs.brokerCompressionType) < 0) {
+                throw new ConfigException(COMPRESSION_TYPE, codecs.brokerCompressionType,
+                        "one of producer, uncompressed, gzip, snappy, lz4, zstd");
+            }
             String missing = codecs.missingCodec(codecs.brokerCompressionType);
             if (missing != null) {
                 throw new ConfigException(COMPRESSION_TYPE, codecs.brokerCompressionType, missing);

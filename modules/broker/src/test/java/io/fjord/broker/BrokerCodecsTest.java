@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.api.ConfigException;
 import io.fjord.controller.TopicImage;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -62,5 +64,8 @@ class BrokerCodecsTest {
             assertTrue(snappy.contains("snappy plugin") && snappy.contains("plugin.path is not set"), snappy);
             assertTrue(codecs.loadErrors().isEmpty(), codecs.loadErrors().toString());
         }
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> BrokerCodecs.load(null, Map.of("compression.type", "brotli")));
+        assertTrue(unknown.getMessage().contains("compression.type"), unknown.getMessage());
     }
 }

@@ -25,7 +25,8 @@ import java.util.Map;
  *     ({@value #TRANSPORT})
  */
 public record NetworkConfig(String host, int port, int numNetworkThreads, int numIoThreads,
-        int queuedMaxRequests, long queuedMaxRequestBytes, int socketRequestMaxBytes, int maxConnections, long connectionsMaxIdleMs,
+        int queuedMaxRequests, long queuedMaxRequestBytes, int socketRequestMaxBytes, int maxConnections,
+        long connectionsMaxIdleMs,
         int socketSendBufferBytes, int socketReceiveBufferBytes, int writeBufferHighWaterMark,
         String transport) {
 

@@ -33,7 +33,7 @@ final class RequestMemoryPool {
         this.capacity = capacity;
     }
 
-    boolean isBounded() {
+    private boolean isBounded() {
         return capacity > 0;
     }
 
@@ -90,10 +90,5 @@ final class RequestMemoryPool {
     /** The most bytes ever reserved at once; 0 for an unbounded pool. */
     long peak() {
         return peak.get();
-    }
-
-    /** The capacity, or -1. */
-    long capacity() {
-        return capacity;
     }
 }
