@@ -36,18 +36,16 @@ final class ProtocolReader {
     String readString() {
         String s = readNullableString();
         if (s == null) {
-            throw malformed("a null STRING where one is required");
+            throw malformed("a null or negative-length STRING where one is required");
         }
         return s;
     }
 
     String readNullableString() {
         short length = readShort();
-        if (length == -1) {
-            return null;
-        }
         if (length < 0) {
-            throw malformed("a STRING length of " + length);
+            // Any negative length reads as null, as in Kafka's generated readers.
+            return null;
         }
         need(length, "a STRING of " + length + " bytes");
         byte[] bytes = new byte[length];
@@ -58,11 +56,8 @@ final class ProtocolReader {
     /** A NULLABLE_BYTES field as a read-only view of the caller's bytes, or null. */
     ByteBuffer readNullableBytes() {
         int length = readInt();
-        if (length == -1) {
-            return null;
-        }
         if (length < 0) {
-            throw malformed("a BYTES length of " + length);
+            return null;
         }
         need(length, "BYTES of " + length + " bytes");
         ByteBuffer view = in.slice().limit(length).asReadOnlyBuffer();
