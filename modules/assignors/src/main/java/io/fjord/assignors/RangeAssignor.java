@@ -49,11 +49,9 @@ public final class RangeAssignor implements PartitionAssignor {
 
         Map<String, List<String>> membersByTopic = new HashMap<>();
         for (String member : input.sortedMembers()) {
-            for (String topic : input.subscriptions.get(member).topics()) {
-                List<String> members = membersByTopic.computeIfAbsent(topic, t -> new ArrayList<>());
-                if (!members.contains(member)) {
-                    members.add(member);
-                }
+            // A topic listed twice counts once.
+            for (String topic : new LinkedHashSet<>(input.subscriptions.get(member).topics())) {
+                membersByTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(member);
             }
         }
 
