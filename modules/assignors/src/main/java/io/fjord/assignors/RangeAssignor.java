@@ -14,9 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiPredicate;
 
 /**
  * Kafka's {@code range} assignor. Per topic, the partitions in number order are cut into
@@ -55,41 +53,38 @@ public final class RangeAssignor implements PartitionAssignor {
             }
         }
 
+        Map<String, List<TopicPartition>> assignment = input.emptyAssignment();
         List<TopicState> states = new ArrayList<>();
         input.partitionsByTopic.forEach((topic, partitions) ->
-                states.add(new TopicState(topic, partitions, membersByTopic.get(topic), consumerRacks)));
+                states.add(new TopicState(topic, partitions, membersByTopic.get(topic), consumerRacks, assignment)));
 
-        Map<String, List<TopicPartition>> assignment = input.emptyAssignment();
         if (states.stream().anyMatch(t -> t.needsRackAwareAssignment)) {
-            assignWithRackMatching(states, assignment);
+            assignWithRackMatching(states);
         }
         for (TopicState state : states) {
-            assignRanges(state, (member, tp) -> true, assignment);
+            assignRanges(state, (member, partition) -> true);
         }
         return GroupInput.toGroupAssignment(assignment);
     }
 
-    private static void assignRanges(TopicState state, BiPredicate<String, TopicPartition> mayAssign,
-                                     Map<String, List<TopicPartition>> assignment) {
-        for (String member : state.consumers.keySet()) {
-            if (state.unassigned.isEmpty()) {
-                break;
-            }
-            int max = state.maxAssignable(member);
-            if (max == 0) {
-                continue;
-            }
-            List<TopicPartition> taken = new ArrayList<>(Math.min(max, state.unassigned.size()));
-            for (TopicPartition tp : state.unassigned) {
-                if (taken.size() == max) {
-                    break;
-                }
-                if (mayAssign.test(member, tp)) {
-                    taken.add(tp);
+    /** Who may take which partition, by position in a topic's member and partition lists. */
+    private interface MayAssign {
+        boolean test(int member, int partition);
+    }
+
+    /** Each member in order takes the first unassigned partitions it may, up to its quota. */
+    private static void assignRanges(TopicState state, MayAssign mayAssign) {
+        int[] taken = new int[state.minQuota + 1];
+        for (int m = 0; m < state.members.size() && state.unassignedCount > 0; m++) {
+            int max = state.maxAssignable(m);
+            int n = 0;
+            for (int p = state.firstUnassigned; p < state.partitions.length && n < max; p++) {
+                if (!state.assigned[p] && mayAssign.test(m, p)) {
+                    taken[n++] = p;
                 }
             }
-            if (!taken.isEmpty()) {
-                assign(member, taken, state, assignment);
+            if (n > 0) {
+                state.assign(m, taken, n);
             }
         }
     }
@@ -98,50 +93,57 @@ public final class RangeAssignor implements PartitionAssignor {
      * Topics with the same subscribers form a group; within it, topics with equal partition counts
      * are co-partitioned and matched together, any other topic alone.
      */
-    private static void assignWithRackMatching(List<TopicState> states, Map<String, List<TopicPartition>> assignment) {
-        Map<Map<String, Optional<String>>, Map<Integer, List<TopicState>>> groups = new LinkedHashMap<>();
+    private static void assignWithRackMatching(List<TopicState> states) {
+        Map<List<String>, Map<Integer, List<TopicState>>> groups = new LinkedHashMap<>();
         for (TopicState state : states) {
-            groups.computeIfAbsent(state.consumers, c -> new LinkedHashMap<>())
+            groups.computeIfAbsent(state.members, c -> new LinkedHashMap<>())
                     .computeIfAbsent(state.partitionRacks.size(), n -> new ArrayList<>()).add(state);
         }
-        groups.forEach((consumers, byCount) -> byCount.forEach((numPartitions, coPartitioned) -> {
+        groups.forEach((members, byCount) -> byCount.forEach((numPartitions, coPartitioned) -> {
             if (coPartitioned.size() > 1) {
-                assignCoPartitionedWithRackMatching(consumers.keySet(), numPartitions, coPartitioned, assignment);
+                assignCoPartitionedWithRackMatching(members.size(), numPartitions, coPartitioned);
             } else {
                 TopicState state = coPartitioned.get(0);
                 if (state.needsRackAwareAssignment) {
-                    assignRanges(state, state::racksMatch, assignment);
+                    assignRanges(state, state::racksMatch);
                 }
             }
         }));
     }
 
-    private static void assignCoPartitionedWithRackMatching(Set<String> consumers, int numPartitions,
-                                                            List<TopicState> states,
-                                                            Map<String, List<TopicPartition>> assignment) {
-        Set<String> remaining = new LinkedHashSet<>(consumers);
+    /**
+     * Partition {@code p} of every topic of the group goes to the first member whose rack holds a
+     * replica of each and who has room in each; a member without room anywhere drops out.
+     */
+    private static void assignCoPartitionedWithRackMatching(int memberCount, int numPartitions, List<TopicState> states) {
+        Set<Integer> remaining = new LinkedHashSet<>();
+        for (int m = 0; m < memberCount; m++) {
+            remaining.add(m);
+        }
+        int[] one = new int[1];
         for (int p = 0; p < numPartitions; p++) {
-            String match = null;
-            for (String member : remaining) {
+            int match = -1;
+            for (int m : remaining) {
                 boolean fits = true;
                 for (TopicState t : states) {
-                    if (!t.racksMatch(member, new TopicPartition(t.topic, p)) || t.maxAssignable(member) == 0) {
+                    if (!t.racksMatch(m, p) || t.maxAssignable(m) == 0) {
                         fits = false;
                         break;
                     }
                 }
                 if (fits) {
-                    match = member;
+                    match = m;
                     break;
                 }
             }
-            if (match == null) {
+            if (match < 0) {
                 continue;
             }
+            one[0] = p;
             for (TopicState t : states) {
-                assign(match, List.of(new TopicPartition(t.topic, p)), t, assignment);
+                t.assign(match, one, 1);
             }
-            String member = match;
+            int member = match;
             if (states.stream().allMatch(t -> t.maxAssignable(member) == 0)) {
                 remaining.remove(member);
                 if (remaining.isEmpty()) {
@@ -151,77 +153,92 @@ public final class RangeAssignor implements PartitionAssignor {
         }
     }
 
-    private static void assign(String member, List<TopicPartition> partitions, TopicState state,
-                               Map<String, List<TopicPartition>> assignment) {
-        assignment.get(member).addAll(partitions);
-        state.onAssigned(member, partitions);
-    }
-
-    /** One topic's quotas and what is still unassigned. */
+    /**
+     * One topic's quotas and what is still unassigned. Members and partitions are addressed by
+     * their position: members in member order, partitions by number.
+     */
     private static final class TopicState {
-        final String topic;
-        /** Subscribers in member order, with their racks. */
-        final LinkedHashMap<String, Optional<String>> consumers = new LinkedHashMap<>();
-        /** Replica racks per partition; empty when no subscriber has a rack. */
-        final Map<TopicPartition, Set<String>> partitionRacks;
+        final List<String> members;
+        /** Each member's rack, null for none. */
+        final String[] racks;
+        final TopicPartition[] partitions;
+        /** Replica racks by partition position; empty when no subscriber has a rack. */
+        final List<Set<String>> partitionRacks;
         final boolean needsRackAwareAssignment;
-        final Set<TopicPartition> unassigned = new LinkedHashSet<>();
-        final Map<String, Integer> assignedCount = new HashMap<>();
+        final boolean[] assigned;
+        final int[] assignedCount;
         final int minQuota;
         int membersWithExtraLeft;
+        int firstUnassigned;
+        int unassignedCount;
+        private final Map<String, List<TopicPartition>> assignment;
 
-        TopicState(String topic, List<PartitionInfo> partitions, List<String> members, Map<String, String> consumerRacks) {
-            this.topic = topic;
-            for (String m : members) {
-                consumers.put(m, Optional.ofNullable(consumerRacks.get(m)));
-                assignedCount.put(m, 0);
-            }
-            partitions.forEach(p -> unassigned.add(p.topicPartition()));
-            minQuota = partitions.size() / consumers.size();
-            membersWithExtraLeft = partitions.size() % consumers.size();
-
+        TopicState(String topic, List<PartitionInfo> partitionInfos, List<String> members,
+                   Map<String, String> consumerRacks, Map<String, List<TopicPartition>> assignment) {
+            this.members = members;
+            this.assignment = assignment;
+            racks = new String[members.size()];
             Set<String> memberRacks = new HashSet<>();
-            consumers.values().forEach(r -> r.ifPresent(memberRacks::add));
+            for (int m = 0; m < racks.length; m++) {
+                racks[m] = consumerRacks.get(members.get(m));
+                if (racks[m] != null) {
+                    memberRacks.add(racks[m]);
+                }
+            }
+            partitions = new TopicPartition[partitionInfos.size()];
+            for (int p = 0; p < partitions.length; p++) {
+                partitions[p] = new TopicPartition(topic, partitionInfos.get(p).partition());
+            }
+            assigned = new boolean[partitions.length];
+            assignedCount = new int[members.size()];
+            unassignedCount = partitions.length;
+            minQuota = partitions.length / members.size();
+            membersWithExtraLeft = partitions.length % members.size();
+
             Set<String> allPartitionRacks = new HashSet<>();
             if (memberRacks.isEmpty()) {
-                partitionRacks = Collections.emptyMap();
+                partitionRacks = List.of();
             } else {
-                partitionRacks = new HashMap<>();
-                for (PartitionInfo p : partitions) {
-                    Set<String> racks = new HashSet<>();
+                partitionRacks = new ArrayList<>(partitions.length);
+                for (PartitionInfo p : partitionInfos) {
+                    Set<String> replicaRacks = new HashSet<>();
                     for (Node replica : p.replicas()) {
-                        replica.rack().ifPresent(racks::add);
+                        replica.rack().ifPresent(replicaRacks::add);
                     }
-                    partitionRacks.put(p.topicPartition(), racks);
-                    allPartitionRacks.addAll(racks);
+                    partitionRacks.add(replicaRacks);
+                    allPartitionRacks.addAll(replicaRacks);
                 }
             }
             // Worth it only when racks meet and some partition is missing from some rack.
             needsRackAwareAssignment = !memberRacks.isEmpty()
                     && !Collections.disjoint(memberRacks, allPartitionRacks)
-                    && !partitionRacks.values().stream().allMatch(allPartitionRacks::equals);
+                    && !partitionRacks.stream().allMatch(allPartitionRacks::equals);
         }
 
-        boolean racksMatch(String member, TopicPartition tp) {
-            Optional<String> rack = consumers.get(member);
-            if (rack.isEmpty()) {
-                return true;
+        boolean racksMatch(int member, int partition) {
+            String rack = racks[member];
+            return rack == null || (partition < partitionRacks.size() && partitionRacks.get(partition).contains(rack));
+        }
+
+        int maxAssignable(int member) {
+            return Math.max(0, minQuota + (membersWithExtraLeft > 0 ? 1 : 0) - assignedCount[member]);
+        }
+
+        void assign(int member, int[] partitionPositions, int n) {
+            List<TopicPartition> list = assignment.get(members.get(member));
+            for (int i = 0; i < n; i++) {
+                assigned[partitionPositions[i]] = true;
+                list.add(partitions[partitionPositions[i]]);
             }
-            Set<String> replicaRacks = partitionRacks.get(tp);
-            return replicaRacks != null && replicaRacks.contains(rack.get());
-        }
-
-        int maxAssignable(String member) {
-            int max = minQuota + (membersWithExtraLeft > 0 ? 1 : 0) - assignedCount.get(member);
-            return Math.max(0, max);
-        }
-
-        void onAssigned(String member, List<TopicPartition> partitions) {
-            int count = assignedCount.merge(member, partitions.size(), Integer::sum);
-            if (count > minQuota) {
+            unassignedCount -= n;
+            while (firstUnassigned < assigned.length && assigned[firstUnassigned]) {
+                firstUnassigned++;
+            }
+            assignedCount[member] += n;
+            // Kafka's bookkeeping: one extra slot used per call that leaves the member above the lower quota.
+            if (assignedCount[member] > minQuota) {
                 membersWithExtraLeft--;
             }
-            partitions.forEach(unassigned::remove);
         }
     }
 }
