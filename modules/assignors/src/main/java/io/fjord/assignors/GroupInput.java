@@ -11,8 +11,10 @@ import io.fjord.api.consumer.PartitionAssignor.Subscription;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,9 +29,10 @@ final class GroupInput {
 
     GroupInput(Cluster metadata, GroupSubscription group) {
         this.subscriptions = group.groupSubscription();
+        Set<String> seen = new HashSet<>();
         for (Subscription s : subscriptions.values()) {
             for (String topic : s.topics()) {
-                if (!partitionsByTopic.containsKey(topic)) {
+                if (seen.add(topic)) {
                     List<PartitionInfo> partitions = metadata.partitionsForTopic(topic);
                     if (!partitions.isEmpty()) {
                         partitionsByTopic.put(topic, partitions);
