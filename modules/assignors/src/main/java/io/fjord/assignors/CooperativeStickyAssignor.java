@@ -10,7 +10,6 @@ import io.fjord.assignors.protocol.StickyAssignorUserData.MemberData;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,8 +58,7 @@ public final class CooperativeStickyAssignor implements PartitionAssignor {
         GroupInput input = new GroupInput(metadata, subscriptions);
         Map<String, MemberData> history = new HashMap<>();
         input.subscriptions.forEach((member, s) -> history.put(member, memberData(s)));
-        Map<String, List<TopicPartition>> assignment = StickyAssignment.assign(input, history);
-        withholdPartitionsStillOwnedElsewhere(input.subscriptions, assignment);
+        Map<String, List<TopicPartition>> assignment = StickyAssignment.assign(input, history, true);
         return GroupInput.toGroupAssignment(assignment);
     }
 
@@ -78,23 +76,5 @@ public final class CooperativeStickyAssignor implements PartitionAssignor {
             encoded = -1;
         }
         return new MemberData(s.ownedPartitions(), Optional.of(encoded));
-    }
-
-    /**
-     * Removes from each member the partitions it did not report owning but another member did:
-     * those must first be revoked by their owner.
-     */
-    private static void withholdPartitionsStillOwnedElsewhere(Map<String, Subscription> subscriptions,
-                                                              Map<String, List<TopicPartition>> assignment) {
-        Set<TopicPartition> reportedOwned = new HashSet<>();
-        subscriptions.values().forEach(s -> reportedOwned.addAll(s.ownedPartitions()));
-        if (reportedOwned.isEmpty()) {
-            return;
-        }
-        assignment.forEach((member, partitions) -> {
-            Set<TopicPartition> own = new HashSet<>(subscriptions.get(member).ownedPartitions());
-            // Not reported by this member but by some member: another one still owns it.
-            partitions.removeIf(tp -> !own.contains(tp) && reportedOwned.contains(tp));
-        });
     }
 }

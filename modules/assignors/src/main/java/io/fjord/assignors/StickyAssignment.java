@@ -43,6 +43,9 @@ final class StickyAssignment {
     private final int[] topicStart;
     private final TopicPartition[] partitions;
     private final int[] topicOf;
+    /** Partition numbers by index, ascending within each topic. */
+    private final int[] partitionNumber;
+    private final Map<String, Integer> topicIndex = new HashMap<>();
     private final int[][] subscribersOf;
     private final BitSet[] subscribed;
     private final int[] previousOwner;
@@ -54,7 +57,6 @@ final class StickyAssignment {
         members.sort(null);
         int memberCount = members.size();
         topics = input.partitionsByTopic.keySet().toArray(new String[0]);
-        Map<String, Integer> topicIndex = new HashMap<>();
         topicStart = new int[topics.length + 1];
         int total = 0;
         for (int t = 0; t < topics.length; t++) {
@@ -65,13 +67,13 @@ final class StickyAssignment {
         topicStart[topics.length] = total;
         partitions = new TopicPartition[total];
         topicOf = new int[total];
-        Map<TopicPartition, Integer> partitionIndex = new HashMap<>(total * 2);
+        partitionNumber = new int[total];
         for (int t = 0; t < topics.length; t++) {
             int i = topicStart[t];
             for (PartitionInfo p : input.partitionsByTopic.get(topics[t])) {
                 partitions[i] = p.topicPartition();
                 topicOf[i] = t;
-                partitionIndex.put(partitions[i], i);
+                partitionNumber[i] = p.partition();
                 i++;
             }
         }
@@ -99,7 +101,7 @@ final class StickyAssignment {
             }
         }
 
-        previousOwner = resolvePreviousOwners(history, partitionIndex);
+        previousOwner = resolvePreviousOwners(history);
         owner = previousOwner.clone();
         count = new int[memberCount];
     }
@@ -109,9 +111,13 @@ final class StickyAssignment {
      *
      * @param history each member's previous partitions and their generation; members without one
      *        are absent or have an empty list
+     * @param cooperative whether to leave out, for this round, each partition given to a member
+     *        that did not report owning it while another member did (see
+     *        {@link CooperativeStickyAssignor})
      * @return a mutable list per member id
      */
-    static Map<String, List<TopicPartition>> assign(GroupInput input, Map<String, MemberData> history) {
+    static Map<String, List<TopicPartition>> assign(GroupInput input, Map<String, MemberData> history,
+                                                    boolean cooperative) {
         Map<String, List<TopicPartition>> result = input.emptyAssignment();
         if (input.subscriptions.isEmpty()) {
             return result;
@@ -122,13 +128,51 @@ final class StickyAssignment {
         } else {
             a.assignGeneral();
         }
+        boolean[] withheld = cooperative ? a.stillOwnedElsewhere(input) : new boolean[a.partitions.length];
         for (int p = 0; p < a.partitions.length; p++) {
-            result.get(a.members.get(a.owner[p])).add(a.partitions[p]);
+            if (!withheld[p]) {
+                result.get(a.members.get(a.owner[p])).add(a.partitions[p]);
+            }
         }
         return result;
     }
 
-    private int[] resolvePreviousOwners(Map<String, MemberData> history, Map<TopicPartition, Integer> partitionIndex) {
+    /**
+     * The partitions whose new owner did not report owning them while some member did: their
+     * owner must revoke them before anyone else may take them.
+     */
+    private boolean[] stillOwnedElsewhere(GroupInput input) {
+        boolean[] reported = new boolean[partitions.length];
+        boolean[] reportedByNewOwner = new boolean[partitions.length];
+        for (int m = 0; m < members.size(); m++) {
+            for (TopicPartition tp : input.subscriptions.get(members.get(m)).ownedPartitions()) {
+                int p = indexOf(tp);
+                if (p >= 0) {
+                    reported[p] = true;
+                    if (owner[p] == m) {
+                        reportedByNewOwner[p] = true;
+                    }
+                }
+            }
+        }
+        boolean[] withheld = new boolean[partitions.length];
+        for (int p = 0; p < partitions.length; p++) {
+            withheld[p] = reported[p] && !reportedByNewOwner[p];
+        }
+        return withheld;
+    }
+
+    /** The index of a partition, or -1 when its topic is not subscribed or it does not exist. */
+    private int indexOf(TopicPartition tp) {
+        Integer t = topicIndex.get(tp.topic());
+        if (t == null) {
+            return -1;
+        }
+        int found = Arrays.binarySearch(partitionNumber, topicStart[t], topicStart[t + 1], tp.partition());
+        return found >= 0 ? found : -1;
+    }
+
+    private int[] resolvePreviousOwners(Map<String, MemberData> history) {
         int[] claimant = new int[partitions.length];
         int[] claimGeneration = new int[partitions.length];
         boolean[] tied = new boolean[partitions.length];
@@ -140,8 +184,8 @@ final class StickyAssignment {
             }
             int generation = data.generation().orElse(-1);
             for (TopicPartition tp : data.partitions()) {
-                Integer p = partitionIndex.get(tp);
-                if (p == null || !subscribed[m].get(topicOf[p]) || claimant[p] == m) {
+                int p = indexOf(tp);
+                if (p < 0 || !subscribed[m].get(topicOf[p]) || claimant[p] == m) {
                     continue;
                 }
                 if (claimant[p] == -1 || generation > claimGeneration[p]) {

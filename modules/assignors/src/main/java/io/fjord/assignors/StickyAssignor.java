@@ -53,7 +53,7 @@ public final class StickyAssignor implements PartitionAssignor {
         GroupInput input = new GroupInput(metadata, subscriptions);
         Map<String, MemberData> history = new HashMap<>();
         input.subscriptions.forEach((member, s) -> history.put(member, memberData(s.userData())));
-        Map<String, List<TopicPartition>> assignment = StickyAssignment.assign(input, history);
+        Map<String, List<TopicPartition>> assignment = StickyAssignment.assign(input, history, false);
         return GroupInput.toGroupAssignment(assignment);
     }
 
