@@ -5,6 +5,7 @@
 module io.fjord.moduletests {
     requires io.fjord.cli;
     requires io.fjord.compression;
+    requires io.fjord.assignors;
     requires io.fjord.controller;
     requires io.fjord.protocol;
     requires io.fjord.log;

@@ -67,7 +67,7 @@ class ImageTest {
         Set<String> names = new TreeSet<>();
         r.lines().forEach(l -> names.add(l.substring(0, l.indexOf('@'))));
         assertEquals(new TreeSet<>(Set.of(
-                "io.fjord.api", "io.fjord.protocol", "io.fjord.kernel", "io.fjord.compression", "io.fjord.log",
+                "io.fjord.api", "io.fjord.protocol", "io.fjord.kernel", "io.fjord.compression", "io.fjord.assignors", "io.fjord.log",
                 "io.fjord.timer", "io.fjord.network", "io.fjord.controller", "io.fjord.replication", "io.fjord.coordinator",
                 "io.fjord.broker", "io.fjord.cli",
                 "info.picocli", "org.lz4.java", "com.github.luben.zstd_jni", "org.jctools.core",
@@ -102,11 +102,15 @@ class ImageTest {
         Run builtIn = run(home, "plugins");
         assertEquals(0, builtIn.code(), builtIn.out());
         assertEquals(List.of(
-                "EXTENSION POINT  NAME  MODULE                VERSION         ORIGIN  AUTOMATIC",
-                "codec            gzip  io.fjord.compression  " + fjordVersion() + "  image   no",
-                "codec            lz4   io.fjord.compression  " + fjordVersion() + "  image   no",
-                "codec            none  io.fjord.compression  " + fjordVersion() + "  image   no",
-                "codec            zstd  io.fjord.compression  " + fjordVersion() + "  image   no",
+                row("EXTENSION POINT", "NAME", "MODULE", "VERSION", "ORIGIN", "AUTOMATIC"),
+                row("codec", "gzip", "io.fjord.compression", fjordVersion(), "image", "no"),
+                row("codec", "lz4", "io.fjord.compression", fjordVersion(), "image", "no"),
+                row("codec", "none", "io.fjord.compression", fjordVersion(), "image", "no"),
+                row("codec", "zstd", "io.fjord.compression", fjordVersion(), "image", "no"),
+                row("assignor", "cooperative-sticky", "io.fjord.assignors", fjordVersion(), "image", "no"),
+                row("assignor", "range", "io.fjord.assignors", fjordVersion(), "image", "no"),
+                row("assignor", "roundrobin", "io.fjord.assignors", fjordVersion(), "image", "no"),
+                row("assignor", "sticky", "io.fjord.assignors", fjordVersion(), "image", "no"),
                 "",
                 "Plugins folder: " + plugins), builtIn.lines());
 
@@ -133,6 +137,14 @@ class ImageTest {
                 + "\"module\":\"io.fjord.plugin.snappy\""), json.out());
         assertTrue(json.out().contains("{\"location\":\"" + broken + "\",\"reason\":\"cannot be read as modules: "),
                 json.out());
+    }
+
+    /** A line of the built-in table: columns as wide as their widest cell, two spaces apart. */
+    private static String row(String point, String name, String module, String version, String origin,
+                              String automatic) {
+        int versionWidth = Math.max("VERSION".length(), fjordVersion().length());
+        return String.format("%-15s  %-18s  %-20s  %-" + versionWidth + "s  %-6s  %s",
+                point, name, module, version, origin, automatic);
     }
 
     private static String fjordVersion() {

@@ -60,6 +60,12 @@ class ModuleDescriptorTest {
                     "requires com.github.luben.zstd_jni",
                     "requires io.fjord.api",
                     "requires org.lz4.java")),
+            Map.entry("io.fjord.assignors", List.of(
+                    "exports io.fjord.assignors.protocol",
+                    "provides io.fjord.api.consumer.PartitionAssignor with "
+                            + "io.fjord.assignors.CooperativeStickyAssignor, io.fjord.assignors.RangeAssignor, "
+                            + "io.fjord.assignors.RoundRobinAssignor, io.fjord.assignors.StickyAssignor",
+                    "requires io.fjord.api")),
             Map.entry("io.fjord.timer", List.of(
                     "exports io.fjord.timer")),
             Map.entry("io.fjord.controller", List.of(
@@ -98,6 +104,7 @@ class ModuleDescriptorTest {
                     "requires java.logging",
                     "requires transitive io.fjord.controller",
                     "requires transitive io.fjord.coordinator",
+                    "requires transitive io.fjord.kernel",
                     "requires transitive io.fjord.network")));
 
     @Test

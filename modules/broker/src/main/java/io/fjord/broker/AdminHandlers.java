@@ -7,6 +7,8 @@ import io.fjord.controller.ConfigSource;
 import io.fjord.controller.MetadataException;
 import io.fjord.controller.MetadataStore;
 import io.fjord.controller.NewTopic;
+import io.fjord.controller.TopicConfigs;
+import io.fjord.controller.TopicImage;
 import io.fjord.log.LogException;
 import io.fjord.network.NetworkRequest;
 import io.fjord.protocol.errors.Errors;
@@ -25,7 +27,8 @@ import java.util.Set;
 /**
  * The admin APIs, answered from and applied to the metadata store: CreateTopics, DeleteTopics,
  * CreatePartitions, DescribeConfigs, IncrementalAlterConfigs; and DeleteRecords and
- * DescribeCluster. Every change is committed by the store, whose listener (in {@link Broker})
+ * DescribeCluster. A topic's {@code compression.type} must name a codec the broker has loaded.
+ * Every change is committed by the store, whose listener (in {@link Broker})
  * creates, reconfigures or deletes the partition logs, so the answer is sent after the logs
  * exist. Each topic or resource gets its own error code and message; one failing never fails the
  * others.
@@ -76,14 +79,37 @@ final class AdminHandlers {
                 configs.put(c.getString("name"), c.getString("value"));
             }
             try {
-                store.createTopic(new NewTopic(name, t.getInt("num_partitions"), t.getShort("replication_factor"),
-                        assignments, configs), validateOnly);
+                NewTopic newTopic = new NewTopic(name, t.getInt("num_partitions"), t.getShort("replication_factor"),
+                        assignments, configs);
+                if (configs.containsKey(BrokerCodecs.COMPRESSION_TYPE)) {
+                    // The store's own checks first, so their errors win as in Kafka; then the codec.
+                    store.createTopic(newTopic, true);
+                    requireCodec(configs.get(BrokerCodecs.COMPRESSION_TYPE));
+                }
+                TopicImage created = store.createTopic(newTopic, validateOnly);
+                describeCreated(r, created);
                 setError(r, Errors.NONE, null);
             } catch (MetadataException e) {
                 setError(r, e.error(), e.getMessage());
             }
         }
         RequestDispatcher.respond(request, response);
+    }
+
+    /** What versions 5+ of the response tell about a created topic; 7+ adds its id. */
+    private void describeCreated(Struct result, TopicImage topic) {
+        result.set("topic_id", topic.id());
+        result.set("num_partitions", topic.partitionCount());
+        result.set("replication_factor", (short) topic.partition(0).replicas().size());
+        result.set("configs", new ArrayList<Struct>());
+        for (ConfigEntry e : TopicConfigs.forBroker(broker.config().properties()).describe(topic.configs())) {
+            Struct c = result.addElement("configs");
+            c.set("name", e.name());
+            c.set("value", e.value());
+            c.set("read_only", false);
+            c.set("config_source", e.source().id());
+            c.set("is_sensitive", false);
+        }
     }
 
     void deleteTopics(NetworkRequest request, Struct body) {
@@ -202,6 +228,10 @@ final class AdminHandlers {
                     ops.add(new AlterConfigOp(AlterConfigOp.Type.forId(c.getByte("config_operation")),
                             c.getString("name"), c.getString("value")));
                 }
+                if (ops.stream().anyMatch(op -> op.key().equals(BrokerCodecs.COMPRESSION_TYPE))) {
+                    Map<String, String> after = broker.metadataStore().incrementalAlterConfigs(name, ops, true);
+                    requireCodec(after.get(BrokerCodecs.COMPRESSION_TYPE));
+                }
                 broker.metadataStore().incrementalAlterConfigs(name, ops, validateOnly);
                 setError(r, Errors.NONE, null);
             } catch (MetadataException e) {
@@ -255,6 +285,14 @@ final class AdminHandlers {
         node.set("host", broker.advertisedHost());
         node.set("port", broker.advertisedPort());
         RequestDispatcher.respond(request, response);
+    }
+
+    /** A topic may only name a codec the broker has loaded: INVALID_CONFIG naming the missing plugin. */
+    private void requireCodec(String compressionType) {
+        String missing = broker.codecs().missingCodec(compressionType);
+        if (missing != null) {
+            throw new MetadataException(Errors.INVALID_CONFIG, missing);
+        }
     }
 
     private static void setError(Struct result, Errors error, String message) {

@@ -12,6 +12,7 @@ import io.fjord.controller.TopicImage;
 import io.fjord.controller.TopicNames;
 import io.fjord.coordinator.CoordinatorException;
 import io.fjord.coordinator.GroupCoordinator;
+import io.fjord.kernel.PluginLoadError;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogManager;
 import io.fjord.log.LogManagerConfig;
@@ -38,11 +39,12 @@ import java.util.logging.Logger;
  * A single-node broker: the metadata store, the partition logs, the replica manager, the group
  * coordinator and the socket server, wired together.
  *
- * <p>Lifecycle: {@link #start()} opens the metadata and the logs (recovering them after an
- * unclean stop), leads every partition of every topic, starts the group coordinator (which
- * replays {@code __consumer_offsets} in the background), then binds the listener; it prints
- * nothing. {@link #shutdown()} answers parked joins and syncs, stops accepting, lets requests in
- * flight finish, answers parked fetches, then closes the logs cleanly (flush, checkpoints, clean-shutdown marker) and the
+ * <p>Lifecycle: {@link #start()} loads the codecs (built-in and from the plugins folder), opens
+ * the metadata and the logs (recovering them after an unclean stop), leads every partition of
+ * every topic, starts the group coordinator (which replays {@code __consumer_offsets} in the
+ * background), then binds the listener; it prints nothing. {@link #shutdown()} answers parked
+ * joins and syncs, stops accepting, lets requests in flight finish, answers parked fetches,
+ * then closes the logs cleanly (flush, checkpoints, clean-shutdown marker) and the
  * metadata store. A broker is started at most once.
  *
  * <p>Topic changes reach the logs through a {@link MetadataListener}: created topics and
@@ -56,6 +58,8 @@ public final class Broker {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     private final BrokerConfig config;
+    private final Path defaultPluginsFolder;
+    private BrokerCodecs codecs;
     private MetadataStore metadataStore;
     private ThreadScheduler scheduler;
     private LogManager logManager;
@@ -67,8 +71,18 @@ public final class Broker {
     private boolean started;
     private boolean stopped;
 
+    /** A broker that loads plugins only from {@code plugin.path}, if set. */
     public Broker(BrokerConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * A broker that loads plugins from {@code plugin.path}, or from {@code defaultPluginsFolder}
+     * (an installation's {@code plugins/} folder; null for none) when that is not set.
+     */
+    public Broker(BrokerConfig config, Path defaultPluginsFolder) {
         this.config = config;
+        this.defaultPluginsFolder = defaultPluginsFolder;
     }
 
     /**
@@ -83,6 +97,11 @@ public final class Broker {
             throw new IllegalStateException("a broker is started once");
         }
         started = true;
+        Path pluginsFolder = config.pluginPath() != null ? config.pluginPath() : defaultPluginsFolder;
+        codecs = BrokerCodecs.load(pluginsFolder, config.properties());
+        for (PluginLoadError error : codecs.loadErrors()) {
+            LOG.warning("Plugin " + error.location() + " failed to load: " + error.reason());
+        }
         metadataStore = SingleNodeMetadataStore.open(config.controllerConfig());
         scheduler = new ThreadScheduler(2, "fjord-background-");
         logManager = new LogManager(config.logDirs(), tp -> logConfig(tp.topic()),
@@ -141,6 +160,9 @@ public final class Broker {
         if (scheduler != null) {
             scheduler.close();
         }
+        if (codecs != null) {
+            codecs.close();
+        }
     }
 
     /** The port the listener is bound to (the chosen one when configured with port 0). */
@@ -155,6 +177,18 @@ public final class Broker {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /**
+     * Plugins that failed to load at start, as {@code fjord plugins} reports them; the broker
+     * runs without them. Empty before {@link #start()}.
+     */
+    public List<PluginLoadError> pluginLoadErrors() {
+        return codecs == null ? List.of() : codecs.loadErrors();
+    }
+
+    BrokerCodecs codecs() {
+        return codecs;
     }
 
     /** The host clients are told to use. */
@@ -173,6 +207,10 @@ public final class Broker {
 
     ReplicaManager replicaManager() {
         return replicaManager;
+    }
+
+    SocketServer socketServer() {
+        return socketServer;
     }
 
     ProducerIdManager producerIdManager() {

@@ -30,6 +30,9 @@ import java.util.TreeMap;
  */
 public final class BrokerConfig {
 
+    /** The plugins folder, Kafka Connect's name for it; unset means the installation's {@code plugins/}. */
+    public static final String PLUGIN_PATH = "plugin.path";
+
     /**
      * Keys the broker or one of its modules reads, besides the group coordinator's ({@link
      * GroupCoordinatorConfig#KEYS}); everything under {@code fjord.} is accepted too.
@@ -41,6 +44,7 @@ public final class BrokerConfig {
             "offsets.topic.num.partitions", "offsets.topic.replication.factor", "offsets.topic.segment.bytes",
             "message.max.bytes", "min.insync.replicas",
             NetworkConfig.NUM_NETWORK_THREADS, NetworkConfig.NUM_IO_THREADS, NetworkConfig.QUEUED_MAX_REQUESTS,
+            NetworkConfig.QUEUED_MAX_REQUEST_BYTES,
             NetworkConfig.SOCKET_REQUEST_MAX_BYTES, NetworkConfig.MAX_CONNECTIONS,
             NetworkConfig.CONNECTIONS_MAX_IDLE_MS, NetworkConfig.SOCKET_SEND_BUFFER_BYTES,
             NetworkConfig.SOCKET_RECEIVE_BUFFER_BYTES,
@@ -56,7 +60,8 @@ public final class BrokerConfig {
             "producer.id.expiration.check.interval.ms", "compression.type", "unclean.leader.election.enable",
             "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms",
             "log.cleaner.max.compaction.lag.ms", "log.cleaner.min.cleanable.ratio", "log.preallocate",
-            "delete.topic.enable");
+            "delete.topic.enable", "compression.gzip.level", "compression.lz4.level", "compression.zstd.level",
+            PLUGIN_PATH);
 
     /** The settings of a broker started without a file: one node on the loopback interface. */
     public static final Map<String, String> EMBEDDED_DEFAULTS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
@@ -73,6 +78,7 @@ public final class BrokerConfig {
     private final int advertisedPort;
     private final ControllerConfig controllerConfig;
     private final GroupCoordinatorConfig groupCoordinatorConfig;
+    private final Path pluginPath;
     private final List<String> unknownKeys;
 
     private BrokerConfig(Map<String, String> input) {
@@ -105,6 +111,11 @@ public final class BrokerConfig {
         }
         // Validated here so a bad value stops the start with the property's name.
         networkConfig();
+        String plugins = props.get(PLUGIN_PATH);
+        if (plugins != null && plugins.contains(",")) {
+            throw new ConfigException(PLUGIN_PATH, plugins, "one folder (Fjord reads a single plugins folder)");
+        }
+        this.pluginPath = plugins == null || plugins.isBlank() ? null : Path.of(plugins.trim());
         List<String> unknown = new ArrayList<>();
         for (String key : props.keySet()) {
             if (!KNOWN_KEYS.contains(key) && !GroupCoordinatorConfig.KEYS.contains(key) && !key.startsWith("fjord.")) {
@@ -215,6 +226,11 @@ public final class BrokerConfig {
 
     public List<Path> logDirs() {
         return controllerConfig.logDirs();
+    }
+
+    /** The plugins folder of {@code plugin.path}, or null when it is not set. */
+    public Path pluginPath() {
+        return pluginPath;
     }
 
     public ControllerConfig controllerConfig() {

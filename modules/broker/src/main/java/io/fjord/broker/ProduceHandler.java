@@ -1,8 +1,11 @@
 package io.fjord.broker;
 
 import io.fjord.api.TopicPartition;
+import io.fjord.controller.MetadataImage;
+import io.fjord.controller.TopicImage;
 import io.fjord.network.NetworkRequest;
 import io.fjord.protocol.errors.Errors;
+import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.schema.Struct;
@@ -17,15 +20,20 @@ import java.util.Map;
  * Produce (versions 3 to 7; 0 to 2 are advertised for librdkafka's feature check and answered
  * UNSUPPORTED_VERSION, as Kafka 4 does). Records stay the request's bytes from socket to disk:
  * each partition's slice goes to the replica manager, which validates it and assigns offsets in
- * place. acks=0 gets no response; if one of its partitions failed the connection is closed so the
+ * place. Only a topic whose {@code compression.type} names a codec other than a batch's has that
+ * batch rewritten first (see {@link BrokerCodecs}); a batch that cannot be decompressed for it
+ * fails its partition with UNSUPPORTED_COMPRESSION_TYPE (codec not loaded) or CORRUPT_MESSAGE. acks=0 gets no response; if one of its partitions failed the connection is closed so the
  * client notices, as Kafka does.
  */
 final class ProduceHandler {
 
     private final Broker broker;
+    /** A batch rewritten for its topic's codec may inflate to at most what a request may hold. */
+    private final int maxDecompressedBatchBytes;
 
     ProduceHandler(Broker broker) {
         this.broker = broker;
+        this.maxDecompressedBatchBytes = broker.config().networkConfig().socketRequestMaxBytes();
     }
 
     void handle(NetworkRequest request, Struct body) {
@@ -37,8 +45,10 @@ final class ProduceHandler {
                 : acks != -1 && acks != 0 && acks != 1 ? Errors.INVALID_REQUIRED_ACKS
                 : body.getString("transactional_id") != null ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
                 : Errors.NONE;
+        MetadataImage image = broker.metadataStore().image();
         for (Struct topic : body.getStructArray("topic_data")) {
             String name = topic.getString("name");
+            TopicImage topicImage = image.topic(name);
             for (Struct p : topic.getStructArray("partition_data")) {
                 TopicPartition tp = new TopicPartition(name, p.getInt("index"));
                 ByteBuffer records = p.getRecords("records");
@@ -51,7 +61,13 @@ final class ProduceHandler {
                 } else if (toAppend.containsKey(tp)) {
                     early.put(tp, ProducePartitionResult.error(Errors.INVALID_REQUEST, "Partition named twice"));
                 } else {
-                    toAppend.put(tp, writable(records));
+                    try {
+                        ByteBuffer stored = topicImage == null ? records
+                                : broker.codecs().toTopicCodec(topicImage, records, maxDecompressedBatchBytes);
+                        toAppend.put(tp, writable(stored));
+                    } catch (ProtocolException e) {
+                        early.put(tp, ProducePartitionResult.error(e.error(), e.getMessage()));
+                    }
                 }
             }
         }

@@ -1,17 +1,21 @@
 package io.fjord.broker;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +60,30 @@ class AdminTopicsTest {
 
     private static Throwable cause(ExecutionException e) {
         return e.getCause();
+    }
+
+    @Test
+    void describeReturnsTheTopicIdTheCreateReturnedByNameAndById() throws Exception {
+        CreateTopicsResult created = admin.createTopics(List.of(new NewTopic("ids", 2, (short) 1)));
+        Uuid id = created.topicId("ids").get();
+        assertNotEquals(Uuid.ZERO_UUID, id);
+        assertEquals(2, created.numPartitions("ids").get());
+        assertEquals("producer", created.config("ids").get().get("compression.type").value());
+        assertEquals(fixture.broker.metadataStore().image().topic("ids").id(),
+                new java.util.UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()));
+
+        TopicDescription byName = admin.describeTopics(List.of("ids")).allTopicNames().get().get("ids");
+        assertEquals(id, byName.topicId());
+        TopicDescription byId = admin.describeTopics(TopicCollection.ofTopicIds(List.of(id)))
+                .allTopicIds().get().get(id);
+        assertEquals("ids", byId.name());
+        assertEquals(id, byId.topicId());
+        assertEquals(2, byId.partitions().size());
+
+        Uuid unknown = new Uuid(7, 7);
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> admin.describeTopics(TopicCollection.ofTopicIds(List.of(unknown))).allTopicIds().get());
+        assertInstanceOf(UnknownTopicIdException.class, e.getCause());
     }
 
     @Test

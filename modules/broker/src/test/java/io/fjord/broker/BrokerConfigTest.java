@@ -37,6 +37,10 @@ class BrokerConfigTest {
                 "log.dirs=" + dir.resolve("a") + "," + dir.resolve("b"),
                 "num.io.threads=3",
                 "process.roles=broker,controller",
+                "plugin.path=" + dir.resolve("plugins"),
+                "compression.type=zstd",
+                "compression.zstd.level=9",
+                "queued.max.request.bytes=1048576",
                 ""));
         BrokerConfig config = BrokerConfig.load(file, Map.of("num.io.threads", "5", "fjord.network.transport", "nio"));
 
@@ -49,6 +53,8 @@ class BrokerConfigTest {
         assertEquals(5, config.networkConfig().numIoThreads(), "an override wins over the file");
         assertEquals(3, config.networkConfig().numNetworkThreads(), "Kafka's default of num.network.threads");
         assertEquals(List.of("process.roles"), config.unknownKeys(), "reported, not refused");
+        assertEquals(dir.resolve("plugins"), config.pluginPath());
+        assertEquals(1_048_576L, config.networkConfig().queuedMaxRequestBytes());
     }
 
     @Test
@@ -59,6 +65,8 @@ class BrokerConfigTest {
         assertEquals(9092, config.listenerPort());
         assertEquals(Path.of("fjord-data").toAbsolutePath().normalize(), config.logDirs().get(0));
         assertTrue(config.unknownKeys().isEmpty());
+        assertEquals(null, config.pluginPath(), "the installation's plugins folder is the default");
+        assertEquals(-1L, config.networkConfig().queuedMaxRequestBytes(), "Kafka's default: no bound");
     }
 
     @Test
@@ -99,6 +107,16 @@ class BrokerConfigTest {
         Map<String, String> ids = base();
         ids.put("broker.id", "4");
         assertTrue(assertThrows(ConfigException.class, () -> BrokerConfig.of(ids)).getMessage().contains("broker.id"));
+
+        Map<String, String> plugins = base();
+        plugins.put("plugin.path", "/a,/b");
+        assertTrue(assertThrows(ConfigException.class, () -> BrokerConfig.of(plugins)).getMessage()
+                .contains("plugin.path"));
+
+        Map<String, String> pool = base();
+        pool.put("queued.max.request.bytes", "0");
+        assertTrue(assertThrows(ConfigException.class, () -> BrokerConfig.of(pool)).getMessage()
+                .contains("queued.max.request.bytes"));
 
         Map<String, String> missing = new HashMap<>();
         missing.put("log.dirs", dir.toString());

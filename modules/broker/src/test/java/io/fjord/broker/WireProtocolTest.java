@@ -17,8 +17,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Answers that Kafka's clients depend on, checked on the wire where the clients would hide them. */
@@ -131,6 +133,48 @@ class WireProtocolTest {
         }
     }
 
+    @Test
+    void metadataAnswersByTopicIdFromVersionTwelveAndRefusesIdsBefore() throws IOException {
+        UUID id = fixture.broker.metadataStore().createTopic(io.fjord.controller.NewTopic.of("ids", 2, 1), false).id();
+        UUID unknown = new UUID(42, 42);
+        Struct request = MessageCodec.newRequest(ApiKeys.METADATA);
+        request.addElement("topics").set("topic_id", id).set("name", null);
+        request.addElement("topics").set("topic_id", unknown).set("name", null);
+        request.addElement("topics").set("name", "ids");
+        // As Kafka's clients send it: the id, and the name left empty.
+        request.addElement("topics").set("topic_id", id).set("name", "");
+        request.set("allow_auto_topic_creation", false);
+
+        List<Struct> topics = metadata((short) 12, request, 21).getStructArray("topics");
+        assertEquals(4, topics.size());
+        for (int i : new int[] {0, 2, 3}) {
+            assertEquals(Errors.NONE.code(), topics.get(i).getShort("error_code"));
+            assertEquals("ids", topics.get(i).getString("name"));
+            assertEquals(id, topics.get(i).getUuid("topic_id"));
+            assertEquals(2, topics.get(i).getStructArray("partitions").size());
+        }
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), topics.get(1).getShort("error_code"));
+        assertNull(topics.get(1).getString("name"));
+        assertEquals(unknown, topics.get(1).getUuid("topic_id"));
+
+        // Version 10 carries ids in answers, but a topic may not be asked for by id.
+        Struct v10 = MessageCodec.newRequest(ApiKeys.METADATA);
+        v10.addElement("topics").set("topic_id", id).set("name", null);
+        v10.addElement("topics").set("name", "ids");
+        List<Struct> old = metadata((short) 10, v10, 22).getStructArray("topics");
+        assertEquals(Errors.INVALID_REQUEST.code(), old.get(0).getShort("error_code"));
+        assertEquals(Errors.NONE.code(), old.get(1).getShort("error_code"));
+        assertEquals(id, old.get(1).getUuid("topic_id"));
+    }
+
+    /** A flexible Metadata round trip: response header v1 is the correlation id and an empty tag section. */
+    private Struct metadata(short version, Struct request, int correlationId) throws IOException {
+        ByteBuffer frame = roundTrip(ApiKeys.METADATA, version, correlationId, request);
+        assertEquals(correlationId, frame.getInt());
+        assertEquals(0, frame.get(), "no header tags");
+        return MessageCodec.decodeResponseBody(ApiKeys.METADATA, version, new io.fjord.protocol.types.WireReader(frame));
+    }
+
     private Struct produce(short version, String topicName, ByteBuffer records, int correlationId) throws IOException {
         Struct request = MessageCodec.newRequest(ApiKeys.PRODUCE);
         request.set("acks", (short) -1);
@@ -184,5 +228,47 @@ class WireProtocolTest {
         Struct ok = produce((short) 7, "crc", idempotentBatch(2000, 0), 23);
         assertEquals(Errors.NONE.code(), ok.getShort("error_code"));
         assertEquals(0L, ok.getLong("base_offset"));
+    }
+
+    @Test
+    void batchesThatCannotBeRewrittenForTheTopicsCodecGetTypedErrors() throws IOException {
+        fixture.broker.metadataStore().createTopic(new io.fjord.controller.NewTopic("rewrite", 1, (short) 1,
+                java.util.Map.of(), java.util.Map.of("compression.type", "zstd")), false);
+
+        ByteBuffer badCrc = kafkaBatch(org.apache.kafka.common.compress.Compression.gzip().build());
+        badCrc.put(badCrc.limit() - 1, (byte) (badCrc.get(badCrc.limit() - 1) ^ 0x5a));
+        assertEquals(Errors.CORRUPT_MESSAGE.code(), produce((short) 7, "rewrite", badCrc, 31).getShort("error_code"));
+
+        // Garbage where the gzip stream should be, under a CRC that matches it.
+        ByteBuffer garbage = kafkaBatch(org.apache.kafka.common.compress.Compression.gzip().build());
+        for (int i = io.fjord.protocol.record.RecordBatchView.RECORDS_OFFSET; i < garbage.limit(); i++) {
+            garbage.put(i, (byte) (i * 31));
+        }
+        garbage.putInt(io.fjord.protocol.record.RecordBatchView.CRC_OFFSET,
+                (int) io.fjord.protocol.record.RecordBatchView.wrap(garbage).computeChecksum());
+        assertEquals(Errors.CORRUPT_MESSAGE.code(), produce((short) 7, "rewrite", garbage, 32).getShort("error_code"));
+
+        // No snappy codec is loaded in this broker: the batch cannot be read to be rewritten.
+        ByteBuffer snappy = kafkaBatch(org.apache.kafka.common.compress.Compression.snappy().build());
+        assertEquals(Errors.UNSUPPORTED_COMPRESSION_TYPE.code(),
+                produce((short) 7, "rewrite", snappy, 33).getShort("error_code"));
+
+        Struct ok = produce((short) 7, "rewrite", kafkaBatch(org.apache.kafka.common.compress.Compression.gzip()
+                .build()), 34);
+        assertEquals(Errors.NONE.code(), ok.getShort("error_code"));
+        assertEquals(0L, ok.getLong("base_offset"), "nothing of the refused batches was stored");
+        assertEquals(List.of("zstd"), StoredBatches.codecsOf(fixture.dataDir, "rewrite"));
+    }
+
+    /** Three records in one batch written by Kafka's own classes with {@code compression}. */
+    private static ByteBuffer kafkaBatch(org.apache.kafka.common.compress.Compression compression) {
+        ByteBuffer kafka = org.apache.kafka.common.record.internal.MemoryRecords.withRecords(compression,
+                new org.apache.kafka.common.record.internal.SimpleRecord(1L, null, "one one one".getBytes()),
+                new org.apache.kafka.common.record.internal.SimpleRecord(2L, null, "two two two".getBytes()),
+                new org.apache.kafka.common.record.internal.SimpleRecord(3L, null, "three three".getBytes()))
+                .buffer();
+        ByteBuffer copy = ByteBuffer.allocate(kafka.remaining());
+        copy.put(kafka).flip();
+        return copy;
     }
 }

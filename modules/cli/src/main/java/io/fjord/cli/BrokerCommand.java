@@ -3,6 +3,7 @@ package io.fjord.cli;
 import io.fjord.api.ConfigException;
 import io.fjord.broker.Broker;
 import io.fjord.broker.BrokerConfig;
+import io.fjord.kernel.PluginLoadError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,7 +21,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code fjord broker [server.properties] [--override key=value]...}: runs a single-node broker
  * until the process is asked to stop (SIGTERM, Ctrl-C), then shuts it down cleanly from a
- * shutdown hook. Without a file it runs with {@link BrokerConfig#EMBEDDED_DEFAULTS}.
+ * shutdown hook. Without a file it runs with {@link BrokerConfig#EMBEDDED_DEFAULTS}. Plugins come
+ * from {@code plugin.path}, or else from the installation's {@code plugins/} folder; one that
+ * fails to load is reported as {@code fjord plugins} reports it, and the broker starts without it.
  */
 @Command(name = "broker", description = "Run a single-node broker until stopped (SIGTERM or Ctrl-C).")
 public final class BrokerCommand implements Callable<Integer> {
@@ -50,7 +53,7 @@ public final class BrokerCommand implements Callable<Integer> {
         for (String key : config.unknownKeys()) {
             err.println("WARN fjord broker: unknown configuration key '" + key + "' is ignored");
         }
-        Broker broker = new Broker(config);
+        Broker broker = new Broker(config, FjordHome.pluginsFolder());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             try {
@@ -67,6 +70,9 @@ public final class BrokerCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             err.println("fjord broker: could not start: " + e.getMessage());
             return 1;
+        }
+        for (PluginLoadError error : broker.pluginLoadErrors()) {
+            err.println("WARN fjord broker: plugin " + error.location() + " failed to load: " + error.reason());
         }
         out.println("Fjord broker " + config.nodeId() + " ready on " + config.advertisedHost() + ":"
                 + broker.boundPort() + ", data in " + broker.dataDir());

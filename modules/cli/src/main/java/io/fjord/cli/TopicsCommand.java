@@ -1,5 +1,6 @@
 package io.fjord.cli;
 
+import io.fjord.controller.ClusterIds;
 import io.fjord.protocol.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
@@ -23,14 +24,13 @@ import java.util.stream.Collectors;
         description = "Create, list, describe and delete topics (flags as kafka-topics.sh).")
 public final class TopicsCommand implements Callable<Integer> {
 
-    private static final short METADATA_VERSION = 4;
+    // The first version that may ask by id; topic ids are in answers from 10.
+    private static final short METADATA_VERSION = 12;
     private static final short CREATE_TOPICS_VERSION = 4;
     private static final short DELETE_TOPICS_VERSION = 3;
     private static final short DESCRIBE_CONFIGS_VERSION = 1;
     private static final byte TOPIC_RESOURCE = 2;
     private static final byte DYNAMIC_TOPIC_CONFIG = 1;
-    // Metadata up to version 9 carries no topic ids; Kafka prints the zero id in that case.
-    private static final String ZERO_TOPIC_ID = "AAAAAAAAAAAAAAAAAAAAAA";
 
     @Spec
     CommandSpec spec;
@@ -131,7 +131,7 @@ public final class TopicsCommand implements Callable<Integer> {
             List<Struct> parts = new ArrayList<>(t.getStructArray("partitions"));
             parts.sort((a, b) -> Integer.compare(a.getInt("partition_index"), b.getInt("partition_index")));
             int replication = parts.isEmpty() ? 0 : parts.get(0).getIntArray("replica_nodes").length;
-            out.println("Topic: " + name + "\tTopicId: " + ZERO_TOPIC_ID + "\tPartitionCount: " + parts.size()
+            out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.getUuid("topic_id")) + "\tPartitionCount: " + parts.size()
                     + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(connection, name));
             for (Struct p : parts) {
                 out.println("\tTopic: " + name + "\tPartition: " + p.getInt("partition_index")

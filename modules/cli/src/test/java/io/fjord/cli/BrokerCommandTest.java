@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code fjord broker} as a real process: the ready line, a producer served, a clean stop on SIGTERM. */
+/**
+ * {@code fjord broker} as a real process: the ready line, a broken plugin reported without
+ * stopping the start, a producer served, a clean stop on SIGTERM.
+ */
 class BrokerCommandTest {
 
     private static final Pattern READY = Pattern.compile("Fjord broker 7 ready on 127\\.0\\.0\\.1:(\\d+), data in (.+)");
@@ -33,12 +36,15 @@ class BrokerCommandTest {
     @Test
     void servesAProducerAndStopsCleanlyOnSigterm() throws Exception {
         Path data = dir.resolve("data");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.write(plugins.resolve("broken.jar"), new byte[] {1, 2, 3});
         Path config = Files.writeString(dir.resolve("server.properties"), String.join("\n",
                 "node.id=7",
                 "listeners=PLAINTEXT://127.0.0.1:9092",
                 "log.dirs=" + data,
                 "offsets.topic.replication.factor=1",
                 "some.unknown.key=1",
+                "plugin.path=" + plugins,
                 ""));
         // The test JVM's module path holds this module and everything it requires.
         List<String> command = new ArrayList<>(List.of(
@@ -70,7 +76,10 @@ class BrokerCommandTest {
         }
         assertTrue(Files.exists(data.resolve(".kafka_cleanshutdown")), "the shutdown hook closed the logs cleanly");
         assertTrue(Files.isDirectory(data.resolve("from-cli-0")), "the topic was auto-created");
-        assertTrue(read(dir.resolve("stderr.txt")).contains("unknown configuration key 'some.unknown.key'"));
+        String stderr = read(dir.resolve("stderr.txt"));
+        assertTrue(stderr.contains("unknown configuration key 'some.unknown.key'"), stderr);
+        assertTrue(stderr.contains("WARN fjord broker: plugin " + plugins.resolve("broken.jar") + " failed to load: "),
+                stderr);
     }
 
     private static String read(Path file) {

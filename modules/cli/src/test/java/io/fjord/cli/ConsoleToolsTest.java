@@ -2,6 +2,8 @@ package io.fjord.cli;
 
 import io.fjord.broker.Broker;
 import io.fjord.broker.BrokerConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -92,7 +94,7 @@ class ConsoleToolsTest {
     }
 
     @Test
-    void createListDescribeAndDeleteWithKafkasMessagesOnErrors() {
+    void createListDescribeAndDeleteWithKafkasMessagesOnErrors() throws Exception {
         Result created = run("topics", "--bootstrap-server", bootstrap, "--create", "--topic", "orders",
                 "--partitions", "3", "--replication-factor", "1", "--config", "retention.ms=86400000");
         assertEquals(0, created.exitCode(), created.err());
@@ -112,8 +114,12 @@ class ConsoleToolsTest {
         assertEquals(0, describe.exitCode(), describe.err());
         List<String> lines = describe.lines();
         assertEquals(4, lines.size(), describe.out());
-        assertTrue(lines.get(0).matches("Topic: orders\tTopicId: \\S+\tPartitionCount: 3\tReplicationFactor: 1\t"
-                + "Configs: retention\\.ms=86400000"), lines.get(0));
+        String topicId;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            topicId = admin.describeTopics(List.of("orders")).allTopicNames().get().get("orders").topicId().toString();
+        }
+        assertEquals("Topic: orders\tTopicId: " + topicId + "\tPartitionCount: 3\tReplicationFactor: 1\t"
+                + "Configs: retention.ms=86400000", lines.get(0));
         for (int p = 0; p < 3; p++) {
             assertEquals("\tTopic: orders\tPartition: " + p + "\tLeader: 1\tReplicas: 1\tIsr: 1", lines.get(p + 1));
         }

@@ -43,9 +43,14 @@ class FjordCommandTest {
         Outcome o = fjord("plugins", "--plugins-dir", plugins.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().matches("(?s)EXTENSION POINT +NAME +MODULE +VERSION +ORIGIN +AUTOMATIC\n.*"), o.out());
-        // The command carries the built-in codecs (fjord produce and consume use them); the empty folder adds none.
+        // The command carries the built-in codecs (fjord produce and consume use them) and assignors; the empty
+        // folder adds none.
         for (String codec : new String[] {"gzip", "lz4", "none", "zstd"}) {
             assertTrue(o.out().matches("(?s).*\ncodec +" + codec + " +io\\.fjord\\.compression +\\S+ +image +no\n.*"),
+                    o.out());
+        }
+        for (String assignor : new String[] {"cooperative-sticky", "range", "roundrobin", "sticky"}) {
+            assertTrue(o.out().matches("(?s).*\nassignor +" + assignor + " +io\\.fjord\\.assignors +\\S+ +image +no\n.*"),
                     o.out());
         }
         assertTrue(o.out().contains("Plugins folder: " + plugins + "\n"), o.out());

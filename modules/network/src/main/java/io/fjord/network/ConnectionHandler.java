@@ -39,6 +39,11 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>A size prefix that is negative or above {@code socket.request.max.bytes} closes the
  *       connection as soon as its four bytes are there; nothing is ever allocated from a size
  *       prefix: {@code cumulation} holds only bytes that actually arrived.</li>
+ *   <li>Once a valid size prefix is there, the frame's size is reserved in the server's
+ *       {@link RequestMemoryPool} ({@code headReservation}) before its body is read; while the
+ *       pool refuses, the connection is muted ({@code waitingForMemory}) until memory returns.
+ *       The reservation passes to the request and is returned when the request is done with, or
+ *       with the connection.</li>
  * </ul>
  *
  * <p>Buffer ownership: {@code cumulation} is this handler's and released on close; each frame is
@@ -61,12 +66,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxFrameSize;
     private final Runnable retryEnqueue = this::retryEnqueue;
     private final Runnable scheduleRetry = this::scheduleRetry;
+    private final Runnable memoryWakeup = this::scheduleMemoryRetry;
+    private final Runnable memoryReturned = this::memoryReturned;
 
     private ChannelHandlerContext ctx;
     private ByteBuf cumulation;
     private NetworkRequest inFlight;
     private Stage stage;
     private boolean stopping;
+    /** The pool bytes held for the frame at the head of {@code cumulation}; -1 for none. */
+    private int headReservation = -1;
+    private boolean waitingForMemory;
 
     ConnectionHandler(SocketServer server, Processor processor, int maxFrameSize) {
         this.server = server;
@@ -111,6 +121,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 closeNow();
                 return;
             }
+            if (headReservation < 0 && !reserve(size)) {
+                break;
+            }
             if (readable - Frames.SIZE_PREFIX_BYTES < size) {
                 break;
             }
@@ -120,12 +133,51 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 cumulation.release();
                 cumulation = null;
             }
-            accept(frame);
+            int reserved = headReservation;
+            headReservation = -1;
+            accept(frame, reserved);
         }
         updateReading();
     }
 
-    private void accept(ByteBuf frame) {
+    /** Reserves the next frame's size in the memory pool, or mutes the connection until memory returns. */
+    private boolean reserve(int size) {
+        RequestMemoryPool pool = server.memoryPool();
+        if (!pool.tryReserve(size)) {
+            waitingForMemory = true;
+            pool.onAvailable(memoryWakeup);
+            // Memory may have come back between the refusal and the registration.
+            if (!pool.tryReserve(size)) {
+                return false;
+            }
+        }
+        waitingForMemory = false;
+        headReservation = size;
+        return true;
+    }
+
+    /** Runs on the thread that returned memory: hands the retry to the event loop. */
+    private void scheduleMemoryRetry() {
+        try {
+            processor.eventLoop().execute(memoryReturned);
+        } catch (RejectedExecutionException stopped) {
+            // The event loop is shut down and the connection gone with it.
+        }
+    }
+
+    private void memoryReturned() {
+        if (waitingForMemory) {
+            waitingForMemory = false;
+            parseFrames();
+        }
+    }
+
+    /** Returns pool bytes held by a request of this connection; safe on any thread. */
+    void releaseMemory(int bytes) {
+        server.memoryPool().release(bytes);
+    }
+
+    private void accept(ByteBuf frame, int reserved) {
         long now = System.nanoTime();
         ByteBuffer bytes = frame.nioBuffer().order(ByteOrder.BIG_ENDIAN);
         RequestHeader header;
@@ -134,6 +186,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } catch (ProtocolException malformed) {
             // Unknown API key or a header that does not parse: no response schema to answer with.
             frame.release();
+            releaseMemory(reserved);
             server.connectionMetrics().closedInvalid();
             closeNow();
             return;
@@ -141,11 +194,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ApiKeys api = header.api();
         if (!api.isVersionSupported(header.apiVersion()) && api != ApiKeys.API_VERSIONS) {
             frame.release();
+            releaseMemory(reserved);
             server.connectionMetrics().closedInvalid();
             closeNow();
             return;
         }
-        NetworkRequest request = new NetworkRequest(this, header, frame, bytes.slice(), now);
+        NetworkRequest request = new NetworkRequest(this, header, frame, bytes.slice(), reserved, now);
         inFlight = request;
         server.requestStarted();
         stage = Stage.HANDLING;
@@ -284,7 +338,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void updateReading() {
-        boolean read = inFlight == null && !stopping && ctx.channel().isWritable();
+        boolean read = inFlight == null && !stopping && !waitingForMemory && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
@@ -321,6 +375,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
+        }
+        if (headReservation >= 0) {
+            releaseMemory(headReservation);
+            headReservation = -1;
         }
         if (inFlight != null && stage == Stage.WAITING_FOR_QUEUE) {
             NetworkRequest dropped = inFlight;

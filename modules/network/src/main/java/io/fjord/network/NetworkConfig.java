@@ -11,6 +11,9 @@ import java.util.Map;
  * @param numNetworkThreads processor event loops ({@value #NUM_NETWORK_THREADS})
  * @param numIoThreads request handler threads ({@value #NUM_IO_THREADS})
  * @param queuedMaxRequests capacity of the request channel ({@value #QUEUED_MAX_REQUESTS})
+ * @param queuedMaxRequestBytes bytes of requests read and not yet answered above which the
+ *     processors stop reading, or -1 for no bound ({@value #QUEUED_MAX_REQUEST_BYTES}); see
+ *     {@link RequestMemoryPool}
  * @param socketRequestMaxBytes the largest request frame accepted ({@value #SOCKET_REQUEST_MAX_BYTES})
  * @param maxConnections connections accepted at once; more are closed at accept ({@value #MAX_CONNECTIONS})
  * @param connectionsMaxIdleMs idle connections are closed after this long ({@value #CONNECTIONS_MAX_IDLE_MS})
@@ -22,13 +25,15 @@ import java.util.Map;
  *     ({@value #TRANSPORT})
  */
 public record NetworkConfig(String host, int port, int numNetworkThreads, int numIoThreads,
-        int queuedMaxRequests, int socketRequestMaxBytes, int maxConnections, long connectionsMaxIdleMs,
+        int queuedMaxRequests, long queuedMaxRequestBytes, int socketRequestMaxBytes, int maxConnections,
+        long connectionsMaxIdleMs,
         int socketSendBufferBytes, int socketReceiveBufferBytes, int writeBufferHighWaterMark,
         String transport) {
 
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String QUEUED_MAX_REQUESTS = "queued.max.requests";
+    public static final String QUEUED_MAX_REQUEST_BYTES = "queued.max.request.bytes";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String MAX_CONNECTIONS = "max.connections";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
@@ -41,6 +46,10 @@ public record NetworkConfig(String host, int port, int numNetworkThreads, int nu
         requireInRange(NUM_NETWORK_THREADS, numNetworkThreads, 1, 1024);
         requireInRange(NUM_IO_THREADS, numIoThreads, 1, 1024);
         requireInRange(QUEUED_MAX_REQUESTS, queuedMaxRequests, 1, 1 << 24);
+        if (queuedMaxRequestBytes < 1 && queuedMaxRequestBytes != -1) {
+            throw new IllegalArgumentException(QUEUED_MAX_REQUEST_BYTES + " must be positive or -1: "
+                    + queuedMaxRequestBytes);
+        }
         requireInRange(SOCKET_REQUEST_MAX_BYTES, socketRequestMaxBytes, 1, Integer.MAX_VALUE);
         requireInRange(MAX_CONNECTIONS, maxConnections, 0, Integer.MAX_VALUE);
         requireInRange("port", port, 0, 65535);
@@ -57,7 +66,7 @@ public record NetworkConfig(String host, int port, int numNetworkThreads, int nu
 
     /** Kafka's defaults, listening on {@code host:port}. */
     public static NetworkConfig defaults(String host, int port) {
-        return new NetworkConfig(host, port, 3, 8, 500, 104_857_600, Integer.MAX_VALUE, 600_000L,
+        return new NetworkConfig(host, port, 3, 8, 500, -1L, 104_857_600, Integer.MAX_VALUE, 600_000L,
                 102_400, 102_400, 65_536, "auto");
     }
 
@@ -71,6 +80,7 @@ public record NetworkConfig(String host, int port, int numNetworkThreads, int nu
                 intValue(properties, NUM_NETWORK_THREADS, d.numNetworkThreads),
                 intValue(properties, NUM_IO_THREADS, d.numIoThreads),
                 intValue(properties, QUEUED_MAX_REQUESTS, d.queuedMaxRequests),
+                longValue(properties, QUEUED_MAX_REQUEST_BYTES, d.queuedMaxRequestBytes),
                 intValue(properties, SOCKET_REQUEST_MAX_BYTES, d.socketRequestMaxBytes),
                 intValue(properties, MAX_CONNECTIONS, d.maxConnections),
                 longValue(properties, CONNECTIONS_MAX_IDLE_MS, d.connectionsMaxIdleMs),

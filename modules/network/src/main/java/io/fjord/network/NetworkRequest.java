@@ -28,6 +28,8 @@ public final class NetworkRequest {
     private final RequestHeader header;
     private final ByteBuf frame;
     private final ByteBuffer body;
+    /** The bytes this request holds in the server's {@link RequestMemoryPool}, returned with its frame. */
+    private final int reservedBytes;
     private final AtomicBoolean completed = new AtomicBoolean();
 
     // Timestamps for the request metrics, each written by one thread before the hand-off to the next.
@@ -40,11 +42,12 @@ public final class NetworkRequest {
     private EncodedMessage responseBody;
 
     NetworkRequest(ConnectionHandler connection, RequestHeader header, ByteBuf frame, ByteBuffer body,
-            long receivedNanos) {
+            int reservedBytes, long receivedNanos) {
         this.connection = connection;
         this.header = header;
         this.frame = frame;
         this.body = body;
+        this.reservedBytes = reservedBytes;
         this.receivedNanos = receivedNanos;
     }
 
@@ -120,9 +123,13 @@ public final class NetworkRequest {
         return responseBody;
     }
 
-    /** Frees the frame's bytes; called once, by the event loop, when the request is done with. */
+    /**
+     * Frees the frame's bytes and returns its memory reservation; called once, when the request is
+     * done with (on the event loop, or on any thread once the connection is gone).
+     */
     void releaseFrame() {
         frame.release();
+        connection.releaseMemory(reservedBytes);
     }
 
     @Override

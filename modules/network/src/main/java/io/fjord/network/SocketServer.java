@@ -51,6 +51,7 @@ public final class SocketServer implements AutoCloseable {
     private final RequestMetrics requestMetrics = new RequestMetrics();
     private final ConnectionMetrics connectionMetrics = new ConnectionMetrics();
     private final AtomicInteger requestsInFlight = new AtomicInteger();
+    private final RequestMemoryPool memoryPool;
     private final Object idleMonitor = new Object();
     private final boolean epoll;
 
@@ -68,6 +69,7 @@ public final class SocketServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.requestChannel = new RequestChannel(config.queuedMaxRequests());
+        this.memoryPool = new RequestMemoryPool(config.queuedMaxRequestBytes());
         this.epoll = switch (config.transport()) {
             case "epoll" -> {
                 Epoll.ensureAvailability();
@@ -188,6 +190,23 @@ public final class SocketServer implements AutoCloseable {
     /** Requests parsed and not yet answered (or dropped with their connection). */
     public int requestsInFlight() {
         return requestsInFlight.get();
+    }
+
+    /**
+     * Bytes of requests read and not yet answered, as {@code queued.max.request.bytes} counts them;
+     * 0 when that setting is -1 (no bound).
+     */
+    public long requestBytesInFlight() {
+        return memoryPool.used();
+    }
+
+    /** The most {@link #requestBytesInFlight()} has ever been; 0 without a bound. */
+    public long peakRequestBytesInFlight() {
+        return memoryPool.peak();
+    }
+
+    RequestMemoryPool memoryPool() {
+        return memoryPool;
     }
 
     /** Requests waiting in the request channel for a handler thread. */

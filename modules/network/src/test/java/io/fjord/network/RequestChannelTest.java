@@ -21,7 +21,7 @@ class RequestChannelTest {
 
     private static NetworkRequest request(int correlationId) {
         return new NetworkRequest(null, new RequestHeader(ApiKeys.METADATA, (short) 4, correlationId, "t"),
-                Unpooled.EMPTY_BUFFER, ByteBuffer.allocate(0), System.nanoTime());
+                Unpooled.EMPTY_BUFFER, ByteBuffer.allocate(0), 0, System.nanoTime());
     }
 
     @Test
@@ -75,17 +75,20 @@ class RequestChannelTest {
         assertEquals(3, defaults.numNetworkThreads());
         assertEquals(8, defaults.numIoThreads());
         assertEquals(500, defaults.queuedMaxRequests());
+        assertEquals(-1L, defaults.queuedMaxRequestBytes());
         assertEquals(104_857_600, defaults.socketRequestMaxBytes());
         assertEquals(Integer.MAX_VALUE, defaults.maxConnections());
         assertEquals(600_000L, defaults.connectionsMaxIdleMs());
         assertEquals(102_400, defaults.socketSendBufferBytes());
         NetworkConfig custom = NetworkConfig.from("127.0.0.1", 0, Map.of("num.io.threads", " 2 ",
-                "max.connections", "10", "unrelated.key", "x"));
+                "max.connections", "10", "queued.max.request.bytes", "5000000000", "unrelated.key", "x"));
+        assertEquals(5_000_000_000L, custom.queuedMaxRequestBytes());
         assertEquals(2, custom.numIoThreads());
         assertEquals(10, custom.maxConnections());
         for (Map<String, String> bad : java.util.List.of(Map.of("num.io.threads", "0"),
                 Map.of("queued.max.requests", "many"), Map.of("socket.request.max.bytes", "-1"),
-                Map.of("max.connections", "3000000000"), Map.of("fjord.network.transport", "kqueue"))) {
+                Map.of("max.connections", "3000000000"), Map.of("fjord.network.transport", "kqueue"),
+                Map.of("queued.max.request.bytes", "0"))) {
             assertThrows(IllegalArgumentException.class, () -> NetworkConfig.from("127.0.0.1", 0, bad), bad.toString());
         }
     }

@@ -69,19 +69,36 @@ public interface PartitionAssignor extends Plugin {
      * @param ownedPartitions the partitions the member owns now
      * @param generationId the generation of {@code ownedPartitions}, if known
      * @param rackId the member's rack ({@code client.rack}), if set
+     * @param groupInstanceId the member's static id ({@code group.instance.id}), if set. It is not
+     *        part of the subscription's bytes: the coordinator learns it from JoinGroup, and Kafka's
+     *        range and round-robin assignors order static members by it, so their assignment
+     *        survives restarts that change member ids
      */
     record Subscription(List<String> topics, ByteBuffer userData, List<TopicPartition> ownedPartitions,
-                        Optional<Integer> generationId, Optional<String> rackId) {
+                        Optional<Integer> generationId, Optional<String> rackId,
+                        Optional<String> groupInstanceId) {
 
         public Subscription {
             topics = List.copyOf(topics);
             ownedPartitions = List.copyOf(ownedPartitions);
             Objects.requireNonNull(generationId, "generationId");
             Objects.requireNonNull(rackId, "rackId");
+            Objects.requireNonNull(groupInstanceId, "groupInstanceId");
+        }
+
+        /** A subscription of a dynamic member (no {@code group.instance.id}). */
+        public Subscription(List<String> topics, ByteBuffer userData, List<TopicPartition> ownedPartitions,
+                            Optional<Integer> generationId, Optional<String> rackId) {
+            this(topics, userData, ownedPartitions, generationId, rackId, Optional.empty());
         }
 
         public Subscription(List<String> topics) {
             this(topics, null, List.of(), Optional.empty(), Optional.empty());
+        }
+
+        /** This subscription of the member with the given static id. */
+        public Subscription withGroupInstanceId(Optional<String> groupInstanceId) {
+            return new Subscription(topics, userData, ownedPartitions, generationId, rackId, groupInstanceId);
         }
     }
 

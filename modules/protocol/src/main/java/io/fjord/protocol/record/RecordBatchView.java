@@ -357,8 +357,21 @@ public final class RecordBatchView {
         if (recordCount() < 0) {
             throw new ProtocolException(Errors.INVALID_RECORD, "Negative record count " + recordCount());
         }
+        return new RecordCursor(uncompressedRecords(codecs, maxDecompressedBytes), this);
+    }
+
+    /**
+     * The records section as it reads uncompressed: for an uncompressed batch a read-only view of
+     * the caller's bytes, for a compressed one a read-only view of a new buffer of at most
+     * {@code maxDecompressedBytes} that the caller owns. The records themselves are not checked.
+     *
+     * @throws ProtocolException {@link Errors#UNSUPPORTED_COMPRESSION_TYPE} if no codec has the
+     *     batch's id, {@link Errors#CORRUPT_MESSAGE} if the codec rejects the data or it inflates
+     *     past {@code maxDecompressedBytes}
+     */
+    public ByteBuffer uncompressedRecords(CodecRegistry codecs, int maxDecompressedBytes) {
         if (!isCompressed()) {
-            return new RecordCursor(recordsSection(), this);
+            return recordsSection();
         }
         int id = compressionId();
         CompressionCodec codec = codecs.codec(id);
@@ -375,7 +388,7 @@ public final class RecordBatchView {
             throw new ProtocolException(Errors.CORRUPT_MESSAGE,
                     "Records compressed with " + codec.name() + " cannot be decompressed: " + e.getMessage(), e);
         }
-        return new RecordCursor(decompressed.asReadOnlyBuffer(), this);
+        return decompressed.asReadOnlyBuffer();
     }
 
     /**

@@ -111,7 +111,7 @@ class HostileInputTest {
         assertEquals(Errors.INVALID_REQUEST, errorOf(() -> MessageCodec.decodeRequest(frame(999, 0, empty))));
         assertEquals(Errors.UNSUPPORTED_VERSION, errorOf(() -> MessageCodec.decodeRequest(frame(0, 8, empty))));
         assertEquals(Errors.UNSUPPORTED_VERSION, errorOf(() -> MessageCodec.decodeRequest(frame(1, 3, empty))));
-        assertEquals(Errors.UNSUPPORTED_VERSION, errorOf(() -> MessageCodec.decodeRequest(frame(3, 5, empty))));
+        assertEquals(Errors.UNSUPPORTED_VERSION, errorOf(() -> MessageCodec.decodeRequest(frame(2, 3, empty))));
         assertEquals(Errors.UNSUPPORTED_VERSION, errorOf(() -> MessageCodec.decodeRequest(frame(2, 0, empty))));
         assertEquals(Errors.UNSUPPORTED_VERSION, errorOf(() -> MessageCodec.decodeRequest(frame(18, -1, empty))));
     }
