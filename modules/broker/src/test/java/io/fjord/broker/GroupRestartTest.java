@@ -1,0 +1,123 @@
+package io.fjord.broker;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static io.fjord.broker.BrokerFixture.waitUntil;
+import static io.fjord.broker.GroupSupport.SETTLE_TIMEOUT_MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Committed offsets and group state live in {@code __consumer_offsets}: they survive a kill -9 of
+ * a broker in its own JVM and a clean restart, and a new member resumes where the group left off.
+ */
+class GroupRestartTest {
+
+    private static final String TOPIC = "kept";
+    private static final int PARTITIONS = 3;
+    private static final String GROUP = "survivors";
+    private static final String ADMIN_GROUP = "set-by-admin";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void offsetsAndGroupsSurviveKillNineAndACleanRestart() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        Set<TopicPartition> all = GroupSupport.partitions(TOPIC, PARTITIONS);
+        TopicPartition p0 = new TopicPartition(TOPIC, 0);
+        Map<TopicPartition, OffsetAndMetadata> adminOffsets = Map.of(
+                p0, new OffsetAndMetadata(5, "five"),
+                new TopicPartition(TOPIC, 1), new OffsetAndMetadata(6, "six"));
+
+        ForkedBroker broker = ForkedBroker.start(dataDir, 0, GroupSupport.BROKER_SETTINGS);
+        try {
+            try (Admin admin = BrokerFixture.admin(broker.bootstrap());
+                 KafkaProducer<byte[], byte[]> producer = BrokerFixture.producer(broker.bootstrap(), Map.of())) {
+                GroupSupport.createTopic(admin, TOPIC, PARTITIONS);
+                List<String> first = GroupSupport.produce(producer, TOPIC, PARTITIONS, "before-kill", 90);
+                readAndCommit(broker.bootstrap(), "first-member", first);
+                admin.alterConsumerGroupOffsets(ADMIN_GROUP, adminOffsets).all().get(60, TimeUnit.SECONDS);
+                assertEquals(Map.of(p0, 30L, new TopicPartition(TOPIC, 1), 30L, new TopicPartition(TOPIC, 2), 30L),
+                        GroupSupport.committed(admin, GROUP));
+            }
+            broker.kill9();
+            assertFalse(broker.isAlive());
+
+            broker = ForkedBroker.start(dataDir, 0, GroupSupport.BROKER_SETTINGS);
+            try (Admin admin = BrokerFixture.admin(broker.bootstrap());
+                 KafkaProducer<byte[], byte[]> producer = BrokerFixture.producer(broker.bootstrap(), Map.of())) {
+                assertSurvived(admin, 30L, adminOffsets);
+                List<String> second = GroupSupport.produce(producer, TOPIC, PARTITIONS, "after-kill", 30);
+                readAndCommit(broker.bootstrap(), "second-member", second);
+            }
+            broker.stopCleanly();
+        } finally {
+            broker.close();
+        }
+
+        try (ForkedBroker last = ForkedBroker.start(dataDir, 0, GroupSupport.BROKER_SETTINGS);
+             Admin admin = BrokerFixture.admin(last.bootstrap())) {
+            assertSurvived(admin, 40L, adminOffsets);
+            assertEquals(GroupSupport.endOffsets(admin, all), GroupSupport.committed(admin, GROUP));
+            last.stopCleanly();
+        }
+    }
+
+    /**
+     * A new member of {@link #GROUP} reads exactly {@code expected} (the records after the
+     * committed offsets), commits and leaves.
+     */
+    private static void readAndCommit(String bootstrap, String clientId, List<String> expected) throws Exception {
+        try (PolledConsumer member = GroupSupport.member(bootstrap, GROUP, clientId, TOPIC, Map.of())) {
+            waitUntil(() -> clientId + " to read " + expected.size() + " records, got " + member.received().size(),
+                    SETTLE_TIMEOUT_MS, () -> member.received().size() >= expected.size());
+            assertEquals(expected.size(), member.received().size(), "nothing before the committed offsets is read again");
+            assertEquals(new HashSet<>(expected),
+                    new HashSet<>(member.received().stream().map(PolledConsumer.Received::value).toList()));
+            member.call(consumer -> {
+                consumer.commitSync();
+                return null;
+            });
+            member.assertHealthy();
+        }
+    }
+
+    /** The member group is listed, empty, with its protocol type, and both groups' offsets are as committed. */
+    private static void assertSurvived(Admin admin, long perPartition, Map<TopicPartition, OffsetAndMetadata> adminOffsets)
+            throws Exception {
+        Map<TopicPartition, Long> expected = Map.of(new TopicPartition(TOPIC, 0), perPartition,
+                new TopicPartition(TOPIC, 1), perPartition, new TopicPartition(TOPIC, 2), perPartition);
+        assertEquals(expected, GroupSupport.committed(admin, GROUP));
+        Map<TopicPartition, OffsetAndMetadata> stored = admin.listConsumerGroupOffsets(ADMIN_GROUP)
+                .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+        assertEquals(adminOffsets.keySet(), stored.keySet());
+        adminOffsets.forEach((tp, om) -> {
+            assertEquals(om.offset(), stored.get(tp).offset(), tp.toString());
+            assertEquals(om.metadata(), stored.get(tp).metadata(), tp.toString());
+        });
+        Collection<GroupListing> groups = admin.listGroups().all().get(60, TimeUnit.SECONDS);
+        assertTrue(groups.stream().anyMatch(g -> g.groupId().equals(GROUP) && g.protocol().equals("consumer")),
+                "the consumer group is listed after the restart: " + groups);
+        ConsumerGroupDescription description = GroupSupport.describe(admin, GROUP);
+        assertEquals(GroupState.EMPTY, description.groupState());
+        assertTrue(description.members().isEmpty());
+    }
+}
