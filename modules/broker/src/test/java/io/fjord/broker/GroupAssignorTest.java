@@ -2,6 +2,7 @@ package io.fjord.broker;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ class GroupAssignorTest {
 
     private static final String TOPIC = "assigned";
     private static final int PARTITIONS = 6;
+    private static final String COOPERATIVE_STICKY = CooperativeStickyAssignor.class.getName();
 
     @TempDir
     Path dir;
@@ -60,20 +62,26 @@ class GroupAssignorTest {
         fixture.close();
     }
 
-    private PolledConsumer member(String group, String clientId, String assignor) {
+    /** A member using the assignor class {@code assignorClass}, as Kafka's client names it in its configuration. */
+    private PolledConsumer member(String group, String clientId, String assignorClass) {
         PolledConsumer member = GroupSupport.member(fixture.bootstrap(), group, clientId, TOPIC,
-                Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor));
+                Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignorClass));
         members.add(member);
         return member;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"range", "roundrobin", "sticky", "cooperative-sticky"})
-    void everyAssignorSplitsTheTopicAndEveryMemberGetsWhatTheLeaderChose(String assignor) throws Exception {
+    @CsvSource({
+            "range, org.apache.kafka.clients.consumer.RangeAssignor",
+            "roundrobin, org.apache.kafka.clients.consumer.RoundRobinAssignor",
+            "sticky, org.apache.kafka.clients.consumer.StickyAssignor",
+            "cooperative-sticky, org.apache.kafka.clients.consumer.CooperativeStickyAssignor"})
+    void everyAssignorSplitsTheTopicAndEveryMemberGetsWhatTheLeaderChose(String assignor, String assignorClass)
+            throws Exception {
         String group = "group-" + assignor;
         Set<TopicPartition> all = GroupSupport.partitions(TOPIC, PARTITIONS);
-        List<PolledConsumer> three = List.of(member(group, "x", assignor), member(group, "y", assignor),
-                member(group, "z", assignor));
+        List<PolledConsumer> three = List.of(member(group, "x", assignorClass), member(group, "y", assignorClass),
+                member(group, "z", assignorClass));
         waitUntil(() -> assignor + " splitting 2/2/2: " + assignments(three), SETTLE_TIMEOUT_MS,
                 () -> splits(three, all, 2));
         assertEquals(assignor, GroupSupport.describe(admin, group).partitionAssignor(), "the protocol the group runs");
@@ -101,8 +109,8 @@ class GroupAssignorTest {
     void cooperativeStickyRevokesOnlyThePartitionsThatMove() throws Exception {
         String group = "incremental";
         Set<TopicPartition> all = GroupSupport.partitions(TOPIC, PARTITIONS);
-        PolledConsumer a = member(group, "a", "cooperative-sticky");
-        PolledConsumer b = member(group, "b", "cooperative-sticky");
+        PolledConsumer a = member(group, "a", COOPERATIVE_STICKY);
+        PolledConsumer b = member(group, "b", COOPERATIVE_STICKY);
         waitUntil(() -> "a 3/3 split: " + assignments(List.of(a, b)), SETTLE_TIMEOUT_MS,
                 () -> splits(List.of(a, b), all, 3));
         Set<TopicPartition> aBefore = a.assignment();
@@ -110,7 +118,7 @@ class GroupAssignorTest {
         int aEvents = a.events().size();
         int bEvents = b.events().size();
 
-        PolledConsumer c = member(group, "c", "cooperative-sticky");
+        PolledConsumer c = member(group, "c", COOPERATIVE_STICKY);
         List<PolledConsumer> three = List.of(a, b, c);
         waitUntil(() -> "a 2/2/2 split: " + assignments(three), SETTLE_TIMEOUT_MS, () -> splits(three, all, 2));
 

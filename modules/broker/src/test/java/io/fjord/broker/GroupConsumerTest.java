@@ -142,10 +142,13 @@ class GroupConsumerTest {
         List<PolledConsumer> two = List.of(a, b);
         awaitSplit(two, all, 3);
         assertEquals(Set.of("a", "b"), GroupSupport.describedAssignments(admin, group).keySet());
-        int before = values(two).size();
+        int aBefore = a.received().size();
+        int bBefore = b.received().size();
         List<String> second = GroupSupport.produce(producer, TOPIC, PARTITIONS, "second", 120);
-        awaitReceived(two, before + second.size());
-        List<String> afterLeave = values(two).subList(before, values(two).size());
+        awaitReceived(two, aBefore + bBefore + second.size());
+        List<String> afterLeave = new ArrayList<>();
+        a.received().subList(aBefore, a.received().size()).forEach(r -> afterLeave.add(r.value()));
+        b.received().subList(bBefore, b.received().size()).forEach(r -> afterLeave.add(r.value()));
         assertEquals(new HashSet<>(second), new HashSet<>(afterLeave), "after the hand-over exactly the new records are read");
         assertEquals(second.size(), afterLeave.size(), "once each");
         for (PolledConsumer member : two) {
@@ -169,6 +172,7 @@ class GroupConsumerTest {
         awaitReceived(List.of(a), beforeThird + third.size());
         assertEquals(new HashSet<>(third), new HashSet<>(values(List.of(a)).subList(beforeThird, a.received().size())),
                 "b's partitions resume at its committed offsets");
+        assertEquals(third.size(), a.received().size() - beforeThird, "once each");
         a.call(consumer -> {
             consumer.commitSync();
             return null;
