@@ -3,6 +3,10 @@ package io.fjord.broker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.GroupState;
@@ -26,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Committed offsets and group state live in {@code __consumer_offsets}: they survive a kill -9 of
- * a broker in its own JVM and a clean restart, and a new member resumes where the group left off.
+ * a broker in its own JVM and a clean restart, a member that stays up through the kill goes on in
+ * its generation without a rebalance, and a new member resumes where the group left off.
  */
 class GroupRestartTest {
 
@@ -34,6 +39,8 @@ class GroupRestartTest {
     private static final int PARTITIONS = 3;
     private static final String GROUP = "survivors";
     private static final String ADMIN_GROUP = "set-by-admin";
+    private static final String LIVE_TOPIC = "live";
+    private static final String LIVE_GROUP = "stays-up";
 
     @TempDir
     Path tmp;
@@ -48,28 +55,63 @@ class GroupRestartTest {
                 new TopicPartition(TOPIC, 1), new OffsetAndMetadata(6, "six"));
 
         ForkedBroker broker = ForkedBroker.start(dataDir, 0, GroupSupport.BROKER_SETTINGS);
+        int port = broker.port;
+        PolledConsumer live = null;
         try {
             try (Admin admin = BrokerFixture.admin(broker.bootstrap());
                  KafkaProducer<byte[], byte[]> producer = BrokerFixture.producer(broker.bootstrap(), Map.of())) {
                 GroupSupport.createTopic(admin, TOPIC, PARTITIONS);
+                GroupSupport.createTopic(admin, LIVE_TOPIC, 2);
                 List<String> first = GroupSupport.produce(producer, TOPIC, PARTITIONS, "before-kill", 90);
                 readAndCommit(broker.bootstrap(), "first-member", first);
                 admin.alterConsumerGroupOffsets(ADMIN_GROUP, adminOffsets).all().get(60, TimeUnit.SECONDS);
                 assertEquals(Map.of(p0, 30L, new TopicPartition(TOPIC, 1), 30L, new TopicPartition(TOPIC, 2), 30L),
                         GroupSupport.committed(admin, GROUP));
             }
+            // A member that stays up through the kill, with a session long enough to outlast the restart.
+            live = GroupSupport.member(broker.bootstrap(), LIVE_GROUP, "live-member", LIVE_TOPIC,
+                    Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000));
+            PolledConsumer member = live;
+            waitUntil(() -> "the live member to own its topic: " + GroupSupport.assignments(List.of(member)),
+                    SETTLE_TIMEOUT_MS, () -> member.assignment().equals(GroupSupport.partitions(LIVE_TOPIC, 2)));
+            ConsumerGroupMetadata before = live.call(KafkaConsumer::groupMetadata);
+            int eventsBefore = live.events().size();
+
             broker.kill9();
             assertFalse(broker.isAlive());
-
-            broker = ForkedBroker.start(dataDir, 0, GroupSupport.BROKER_SETTINGS);
+            // The same port, so the live member finds its coordinator again.
+            broker = ForkedBroker.start(dataDir, port, GroupSupport.BROKER_SETTINGS);
             try (Admin admin = BrokerFixture.admin(broker.bootstrap());
                  KafkaProducer<byte[], byte[]> producer = BrokerFixture.producer(broker.bootstrap(), Map.of())) {
                 assertSurvived(admin, 30L, adminOffsets);
+
+                // The live group came back from the log as it was: same member, generation and assignment.
+                ConsumerGroupDescription reloaded = GroupSupport.describe(admin, LIVE_GROUP);
+                assertEquals(GroupState.STABLE, reloaded.groupState());
+                assertEquals(1, reloaded.members().size());
+                MemberDescription reloadedMember = reloaded.members().iterator().next();
+                assertEquals(before.memberId(), reloadedMember.consumerId());
+                assertEquals(GroupSupport.partitions(LIVE_TOPIC, 2), reloadedMember.assignment().topicPartitions());
+                List<String> liveValues = GroupSupport.produce(producer, LIVE_TOPIC, 2, "while-up", 20);
+                waitUntil("the live member to read on after the restart", SETTLE_TIMEOUT_MS,
+                        () -> member.received().size() >= liveValues.size());
+                assertEquals(new HashSet<>(liveValues),
+                        new HashSet<>(member.received().stream().map(PolledConsumer.Received::value).toList()));
+                ConsumerGroupMetadata after = live.call(KafkaConsumer::groupMetadata);
+                assertEquals(before.memberId(), after.memberId(), "the member kept its id");
+                assertEquals(before.generationId(), after.generationId(), "no new generation");
+                assertEquals(eventsBefore, live.events().size(), "no rebalance: " + live.events());
+                live.assertHealthy();
+                live.close();
+
                 List<String> second = GroupSupport.produce(producer, TOPIC, PARTITIONS, "after-kill", 30);
                 readAndCommit(broker.bootstrap(), "second-member", second);
             }
             broker.stopCleanly();
         } finally {
+            if (live != null) {
+                live.close();
+            }
             broker.close();
         }
 

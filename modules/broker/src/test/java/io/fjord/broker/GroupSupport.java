@@ -35,8 +35,13 @@ import java.util.stream.IntStream;
  */
 final class GroupSupport {
 
-    /** The broker's group settings: a short wait for the first joiners and short sessions allowed. */
+    /**
+     * The broker's group settings: a short wait for the first joiners, short sessions allowed,
+     * and a small {@code __consumer_offsets} (Kafka's 50 partitions cost each test's broker time
+     * to create; four still spread the groups over several partitions).
+     */
     static final Map<String, String> BROKER_SETTINGS = Map.of(
+            "offsets.topic.num.partitions", "4",
             "group.initial.rebalance.delay.ms", "100",
             "group.min.session.timeout.ms", "500",
             "group.max.session.timeout.ms", "60000");
