@@ -5,6 +5,7 @@ import io.fjord.coordinator.CommittedOffset;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.coordinator.GroupDescription;
 import io.fjord.coordinator.GroupOverview;
+import io.fjord.coordinator.GroupState;
 import io.fjord.coordinator.JoinGroupRequest;
 import io.fjord.coordinator.JoinGroupResult;
 import io.fjord.coordinator.JoinProtocol;
@@ -43,6 +44,8 @@ final class GroupHandlers {
 
     /** FindCoordinator's key type of a transactional id, which has no coordinator here. */
     private static final byte TRANSACTION_KEY_TYPE = 1;
+    /** The group type of KIP-848's ListGroups v5: every group here speaks the classic protocol. */
+    private static final String CLASSIC_GROUP_TYPE = "classic";
 
     private final Broker broker;
 
@@ -224,14 +227,29 @@ final class GroupHandlers {
         respond(request, response);
     }
 
-    void listGroups(NetworkRequest request) {
-        ListGroupsResult result = coordinator().listGroups(Set.of());
+    /**
+     * ListGroups; from v4 filtered by state, from v5 by type. Every group here is a classic group,
+     * so a type filter without "classic" lists none; a state filter naming only states classic
+     * groups never have (KIP-848's) lists none as well.
+     */
+    void listGroups(NetworkRequest request, Struct body) {
+        short version = request.header().apiVersion();
+        List<String> stateNames = version >= 4 ? body.getArray("states_filter") : List.of();
+        List<String> typeNames = version >= 5 ? body.getArray("types_filter") : List.of();
+        Set<GroupState> states = GroupCoordinator.statesFilter(stateNames);
+        boolean none = (!stateNames.isEmpty() && states.isEmpty())
+                || (!typeNames.isEmpty() && typeNames.stream().noneMatch(CLASSIC_GROUP_TYPE::equalsIgnoreCase));
+        ListGroupsResult result = coordinator().listGroups(states);
         Struct response = MessageCodec.newResponse(ApiKeys.LIST_GROUPS);
         response.set("error_code", result.error().code());
-        for (GroupOverview g : result.groups()) {
-            response.addElement("groups")
-                    .set("group_id", g.groupId())
-                    .set("protocol_type", g.protocolType());
+        if (!none) {
+            for (GroupOverview g : result.groups()) {
+                response.addElement("groups")
+                        .set("group_id", g.groupId())
+                        .set("protocol_type", g.protocolType())
+                        .set("group_state", g.state().kafkaName())
+                        .set("group_type", CLASSIC_GROUP_TYPE);
+            }
         }
         respond(request, response);
     }

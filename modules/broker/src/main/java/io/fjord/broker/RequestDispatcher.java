@@ -85,7 +85,7 @@ final class RequestDispatcher implements RequestHandler {
                 case LEAVE_GROUP -> groups.leaveGroup(request, body);
                 case OFFSET_COMMIT -> groups.offsetCommit(request, body);
                 case OFFSET_FETCH -> groups.offsetFetch(request, body);
-                case LIST_GROUPS -> groups.listGroups(request);
+                case LIST_GROUPS -> groups.listGroups(request, body);
                 case DESCRIBE_GROUPS -> groups.describeGroups(request, body);
                 case DELETE_GROUPS -> groups.deleteGroups(request, body);
                 case OFFSET_DELETE -> groups.offsetDelete(request, body);

@@ -2,6 +2,8 @@ package io.fjord.broker;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,6 +12,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,6 +97,15 @@ class ConsumerGroupTest {
                 Set<TopicPartition> described = new HashSet<>();
                 description.members().forEach(m -> described.addAll(m.assignment().topicPartitions()));
                 assertEquals(allPartitions(), described);
+                // ListGroups v5 with a state and a type filter.
+                List<GroupListing> stable = new ArrayList<>(admin.listGroups(ListGroupsOptions.forConsumerGroups()
+                        .inGroupStates(Set.of(GroupState.STABLE))).all().get());
+                assertEquals(1, stable.size());
+                assertEquals(GROUP, stable.get(0).groupId());
+                assertEquals(Optional.of(GroupType.CLASSIC), stable.get(0).type());
+                assertEquals(Optional.of(GroupState.STABLE), stable.get(0).groupState());
+                assertTrue(admin.listGroups(ListGroupsOptions.forConsumerGroups()
+                        .inGroupStates(Set.of(GroupState.EMPTY))).all().get().isEmpty());
             } finally {
                 for (KafkaConsumer<byte[], byte[]> c : consumers) {
                     c.close(Duration.ofSeconds(10));
