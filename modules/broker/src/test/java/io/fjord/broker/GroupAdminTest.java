@@ -4,9 +4,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +120,11 @@ class GroupAdminTest {
         GroupListing listed = groups.stream().filter(g -> g.groupId().equals(GROUP)).findFirst()
                 .orElseThrow(() -> new AssertionError("listGroups misses the group: " + groups));
         assertEquals("consumer", listed.protocol());
+        assertEquals(Optional.of(GroupType.CLASSIC), listed.type());
+        assertEquals(Optional.of(GroupState.STABLE), listed.groupState());
+        Collection<GroupListing> empties = admin.listGroups(ListGroupsOptions.forConsumerGroups()
+                .inGroupStates(Set.of(GroupState.EMPTY))).all().get(60, TimeUnit.SECONDS);
+        assertFalse(empties.stream().anyMatch(g -> g.groupId().equals(GROUP)), "a state filter leaves a stable group out");
         assertFalse(groups.stream().anyMatch(g -> g.groupId().startsWith("__")), "no internal names: " + groups);
         @SuppressWarnings("deprecation")
         Collection<ConsumerGroupListing> consumerGroups = admin.listConsumerGroups().all().get(60, TimeUnit.SECONDS);

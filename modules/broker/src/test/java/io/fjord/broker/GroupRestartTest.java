@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -39,6 +40,7 @@ class GroupRestartTest {
     private static final int PARTITIONS = 3;
     private static final String GROUP = "survivors";
     private static final String ADMIN_GROUP = "set-by-admin";
+    private static final String DELETED_GROUP = "deleted-before-kill";
     private static final String LIVE_TOPIC = "live";
     private static final String LIVE_GROUP = "stays-up";
 
@@ -65,12 +67,23 @@ class GroupRestartTest {
                 List<String> first = GroupSupport.produce(producer, TOPIC, PARTITIONS, "before-kill", 90);
                 readAndCommit(broker.bootstrap(), "first-member", first);
                 admin.alterConsumerGroupOffsets(ADMIN_GROUP, adminOffsets).all().get(60, TimeUnit.SECONDS);
+                // Deletions are records too: a deleted offset and a deleted group must stay deleted.
+                TopicPartition p2 = new TopicPartition(TOPIC, 2);
+                admin.alterConsumerGroupOffsets(ADMIN_GROUP, Map.of(p2, new OffsetAndMetadata(9))).all()
+                        .get(60, TimeUnit.SECONDS);
+                admin.deleteConsumerGroupOffsets(ADMIN_GROUP, Set.of(p2)).all().get(60, TimeUnit.SECONDS);
+                admin.alterConsumerGroupOffsets(DELETED_GROUP, Map.of(p0, new OffsetAndMetadata(3))).all()
+                        .get(60, TimeUnit.SECONDS);
+                admin.deleteConsumerGroups(List.of(DELETED_GROUP)).all().get(60, TimeUnit.SECONDS);
                 assertEquals(Map.of(p0, 30L, new TopicPartition(TOPIC, 1), 30L, new TopicPartition(TOPIC, 2), 30L),
                         GroupSupport.committed(admin, GROUP));
             }
-            // A member that stays up through the kill, with a session long enough to outlast the restart.
+            // A member that stays up through the kill, with a session long enough to outlast the
+            // restart. Kafka 4's client would otherwise "rebootstrap" while no broker answers: its
+            // metadata would lose the topic, and as the leader it would rebalance on its own account.
             live = GroupSupport.member(broker.bootstrap(), LIVE_GROUP, "live-member", LIVE_TOPIC,
-                    Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000));
+                    Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000,
+                            CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "none"));
             PolledConsumer member = live;
             waitUntil(() -> "the live member to own its topic: " + GroupSupport.assignments(List.of(member)),
                     SETTLE_TIMEOUT_MS, () -> member.assignment().equals(GroupSupport.partitions(LIVE_TOPIC, 2)));
@@ -99,7 +112,7 @@ class GroupRestartTest {
                         new HashSet<>(member.received().stream().map(PolledConsumer.Received::value).toList()));
                 ConsumerGroupMetadata after = live.call(KafkaConsumer::groupMetadata);
                 assertEquals(before.memberId(), after.memberId(), "the member kept its id");
-                assertEquals(before.generationId(), after.generationId(), "no new generation");
+                assertEquals(before.generationId(), after.generationId(), () -> "no new generation; callbacks " + member.events());
                 assertEquals(eventsBefore, live.events().size(), "no rebalance: " + live.events());
                 live.assertHealthy();
                 live.close();
@@ -158,6 +171,8 @@ class GroupRestartTest {
         Collection<GroupListing> groups = admin.listGroups().all().get(60, TimeUnit.SECONDS);
         assertTrue(groups.stream().anyMatch(g -> g.groupId().equals(GROUP) && g.protocol().equals("consumer")),
                 "the consumer group is listed after the restart: " + groups);
+        assertFalse(groups.stream().anyMatch(g -> g.groupId().equals(DELETED_GROUP)), "a deleted group stays deleted");
+        assertEquals(Map.of(), GroupSupport.committed(admin, DELETED_GROUP));
         ConsumerGroupDescription description = GroupSupport.describe(admin, GROUP);
         assertEquals(GroupState.EMPTY, description.groupState());
         assertTrue(description.members().isEmpty());

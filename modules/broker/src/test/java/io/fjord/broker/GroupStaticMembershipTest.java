@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,13 +23,15 @@ import static io.fjord.broker.GroupSupport.SETTLE_TIMEOUT_MS;
 import static io.fjord.broker.GroupSupport.assignments;
 import static io.fjord.broker.GroupSupport.splits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Static membership ({@code group.instance.id}, KIP-345): a static member that closes does not
- * leave, and one that comes back under the same instance id within its session takes over its
- * old place and partitions under a new member id, without a rebalance of the others.
+ * leave, one that comes back under the same instance id within its session takes over its old
+ * place and partitions under a new member id without a rebalance of the others, and a second
+ * live instance with the same id fences the first.
  */
 class GroupStaticMembershipTest {
 
@@ -119,5 +122,26 @@ class GroupStaticMembershipTest {
         assertTrue(twoAgain.received().stream().allMatch(r -> twosPartitions.contains(r.partition())));
         one.assertHealthy();
         twoAgain.assertHealthy();
+    }
+
+    @Test
+    void aSecondInstanceWithTheSameIdFencesTheFirst() throws Exception {
+        Set<TopicPartition> all = GroupSupport.partitions(TOPIC, PARTITIONS);
+        PolledConsumer first = staticMember("first", "instance-shared");
+        waitUntil(() -> "the first instance to own everything: " + assignments(List.of(first)), SETTLE_TIMEOUT_MS,
+                () -> first.assignment().equals(all));
+        String firstId = describedInstance("instance-shared").consumerId();
+
+        PolledConsumer second = staticMember("second", "instance-shared");
+        waitUntil(() -> "the second instance to take over: " + assignments(List.of(second)), SETTLE_TIMEOUT_MS,
+                () -> second.assignment().equals(all));
+        waitUntil(() -> "the first instance to be fenced, failure: " + first.failure(), SETTLE_TIMEOUT_MS,
+                () -> first.failure() != null);
+        assertInstanceOf(FencedInstanceIdException.class, first.failure(), "Kafka's client stops a fenced instance");
+        MemberDescription only = describedInstance("instance-shared");
+        assertEquals(1, GroupSupport.describe(admin, GROUP).members().size(), "one member per instance id");
+        assertNotEquals(firstId, only.consumerId());
+        assertEquals("second", only.clientId());
+        second.assertHealthy();
     }
 }

@@ -139,6 +139,11 @@ final class PolledConsumer implements AutoCloseable {
         return new ArrayList<>(events);
     }
 
+    /** The exception that ended the polling thread, or null while it polls or after a clean stop. */
+    Throwable failure() {
+        return failure;
+    }
+
     /** Fails if the polling thread ended with an exception. */
     void assertHealthy() {
         if (failure != null) {
