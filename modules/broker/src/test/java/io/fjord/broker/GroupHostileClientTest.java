@@ -5,6 +5,7 @@ import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.schema.Struct;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static io.fjord.broker.BrokerFixture.waitUntil;
 import static io.fjord.broker.GroupSupport.SETTLE_TIMEOUT_MS;
@@ -54,6 +56,8 @@ class GroupHostileClientTest {
     private static final short DESCRIBE_VERSION = 4;
     private static final short FIND_COORDINATOR_VERSION = 2;
     private static final int REBALANCE_TIMEOUT_MS = 10_000;
+    /** The Java members' max.poll.interval.ms where a test waits out a rebalance timeout. */
+    private static final int JAVA_REBALANCE_TIMEOUT_MS = 3_000;
 
     @TempDir
     Path dir;
@@ -124,11 +128,13 @@ class GroupHostileClientTest {
             this.group = group;
         }
 
+        int rebalanceTimeoutMs = REBALANCE_TIMEOUT_MS;
+
         Struct joinRequest(int sessionTimeoutMs, String protocolType, ByteBuffer metadata) {
             Struct request = MessageCodec.newRequest(ApiKeys.JOIN_GROUP);
             request.set("group_id", group);
             request.set("session_timeout_ms", sessionTimeoutMs);
-            request.set("rebalance_timeout_ms", REBALANCE_TIMEOUT_MS);
+            request.set("rebalance_timeout_ms", rebalanceTimeoutMs);
             request.set("member_id", memberId);
             request.set("protocol_type", protocolType);
             request.addElement("protocols").set("name", "range").set("metadata", metadata);
@@ -225,6 +231,11 @@ class GroupHostileClientTest {
         assertEquals(Errors.NONE.code(), error(coordinator));
         assertEquals(fixture.broker.config().nodeId(), coordinator.getInt("node_id"));
         assertEquals(fixture.broker.boundPort(), coordinator.getInt("port"));
+
+        Struct unknownGroup = raw("never-joined", "observer").describe();
+        assertEquals(Errors.NONE.code(), error(unknownGroup));
+        assertEquals("Dead", unknownGroup.getString("group_state"), "Kafka describes a group it does not know as Dead");
+        assertEquals(0, unknownGroup.getStructArray("members").size());
 
         RawMember nameless = raw("", "nameless");
         assertEquals(Errors.INVALID_GROUP_ID.code(), error(nameless.receiveJoin(nameless.sendJoin(6_000, metadata))));
@@ -354,6 +365,80 @@ class GroupHostileClientTest {
                 () -> leader.assignment().equals(all));
         assertEquals(Set.of("java-leader"), GroupSupport.describedAssignments(admin, group).keySet());
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), silent.heartbeat(silent.generation), "a removed member is unknown");
+        leader.assertHealthy();
+    }
+
+    /** A Java member alone in {@code group} on a four-partition {@code topic}, with a 3 s rebalance timeout. */
+    private PolledConsumer javaLeader(String group, String topic) throws Exception {
+        GroupSupport.createTopic(admin, topic, 4);
+        PolledConsumer leader = GroupSupport.member(fixture.bootstrap(), group, "java-leader", topic,
+                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, JAVA_REBALANCE_TIMEOUT_MS));
+        closeables.add(leader);
+        waitUntil(() -> "the Java member to own everything: " + assignments(List.of(leader)), SETTLE_TIMEOUT_MS,
+                () -> leader.assignment().equals(GroupSupport.partitions(topic, 4)));
+        return leader;
+    }
+
+    /** Heartbeats {@code member} every 100 ms, keeping its session alive, until {@code done} holds. */
+    private static void heartbeatUntil(RawMember member, String what, BooleanSupplier done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_TIMEOUT_MS);
+        short last = Errors.NONE.code();
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what + "; last heartbeat " + last);
+            last = member.heartbeat(member.generation);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void aMemberThatNeverSyncsIsRemovedAfterTheRebalanceTimeoutThoughItHeartbeats() throws Exception {
+        String topic = "unsynced";
+        PolledConsumer leader = javaLeader("unsynced-group", topic);
+        RawMember lazy = raw("unsynced-group", "lazy");
+        lazy.rebalanceTimeoutMs = 2_000;
+        lazy.obtainMemberId(10_000, subscription(topic));
+        assertEquals(Errors.NONE.code(), error(lazy.receiveJoin(lazy.sendJoin(10_000, subscription(topic)))));
+        // It keeps its session alive but never sends SyncGroup: only the rebalance timeout can remove it.
+        heartbeatUntil(lazy, "the member that never synced to be removed", () -> leader.assignment().size() == 4
+                && leader.events().stream().filter(e -> e.kind() == PolledConsumer.RebalanceEvent.Kind.ASSIGNED).count() >= 3);
+        assertEquals(Set.of("java-leader"), GroupSupport.describedAssignments(admin, "unsynced-group").keySet());
+        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), lazy.heartbeat(lazy.generation));
+        leader.assertHealthy();
+    }
+
+    @Test
+    void aMemberThatNeverRejoinsIsRemovedWhenTheRebalanceTimesOut() throws Exception {
+        String topic = "rejoins";
+        String group = "rejoin-group";
+        PolledConsumer leader = javaLeader(group, topic);
+        RawMember stubborn = raw(group, "stubborn");
+        stubborn.rebalanceTimeoutMs = 2_000;
+        stubborn.obtainMemberId(10_000, subscription(topic));
+        assertEquals(Errors.NONE.code(), error(stubborn.receiveJoin(stubborn.sendJoin(10_000, subscription(topic)))));
+        assertEquals(Errors.NONE.code(), error(stubborn.sync(stubborn.generation, Map.of())));
+        heartbeatUntil(stubborn, "a 2/2 split", () -> leader.assignment().size() == 2);
+        int stubbornGeneration = stubborn.generation;
+
+        // A newcomer starts a rebalance; the stubborn member is told so and keeps heartbeating, never rejoining.
+        RawMember newcomer = raw(group, "newcomer");
+        newcomer.rebalanceTimeoutMs = 2_000;
+        newcomer.obtainMemberId(10_000, subscription(topic));
+        int newcomerJoin = newcomer.sendJoin(10_000, subscription(topic));
+        waitUntil("the stubborn member to be told of the rebalance", SETTLE_TIMEOUT_MS, () -> {
+            try {
+                return stubborn.heartbeat(stubbornGeneration) == Errors.REBALANCE_IN_PROGRESS.code();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // Its session (10 s) outlasts the rebalance timeout (3 s): only the join deadline can drop it.
+        Struct joined = newcomer.receiveJoin(newcomerJoin);
+        assertEquals(Errors.NONE.code(), error(joined), "the join phase completes without the member that did not rejoin");
+        assertTrue(newcomer.generation > stubbornGeneration);
+        assertEquals(Errors.NONE.code(), error(newcomer.sync(newcomer.generation, Map.of())));
+        heartbeatUntil(newcomer, "the leader and the newcomer to split", () -> leader.assignment().size() == 2);
+        assertEquals(Set.of("java-leader", "newcomer"), GroupSupport.describedAssignments(admin, group).keySet());
+        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), stubborn.heartbeat(stubbornGeneration), "the stubborn member was dropped");
         leader.assertHealthy();
     }
 
