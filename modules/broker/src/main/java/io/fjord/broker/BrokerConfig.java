@@ -30,7 +30,10 @@ import java.util.TreeMap;
  */
 public final class BrokerConfig {
 
-    /** Keys the broker or one of its modules reads; everything under {@code fjord.} is accepted too. */
+    /**
+     * Keys the broker or one of its modules reads, besides the group coordinator's ({@link
+     * GroupCoordinatorConfig#KEYS}); everything under {@code fjord.} is accepted too.
+     */
     private static final Set<String> KNOWN_KEYS = Set.of(
             "node.id", "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
             "log.dirs", "log.dir", "metadata.log.dir",
@@ -53,10 +56,7 @@ public final class BrokerConfig {
             "producer.id.expiration.check.interval.ms", "compression.type", "unclean.leader.election.enable",
             "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms",
             "log.cleaner.max.compaction.lag.ms", "log.cleaner.min.cleanable.ratio", "log.preallocate",
-            "delete.topic.enable",
-            "group.min.session.timeout.ms", "group.max.session.timeout.ms", "group.initial.rebalance.delay.ms",
-            "group.max.size", "offsets.retention.minutes", "offsets.retention.check.interval.ms",
-            "offset.metadata.max.bytes", "offsets.commit.timeout.ms", "offsets.load.buffer.size");
+            "delete.topic.enable");
 
     /** The settings of a broker started without a file: one node on the loopback interface. */
     public static final Map<String, String> EMBEDDED_DEFAULTS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
@@ -107,7 +107,7 @@ public final class BrokerConfig {
         networkConfig();
         List<String> unknown = new ArrayList<>();
         for (String key : props.keySet()) {
-            if (!KNOWN_KEYS.contains(key) && !key.startsWith("fjord.")) {
+            if (!KNOWN_KEYS.contains(key) && !GroupCoordinatorConfig.KEYS.contains(key) && !key.startsWith("fjord.")) {
                 unknown.add(key);
             }
         }

@@ -257,11 +257,19 @@ final class GroupHandlers {
     void describeGroups(NetworkRequest request, Struct body) {
         Struct response = MessageCodec.newResponse(ApiKeys.DESCRIBE_GROUPS);
         List<String> ids = body.getArray("groups");
+        boolean notFoundAsError = request.header().apiVersion() >= 6;
         for (String id : ids) {
             GroupDescription d = coordinator().describeGroup(id);
+            Errors error = d.error();
+            // Before v6 an unknown group is described as Dead; from v6 it is an error (KIP-1043).
+            if (notFoundAsError && error == Errors.NONE && d.state() == GroupState.DEAD) {
+                error = Errors.GROUP_ID_NOT_FOUND;
+            }
             Struct g = response.addElement("groups")
-                    .set("error_code", d.error().code())
-                    .set("group_id", id == null ? "" : id)
+                    .set("error_code", error.code())
+                    .set("error_message", error == Errors.NONE ? null
+                            : error == Errors.GROUP_ID_NOT_FOUND ? "Group " + id + " not found." : error.defaultMessage())
+                    .set("group_id", id)
                     .set("group_state", d.state().kafkaName())
                     .set("protocol_type", d.protocolType())
                     .set("protocol_data", d.protocolData() == null ? "" : d.protocolData());

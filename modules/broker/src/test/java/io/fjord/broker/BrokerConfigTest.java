@@ -62,6 +62,26 @@ class BrokerConfigTest {
     }
 
     @Test
+    void groupCoordinatorSettingsHaveKafkasNamesAndDefaults() throws Exception {
+        BrokerConfig defaults = BrokerConfig.load(null, Map.of());
+        assertEquals(6000, defaults.groupCoordinatorConfig().groupMinSessionTimeoutMs());
+        assertEquals(1_800_000, defaults.groupCoordinatorConfig().groupMaxSessionTimeoutMs());
+        assertEquals(3000, defaults.groupCoordinatorConfig().groupInitialRebalanceDelayMs());
+        assertEquals(7L * 24 * 60 * 60 * 1000, defaults.groupCoordinatorConfig().offsetsRetentionMs());
+        assertEquals(1, defaults.controllerConfig().offsetsTopicReplicationFactor(),
+                "one node: the embedded default, as Kafka's shipped server.properties");
+        BrokerConfig set = BrokerConfig.load(null, Map.of("group.initial.rebalance.delay.ms", "0",
+                "group.max.size", "10", "offsets.retention.minutes", "1"));
+        assertTrue(set.unknownKeys().isEmpty());
+        assertEquals(0, set.groupCoordinatorConfig().groupInitialRebalanceDelayMs());
+        assertEquals(10, set.groupCoordinatorConfig().groupMaxSize());
+        assertEquals(60_000, set.groupCoordinatorConfig().offsetsRetentionMs());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> BrokerConfig.load(null, Map.of("group.max.size", "0")));
+        assertTrue(e.getMessage().contains("group.max.size"), e.getMessage());
+    }
+
+    @Test
     void badValuesNameTheirKey() {
         Map<String, String> props = base();
         props.put("listeners", "SSL://127.0.0.1:9093");

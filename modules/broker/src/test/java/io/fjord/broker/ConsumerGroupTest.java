@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -132,6 +136,10 @@ class ConsumerGroupTest {
                 c.commitSync();
             }
             assertCommitted(admin, 2 * PER_PARTITION);
+            // DescribeGroups v6: an unknown group is an error, as with a Kafka 4 broker.
+            ExecutionException unknown = assertThrows(ExecutionException.class, () -> admin.describeConsumerGroups(
+                    List.of("no-such-group")).describedGroups().get("no-such-group").get());
+            assertInstanceOf(GroupIdNotFoundException.class, unknown.getCause());
         }
     }
 

@@ -1113,7 +1113,7 @@ public final class GroupCoordinator {
      * @return the number of offsets removed
      */
     public int cleanupExpiredOffsets() {
-        if (!active) {
+        if (!active || partitionCount == 0) {
             return 0;
         }
         long now = time.milliseconds();
@@ -1306,11 +1306,6 @@ public final class GroupCoordinator {
         if (deadline != null) {
             deadline.cancel();
         }
-    }
-
-    /** Group count, for tests and metrics. */
-    int groupCount() {
-        return groups.size();
     }
 
     /** The states a ListGroups filter names, ignoring unknown names as Kafka does. */

@@ -29,6 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Committed offsets: commit, fetch, the records in the log, replay after a restart, deletion and retention. */
@@ -239,5 +243,47 @@ class OffsetStoreTest {
         assertEquals(Map.of(T0, Errors.GROUP_SUBSCRIBED_TO_TOPIC, OTHER, Errors.NONE), deleted.get().partitions());
         h.coordinator.deleteOffsets("absent", List.of(T0), deleted::set);
         assertEquals(Errors.GROUP_ID_NOT_FOUND, deleted.get().error());
+    }
+
+    @Test
+    void concurrentCommitsFetchesAndListingsKeepEachGroupsLastOffset() throws Exception {
+        h = new CoordinatorHarness(dir, Map.of());
+        int threads = 4;
+        int commits = 300;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String group = "group-" + t;
+                work.add(pool.submit(() -> {
+                    for (long i = 1; i <= commits; i++) {
+                        Map<TopicPartition, Errors> r = h.commit(group, "", -1, offsets(T0, i, T1, i * 2));
+                        assertEquals(Map.of(T0, Errors.NONE, T1, Errors.NONE), r);
+                        assertEquals(i, h.coordinator.fetchOffsets(group, List.of(T0)).offsets().get(T0).offset(),
+                                "a commit is visible once answered");
+                    }
+                    return null;
+                }));
+            }
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < commits; i++) {
+                    assertEquals(Errors.NONE, h.coordinator.listGroups(Set.of()).error());
+                    h.coordinator.describeGroup("group-" + (i % threads));
+                    h.coordinator.cleanupExpiredOffsets();
+                }
+                return null;
+            }));
+            for (Future<?> f : work) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        h.restart();
+        h.load();
+        for (int t = 0; t < threads; t++) {
+            assertEquals(commits, fetch("group-" + t, T0).offset());
+            assertEquals(2L * commits, fetch("group-" + t, T1).offset());
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.fjord.log;
 import io.fjord.api.ConfigException;
 import io.fjord.api.TimestampType;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -19,8 +20,10 @@ import java.util.Map;
  * @param timestampAfterMaxMs {@code message.timestamp.after.max.ms}: how far a CreateTime timestamp may lie in the future
  * @param flushMessages {@code flush.messages}: fsync after this many messages (Long.MAX_VALUE: page cache decides)
  * @param flushMs {@code flush.ms}: fsync when the last flush is older than this
- * @param retentionMs {@code retention.ms}: delete segments whose largest timestamp is older (-1: keep)
- * @param retentionBytes {@code retention.bytes}: delete the oldest segments while the log is larger (-1: keep)
+ * @param retentionMs {@code retention.ms}: delete segments whose largest timestamp is older (-1: keep;
+ *     always -1 when {@code cleanup.policy} lacks {@code delete})
+ * @param retentionBytes {@code retention.bytes}: delete the oldest segments while the log is larger
+ *     (-1: keep; always -1 when {@code cleanup.policy} lacks {@code delete})
  * @param fileDeleteDelayMs {@code file.delete.delay.ms}: time between renaming a segment to .deleted and removing it
  */
 public record LogConfig(
@@ -75,6 +78,12 @@ public record LogConfig(
      */
     public static LogConfig fromProperties(Map<String, ?> props) {
         LogConfig d = defaults();
+        // Kafka deletes by time and size only under cleanup.policy=delete; a compact-only topic
+        // (such as __consumer_offsets) keeps every segment until its cleaner rewrites them. There
+        // is no cleaner here yet, so such a log grows rather than losing its latest values.
+        boolean deletes = !props.containsKey("cleanup.policy")
+                || Arrays.stream(String.valueOf(props.get("cleanup.policy")).split(","))
+                        .anyMatch(p -> p.trim().equalsIgnoreCase("delete"));
         return new LogConfig(
                 intProp(props, "segment.bytes", d.segmentBytes),
                 longProp(props, "segment.ms", d.segmentMs),
@@ -88,8 +97,8 @@ public record LogConfig(
                 longProp(props, "message.timestamp.after.max.ms", d.timestampAfterMaxMs),
                 longProp(props, "flush.messages", d.flushMessages),
                 longProp(props, "flush.ms", d.flushMs),
-                longProp(props, "retention.ms", d.retentionMs),
-                longProp(props, "retention.bytes", d.retentionBytes),
+                deletes ? longProp(props, "retention.ms", d.retentionMs) : -1,
+                deletes ? longProp(props, "retention.bytes", d.retentionBytes) : -1,
                 longProp(props, "file.delete.delay.ms", d.fileDeleteDelayMs));
     }
 

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +29,26 @@ class RetentionTest {
         try (var stream = Files.list(partition)) {
             return stream.filter(p -> p.getFileName().toString().endsWith(suffix)).count();
         }
+    }
+
+    @Test
+    void onlyTheDeletePolicyDeletesByTimeAndSize() {
+        Map<String, String> limits = Map.of("retention.ms", "1000", "retention.bytes", "4096");
+        for (String policy : List.of("compact", "COMPACT", "")) {
+            Map<String, String> props = new HashMap<>(limits);
+            props.put("cleanup.policy", policy);
+            LogConfig compacted = LogConfig.fromProperties(props);
+            assertEquals(-1, compacted.retentionMs(), policy);
+            assertEquals(-1, compacted.retentionBytes(), policy);
+        }
+        for (String policy : List.of("delete", "compact,delete", "compact, delete")) {
+            Map<String, String> props = new HashMap<>(limits);
+            props.put("cleanup.policy", policy);
+            LogConfig deleting = LogConfig.fromProperties(props);
+            assertEquals(1000, deleting.retentionMs(), policy);
+            assertEquals(4096, deleting.retentionBytes(), policy);
+        }
+        assertEquals(1000, LogConfig.fromProperties(limits).retentionMs(), "delete is the default policy");
     }
 
     @Test

@@ -25,7 +25,7 @@ public enum ApiKeys {
     HEARTBEAT(12, "Heartbeat", 0, 3, 0, 4, HeartbeatSchemas.REQUEST, HeartbeatSchemas.RESPONSE),
     LEAVE_GROUP(13, "LeaveGroup", 0, 4, 0, 4, LeaveGroupSchemas.REQUEST, LeaveGroupSchemas.RESPONSE),
     SYNC_GROUP(14, "SyncGroup", 0, 3, 0, 4, SyncGroupSchemas.REQUEST, SyncGroupSchemas.RESPONSE),
-    DESCRIBE_GROUPS(15, "DescribeGroups", 0, 4, 0, 5, DescribeGroupsSchemas.REQUEST,
+    DESCRIBE_GROUPS(15, "DescribeGroups", 0, 6, 0, 5, DescribeGroupsSchemas.REQUEST,
             DescribeGroupsSchemas.RESPONSE),
     LIST_GROUPS(16, "ListGroups", 0, 5, 0, 3, ListGroupsSchemas.REQUEST, ListGroupsSchemas.RESPONSE),
     SASL_HANDSHAKE(17, "SaslHandshake", 0, 1, 0, Short.MAX_VALUE, SaslHandshakeSchemas.REQUEST,

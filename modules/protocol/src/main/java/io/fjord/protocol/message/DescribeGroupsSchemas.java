@@ -11,7 +11,8 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * DescribeGroups (API key 15), versions 0 to 4.
+ * DescribeGroups (API key 15), versions 0 to 6: v5 is flexible; v6 answers GROUP_ID_NOT_FOUND
+ * for an unknown group, with a message (KIP-1043).
  *
  * <p>The field layouts, with the version each field appeared in and the versions in which it
  * may be null, after Kafka's message definitions.
@@ -26,6 +27,7 @@ final class DescribeGroupsSchemas {
             field("throttle_time_ms", INT32).versions(1),
             field("groups", arrayOf(Schema.of(
                     field("error_code", INT16),
+                    field("error_message", STRING).versions(6).nullable().defaultValue(null),
                     field("group_id", STRING),
                     field("group_state", STRING),
                     field("protocol_type", STRING),
