@@ -323,6 +323,26 @@ class GroupHostileClientTest {
         Struct empty = first.describe();
         assertEquals("Empty", empty.getString("group_state"));
         assertEquals(0, empty.getStructArray("members").size());
+        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), first.heartbeat(g2), "an empty group knows no member");
+
+        // An unknown group has no offsets: -1, no metadata, no error.
+        Struct fetch = MessageCodec.newRequest(ApiKeys.OFFSET_FETCH);
+        fetch.set("group_id", "never-committed");
+        fetch.addElement("topics").set("name", "rules").set("partition_indexes", new int[] {0});
+        Struct fetched = first.wire.call(ApiKeys.OFFSET_FETCH, (short) 7, fetch);
+        assertEquals(Errors.NONE.code(), error(fetched));
+        Struct partition = fetched.getStructArray("topics").get(0).getStructArray("partitions").get(0);
+        assertEquals(-1L, partition.getLong("committed_offset"));
+        assertEquals("", partition.getString("metadata"));
+        assertEquals(Errors.NONE.code(), partition.getShort("error_code"));
+
+        // Before version 4 a new member joins at once, without the member-id round trip.
+        RawMember old = raw("old-client-group", "old");
+        Struct oldJoin = old.wire.call(ApiKeys.JOIN_GROUP, (short) 3, old.joinRequest(6_000, "consumer", metadata));
+        assertEquals(Errors.NONE.code(), error(oldJoin));
+        assertTrue(oldJoin.getString("member_id").startsWith("old-"), oldJoin.getString("member_id"));
+        assertEquals(oldJoin.getString("member_id"), oldJoin.getString("leader"));
+        assertEquals(1, oldJoin.getInt("generation_id"));
     }
 
     @Test
@@ -440,6 +460,24 @@ class GroupHostileClientTest {
         assertEquals(Set.of("java-leader", "newcomer"), GroupSupport.describedAssignments(admin, group).keySet());
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), stubborn.heartbeat(stubbornGeneration), "the stubborn member was dropped");
         leader.assertHealthy();
+    }
+
+    @Test
+    void memberIdsHandedOutButNeverUsedExpireAndLeaveNoTrace() throws Exception {
+        String topic = "abandoned";
+        GroupSupport.createTopic(admin, topic, 2);
+        // A hundred clients take a member id (MEMBER_ID_REQUIRED) and vanish without joining with it.
+        for (int i = 0; i < 100; i++) {
+            try (RawMember quitter = new RawMember(fixture.broker.boundPort(), "quitter-" + i, "abandoned-group")) {
+                quitter.obtainMemberId(GroupSupport.MIN_SESSION_TIMEOUT_MS, subscription(topic));
+            }
+        }
+        // A real member still gets the whole topic once those ids have expired.
+        PolledConsumer member = javaMember("abandoned-group", "real", topic);
+        waitUntil(() -> "the real member to own the topic: " + assignments(List.of(member)), SETTLE_TIMEOUT_MS,
+                () -> member.assignment().equals(GroupSupport.partitions(topic, 2)));
+        assertEquals(Set.of("real"), GroupSupport.describedAssignments(admin, "abandoned-group").keySet());
+        member.assertHealthy();
     }
 
     @Test
