@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ import static io.fjord.broker.GroupSupport.splits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -224,6 +226,12 @@ class GroupConsumerTest {
         assertEquals("checkpoint seven", readBack.get(p0).metadata());
         assertEquals(3, readBack.get(p1).offset());
         assertEquals("", readBack.get(p1).metadata());
+        // Kafka's offset.metadata.max.bytes (4096) bounds what a commit may carry.
+        Map<TopicPartition, OffsetAndMetadata> oversized = Map.of(p0, new OffsetAndMetadata(8, "m".repeat(4097)));
+        assertThrows(OffsetMetadataTooLarge.class, () -> a.call(consumer -> {
+            consumer.commitSync(oversized);
+            return null;
+        }));
         Map<TopicPartition, OffsetAndMetadata> listed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
         assertEquals(Set.of(p0, p1), listed.keySet(), "only the committed partitions are listed");
@@ -253,6 +261,41 @@ class GroupConsumerTest {
         });
         a.assertHealthy();
         b.assertHealthy();
+    }
+
+    @Test
+    void aChangedSubscriptionAndALeavingLeaderRebalanceTheGroup() throws Exception {
+        String group = "changing";
+        String extra = "extra";
+        GroupSupport.createTopic(admin, extra, 2);
+        Set<TopicPartition> orders = GroupSupport.partitions(TOPIC, PARTITIONS);
+        Set<TopicPartition> extras = GroupSupport.partitions(extra, 2);
+        // "lead" joins first and leads; "follow" joins the stable group.
+        PolledConsumer lead = member(group, "lead", Map.of());
+        waitUntil(() -> "lead to own the topic: " + assignments(List.of(lead)), SETTLE_TIMEOUT_MS,
+                () -> lead.assignment().equals(orders));
+        PolledConsumer follow = member(group, "follow", Map.of());
+        awaitSplit(List.of(lead, follow), orders, 3);
+
+        // The follower subscribes to a second topic: its new metadata must reach the leader's assignor.
+        follow.call(consumer -> {
+            consumer.subscribe(List.of(TOPIC, extra));
+            return null;
+        });
+        waitUntil(() -> "the follower to get the extra topic: " + assignments(List.of(lead, follow)), SETTLE_TIMEOUT_MS,
+                () -> follow.assignment().containsAll(extras) && follow.assignment().size() == 5
+                        && lead.assignment().size() == 3);
+        assertTrue(lead.assignment().stream().allMatch(tp -> tp.topic().equals(TOPIC)),
+                "only the follower subscribed to the extra topic: " + lead.assignment());
+
+        // The leader leaves: the follower leads a group of one and owns everything it subscribes to.
+        lead.close();
+        Set<TopicPartition> everything = new HashSet<>(orders);
+        everything.addAll(extras);
+        waitUntil(() -> "the follower to own everything: " + assignments(List.of(follow)), SETTLE_TIMEOUT_MS,
+                () -> follow.assignment().equals(everything));
+        assertEquals(Map.of("follow", everything), GroupSupport.describedAssignments(admin, group));
+        follow.assertHealthy();
     }
 
     @Test

@@ -109,6 +109,9 @@ final class PolledConsumer implements AutoCloseable {
 
     /** Runs {@code action} on the polling thread between two polls and returns its result. */
     <T> T call(Function<KafkaConsumer<byte[], byte[]>, T> action) throws InterruptedException {
+        if (!thread.isAlive()) {
+            throw new AssertionError(name + " no longer polls", failure);
+        }
         FutureTask<T> task = new FutureTask<>(() -> action.apply(consumer));
         actions.add(task);
         try {
