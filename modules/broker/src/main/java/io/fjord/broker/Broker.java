@@ -47,8 +47,8 @@ import java.util.logging.Logger;
  *
  * <p>Topic changes reach the logs through a {@link MetadataListener}: created topics and
  * partitions get their logs before the admin request is answered; deleted topics have their log
- * folders renamed at once and their files removed later in the background; changed configs apply
- * to the open logs at once.
+ * folders renamed at once and their files removed later in the background, and their committed
+ * offsets removed from every group; changed configs apply to the open logs at once.
  */
 public final class Broker {
 
@@ -284,6 +284,9 @@ public final class Broker {
                     LOG.log(Level.WARNING, "Deleting the log of " + topic.topicPartition(p.partition())
                             + " failed", e);
                 }
+            }
+            if (groupCoordinator != null) {
+                groupCoordinator.onTopicDeleted(topic.name());
             }
         }
 

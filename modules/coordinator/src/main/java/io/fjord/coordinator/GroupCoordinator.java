@@ -696,8 +696,7 @@ public final class GroupCoordinator {
                 case STABLE -> {
                     scheduleHeartbeat(group, member);
                     group.pendingSync.remove(memberId);
-                    callback.accept(new SyncGroupResult(Errors.NONE, group.protocolType, group.protocolName,
-                            member.assignment));
+                    callback.accept(new SyncGroupResult(Errors.NONE, member.assignment));
                 }
                 case COMPLETING_REBALANCE -> {
                     answerSync(member, SyncGroupResult.error(Errors.REBALANCE_IN_PROGRESS));
@@ -730,7 +729,7 @@ public final class GroupCoordinator {
                 return;
             }
             for (GroupMember m : group.members.values()) {
-                answerSync(m, new SyncGroupResult(Errors.NONE, group.protocolType, group.protocolName, m.assignment));
+                answerSync(m, new SyncGroupResult(Errors.NONE, m.assignment));
             }
             group.transitionTo(GroupState.STABLE, time.milliseconds());
         });
@@ -1150,6 +1149,46 @@ public final class GroupCoordinator {
                     removedCount.addAndGet(expired.size());
                     if (deleteGroup) {
                         markDead(group);
+                    }
+                });
+            }
+        }
+        return removedCount.get();
+    }
+
+    /**
+     * Removes every group's committed offsets of a deleted topic, writing tombstones, as Kafka's
+     * coordinator does: a topic created again under the same name starts without stale commits.
+     *
+     * @return the number of offsets removed
+     */
+    public int onTopicDeleted(String topic) {
+        if (!active || partitionCount == 0) {
+            return 0;
+        }
+        AtomicInteger removedCount = new AtomicInteger();
+        for (ClassicGroup group : groups.values()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    continue;
+                }
+                List<TopicPartition> gone = new ArrayList<>();
+                List<byte[][]> records = new ArrayList<>();
+                for (TopicPartition tp : group.offsets.keySet()) {
+                    if (tp.topic().equals(topic)) {
+                        gone.add(tp);
+                        records.add(new byte[][] {CoordinatorRecords.offsetCommitKey(group.groupId, tp), null});
+                    }
+                }
+                if (gone.isEmpty()) {
+                    continue;
+                }
+                append(group, records, error -> {
+                    if (error == Errors.NONE) {
+                        gone.forEach(group.offsets::remove);
+                        removedCount.addAndGet(gone.size());
+                    } else {
+                        logWriteFailure(group, error);
                     }
                 });
             }

@@ -5,14 +5,13 @@ import io.fjord.protocol.errors.Errors;
 /**
  * The answer to a SyncGroup request: the member's assignment (empty on error), as the leader sent it.
  *
- * @param protocolType the group's protocol type, or null when not known
- * @param protocolName the group's chosen protocol, or null when not known
+ * <p>Ownership: {@code assignment} is the coordinator's array; the caller only reads it.
  */
-public record SyncGroupResult(Errors error, String protocolType, String protocolName, byte[] assignment) {
+public record SyncGroupResult(Errors error, byte[] assignment) {
 
     private static final byte[] EMPTY = new byte[0];
 
     static SyncGroupResult error(Errors error) {
-        return new SyncGroupResult(error, null, null, EMPTY);
+        return new SyncGroupResult(error, EMPTY);
     }
 }

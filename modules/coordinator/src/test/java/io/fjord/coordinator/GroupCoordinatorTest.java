@@ -346,6 +346,37 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void whenTheLeaderLeavesTheFirstRemainingMemberLeadsTheNextGeneration() throws Exception {
+        startWithoutInitialDelay();
+        List<String> ids = stableGroup(3);
+        assertEquals(List.of(Errors.NONE), h.coordinator.leaveGroup(GROUP, List.of(
+                new MemberIdentity(ids.get(0), null))).memberErrors());
+        AtomicReference<JoinGroupResult> b = rejoin(ids.get(1));
+        AtomicReference<JoinGroupResult> c = rejoin(ids.get(2));
+        assertEquals(ids.get(1), b.get().leaderId());
+        assertEquals(ids.get(1), c.get().leaderId());
+        assertEquals(2, b.get().members().size());
+        assertEquals(lastGeneration + 1, c.get().generationId());
+    }
+
+    @Test
+    void aPendingMemberIdHoldsTheJoinPhaseOnlyUntilItsSessionTimeout() throws Exception {
+        startWithoutInitialDelay();
+        List<String> ids = stableGroup(1);
+        String pending = memberId("range");
+        // A rebalance timeout beyond the session timeout, so only the pending id's expiry can end the phase.
+        AtomicReference<JoinGroupResult> leader = h.join(join(GROUP, ids.get(0), null, SESSION, 3 * SESSION,
+                protocols("range")));
+        assertNull(leader.get(), "the join phase waits for the member id handed out");
+        h.advance(SESSION - 1);
+        assertNull(leader.get());
+        h.advance(1);
+        assertEquals(Errors.NONE, leader.get().error());
+        assertEquals(1, leader.get().members().size(), "the unused id expired");
+        assertEquals(Errors.UNKNOWN_MEMBER_ID, rejoin(pending).get().error());
+    }
+
+    @Test
     void groupMaxSizeRefusesTheMemberBeyondIt() throws Exception {
         start(Map.of("group.initial.rebalance.delay.ms", "0", "group.max.size", "2"));
         stableGroup(2);

@@ -220,6 +220,25 @@ class OffsetStoreTest {
     }
 
     @Test
+    void aDeletedTopicLosesItsOffsetsInEveryGroup() throws Exception {
+        h = new CoordinatorHarness(dir, Map.of());
+        h.commit("a", "", -1, offsets(T0, 1L, T1, 2L, OTHER, 3L));
+        h.commit("b", "", -1, offsets(T1, 4L));
+        h.commit("c", "", -1, offsets(OTHER, 5L));
+        assertEquals(3, h.coordinator.onTopicDeleted("t"));
+        assertNull(fetch("a", T0));
+        assertNull(fetch("a", T1));
+        assertNull(fetch("b", T1));
+        assertEquals(3, fetch("a", OTHER).offset());
+        assertEquals(5, fetch("c", OTHER).offset());
+        assertEquals(0, h.coordinator.onTopicDeleted("t"), "nothing left to remove");
+        h.restart();
+        h.load();
+        assertNull(fetch("a", T0), "the tombstones were written");
+        assertEquals(3, fetch("a", OTHER).offset());
+    }
+
+    @Test
     void deleteGroupsAndOffsetDeleteFollowKafkasRules() throws Exception {
         h = new CoordinatorHarness(dir, Map.of("group.initial.rebalance.delay.ms", "0"));
         String[] member = consumerGroup("live", "t");
