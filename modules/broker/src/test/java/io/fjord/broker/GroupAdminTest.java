@@ -155,6 +155,21 @@ class GroupAdminTest {
                 tp(TOPIC, 3), 10L);
         assertEquals(withoutOther, committed(admin, GROUP), "the refused calls changed nothing, the allowed one deleted");
         assertEquals(GroupState.STABLE, GroupSupport.describe(admin, GROUP).groupState());
+
+        // Deleting a topic deletes the groups' offsets of it.
+        two.get(0).call(consumer -> {
+            consumer.commitSync(Map.of(tp(OTHER, 1), new OffsetAndMetadata(1)));
+            return null;
+        });
+        assertEquals(1L, committed(admin, GROUP).get(tp(OTHER, 1)));
+        admin.deleteTopics(List.of(OTHER)).all().get(60, TimeUnit.SECONDS);
+        waitUntil("the deleted topic's offsets to go", SETTLE_TIMEOUT_MS, () -> {
+            try {
+                return committed(admin, GROUP).equals(withoutOther);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         two.forEach(PolledConsumer::assertHealthy);
     }
 

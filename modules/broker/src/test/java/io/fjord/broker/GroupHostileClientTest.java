@@ -311,12 +311,34 @@ class GroupHostileClientTest {
         assertEquals(Errors.NONE.code(), second.commit(g2, "rules", 1));
         assertEquals(Errors.NONE.code(), first.heartbeat(g2));
 
+        // A follower that rejoins a stable group with the same metadata gets the current generation back.
+        Struct followerAgain = second.receiveJoin(second.sendJoin(6_000, metadata));
+        assertEquals(Errors.NONE.code(), error(followerAgain));
+        assertEquals(g2, followerAgain.getInt("generation_id"), "no rebalance for an unchanged follower");
+        assertEquals(first.memberId, followerAgain.getString("leader"));
+        assertEquals(Errors.NONE.code(), first.heartbeat(g2), "the leader is not disturbed");
+        assertEquals(Set.of(p0), partitionsOf(second.sync(g2, Map.of()).getBytes("assignment")));
+
         Struct described = first.describe();
         assertEquals("Stable", described.getString("group_state"));
         Set<String> members = new HashSet<>();
         described.getStructArray("members").forEach(m -> members.add(m.getString("member_id")));
         assertEquals(Set.of(first.memberId, second.memberId), members, "no member from the refused requests");
         assertEquals(Map.of(p0, 1L), GroupSupport.committed(admin, "rules-group"), "only the valid commit counted");
+
+        // The leader rejoining a stable group, even unchanged, starts a rebalance (to re-run its assignor).
+        int leaderRejoin = first.sendJoin(6_000, metadata);
+        waitUntil("the follower to be told of the leader's rebalance", SETTLE_TIMEOUT_MS, () -> {
+            try {
+                return second.heartbeat(g2) == Errors.REBALANCE_IN_PROGRESS.code();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(Errors.NONE.code(), error(second.receiveJoin(second.sendJoin(6_000, metadata))));
+        assertEquals(Errors.NONE.code(), error(first.receiveJoin(leaderRejoin)));
+        assertEquals(g2 + 1, first.generation);
+        assertEquals(g2 + 1, second.generation);
 
         assertEquals(Errors.NONE.code(), second.leave()[1]);
         assertEquals(Errors.NONE.code(), first.leave()[1]);
