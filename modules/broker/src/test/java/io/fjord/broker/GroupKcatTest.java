@@ -93,7 +93,7 @@ class GroupKcatTest {
     }
 
     @Test
-    void kcatReadsATopicAsAGroupAndCommitsWhereItStopped() throws Exception {
+    void kcatReadsATopicAsAGroupCommitsWhereItStoppedAndResumesThere() throws Exception {
         List<String> values = produce("kcat", 200);
         Path out = dir.resolve("single.out");
         Path err = dir.resolve("single.err");
@@ -106,6 +106,18 @@ class GroupKcatTest {
         assertEquals(new HashSet<>(values), new HashSet<>(read));
         Map<TopicPartition, Long> end = GroupSupport.endOffsets(admin, GroupSupport.partitions(TOPIC, PARTITIONS));
         assertEquals(end, GroupSupport.committed(admin, "kcat-single"), "kcat committed its positions on the way out");
+
+        // A second run of the group starts at the committed offsets: only the new records.
+        List<String> more = produce("more", 40);
+        Path againOut = dir.resolve("again.out");
+        Path againErr = dir.resolve("again.err");
+        Process again = Kcat.start(fixture.bootstrap(), againOut, againErr, groupArgs("kcat-single", "kcat-again", "-e"));
+        processes.add(again);
+        assertTrue(again.waitFor(120, TimeUnit.SECONDS), "the second kcat -G -e did not finish: " + Kcat.read(againErr));
+        assertEquals(0, again.exitValue(), Kcat.read(againErr));
+        List<String> readAgain = lines(againOut).stream().map(l -> l[2]).toList();
+        assertEquals(more.size(), readAgain.size(), "nothing before the committed offsets: " + readAgain);
+        assertEquals(new HashSet<>(more), new HashSet<>(readAgain));
     }
 
     @Test
