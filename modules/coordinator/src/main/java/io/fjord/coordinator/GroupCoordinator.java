@@ -1104,10 +1104,11 @@ public final class GroupCoordinator {
     // ---------------------------------------------------------------- retention
 
     /**
-     * Removes the offsets of Empty groups that are older than {@code offsets.retention.minutes}:
-     * counted from when the group became Empty, or from the commit for a group that never had
-     * members. A group left with neither members nor offsets is deleted too. Tombstones are
-     * written for everything removed.
+     * Removes committed offsets older than {@code offsets.retention.minutes}, by Kafka's rules:
+     * in an Empty group all of them, counted from when the group became Empty (from the commit
+     * for a group that never had members); in a Stable consumer group those of topics no member
+     * subscribes to, counted from the commit. An Empty group left without offsets is deleted too.
+     * Tombstones are written for everything removed.
      *
      * @return the number of offsets removed
      */
@@ -1119,17 +1120,24 @@ public final class GroupCoordinator {
         AtomicInteger removedCount = new AtomicInteger();
         for (ClassicGroup group : groups.values()) {
             synchronized (group) {
-                if (!group.is(GroupState.EMPTY) || loading.contains(partitionFor(group.groupId, partitionCount))) {
+                boolean empty = group.is(GroupState.EMPTY);
+                boolean stableConsumers = group.is(GroupState.STABLE)
+                        && CONSUMER_PROTOCOL_TYPE.equals(group.protocolType) && group.subscribedTopics != null;
+                if (!(empty || stableConsumers) || loading.contains(partitionFor(group.groupId, partitionCount))) {
                     continue;
                 }
                 List<TopicPartition> expired = new ArrayList<>();
                 for (Map.Entry<TopicPartition, CommittedOffset> e : group.offsets.entrySet()) {
-                    long base = group.protocolType != null ? group.currentStateTimestamp : e.getValue().commitTimestamp();
+                    if (stableConsumers && group.subscribedTopics.contains(e.getKey().topic())) {
+                        continue;
+                    }
+                    long base = empty && group.protocolType != null ? group.currentStateTimestamp
+                            : e.getValue().commitTimestamp();
                     if (now - base >= config.offsetsRetentionMs()) {
                         expired.add(e.getKey());
                     }
                 }
-                boolean deleteGroup = expired.size() == group.offsets.size();
+                boolean deleteGroup = empty && expired.size() == group.offsets.size();
                 if (expired.isEmpty() && !deleteGroup) {
                     continue;
                 }

@@ -190,7 +190,7 @@ class OffsetStoreTest {
     }
 
     @Test
-    void retentionRemovesOnlyTheOffsetsOfEmptyGroups() throws Exception {
+    void retentionRemovesOffsetsOfEmptyGroupsAndUnsubscribedTopics() throws Exception {
         h = new CoordinatorHarness(dir, Map.of("group.initial.rebalance.delay.ms", "0",
                 "offsets.retention.minutes", "1", "group.max.session.timeout.ms", "600000"));
         h.commit("idle", "", -1, offsets(T0, 10L));
@@ -202,16 +202,18 @@ class OffsetStoreTest {
         String id = h.join(join("busy", "", null, 300_000, 5000, protocols)).get().memberId();
         JoinGroupResult joined = h.join(join("busy", id, null, 300_000, 5000, protocols)).get();
         h.sync("busy", joined.generationId(), id, null, Map.of());
-        h.commit("busy", id, joined.generationId(), offsets(T0, 20L));
+        h.commit("busy", id, joined.generationId(), offsets(T0, 20L, OTHER, 21L));
 
         h.advance(59_999);
         assertEquals(0, h.coordinator.cleanupExpiredOffsets());
         assertEquals(10, fetch("idle", T0).offset());
         h.advance(1);
-        assertEquals(1, h.coordinator.cleanupExpiredOffsets());
+        assertEquals(2, h.coordinator.cleanupExpiredOffsets());
         assertNull(fetch("idle", T0));
         assertEquals(GroupState.DEAD, h.coordinator.describeGroup("idle").state(), "no offsets, no members: gone");
-        assertEquals(20, fetch("busy", T0).offset(), "a group with members keeps its offsets");
+        assertEquals(20, fetch("busy", T0).offset(), "a Stable group keeps the offsets of its subscription");
+        assertNull(fetch("busy", OTHER), "but not those of a topic no member subscribes to");
+        assertEquals(GroupState.STABLE, h.coordinator.describeGroup("busy").state());
 
         h.restart();
         h.load();
