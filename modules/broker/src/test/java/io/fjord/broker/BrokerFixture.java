@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -52,13 +53,27 @@ final class BrokerFixture implements AutoCloseable {
     }
 
     Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        return admin(bootstrap());
     }
 
     KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+        return producer(bootstrap(), overrides);
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
+        return consumer(bootstrap(), overrides);
+    }
+
+    /** An admin client for the broker at {@code bootstrap}, this fixture's or a forked one. */
+    static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+    }
+
+    /** An idempotent acks=all producer for the broker at {@code bootstrap}, with {@code overrides} on top. */
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -66,9 +81,10 @@ final class BrokerFixture implements AutoCloseable {
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
+    /** A consumer reading from the earliest offset without auto-commit, with {@code overrides} on top. */
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putAll(overrides);
@@ -77,10 +93,18 @@ final class BrokerFixture implements AutoCloseable {
 
     /** Polls {@code condition} until it holds, failing after {@code timeoutMs}. */
     static void waitUntil(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
+        waitUntil(() -> what, timeoutMs, condition);
+    }
+
+    /**
+     * Polls {@code condition} until it holds, failing after {@code timeoutMs} with the description
+     * {@code what} gives at that moment, so the failure shows the state that was not reached.
+     */
+    static void waitUntil(Supplier<String> what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
+                fail("timed out waiting for " + what.get());
             }
             Thread.sleep(10);
         }

@@ -14,13 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -32,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -42,8 +38,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class KcatInteropTest {
 
-    private static final long PROCESS_TIMEOUT_S = 60;
-
     @TempDir
     static Path dir;
 
@@ -51,7 +45,7 @@ class KcatInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(onPath("kcat"), "kcat is not installed");
+        assumeTrue(Kcat.installed(), "kcat is not installed");
         fixture = BrokerFixture.start(dir.resolve("data"));
     }
 
@@ -62,51 +56,8 @@ class KcatInteropTest {
         }
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String folder : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(folder, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Runs kcat with {@code stdin} as its input; returns its standard output, failing on a non-zero exit or a hang. */
     private static String kcat(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add("kcat");
-        command.add("-b");
-        command.add(fixture.bootstrap());
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "kcat", ".out");
-        Path err = Files.createTempFile(dir, "kcat", ".err");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try {
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            if (!process.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)) {
-                fail(command + " did not finish in " + PROCESS_TIMEOUT_S + " s; stderr: " + Files.readString(err));
-            }
-            assertEquals(0, process.exitValue(), () -> command + " failed: " + read(err));
-            return Files.readString(out, StandardCharsets.UTF_8);
-        } finally {
-            process.destroyForcibly();
-            process.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return Kcat.run(fixture.bootstrap(), dir, stdin, args);
     }
 
     private static void createTopic(String name, int partitions) throws Exception {

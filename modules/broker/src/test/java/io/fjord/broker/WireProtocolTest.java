@@ -3,17 +3,13 @@ package io.fjord.broker;
 import io.fjord.protocol.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
-import io.fjord.protocol.message.RequestHeader;
 import io.fjord.protocol.schema.Struct;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,30 +26,22 @@ class WireProtocolTest {
     Path dir;
 
     private BrokerFixture fixture;
-    private Socket socket;
+    private WireClient wire;
 
     @BeforeEach
     void start() throws Exception {
         fixture = BrokerFixture.start(dir);
-        socket = new Socket("127.0.0.1", fixture.broker.boundPort());
-        socket.setSoTimeout(30_000);
+        wire = WireClient.connect(fixture.broker.boundPort(), "wire-test");
     }
 
     @AfterEach
     void stop() throws Exception {
-        socket.close();
+        wire.close();
         fixture.close();
     }
 
     private ByteBuffer roundTrip(ApiKeys api, short version, int correlationId, Struct body) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(MessageCodec.encodeRequest(new RequestHeader(api, version, correlationId, "wire-test"), body)
-                .toByteBuffer().array());
-        out.flush();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        byte[] frame = new byte[in.readInt()];
-        in.readFully(frame);
-        return ByteBuffer.wrap(frame);
+        return wire.roundTrip(api, version, correlationId, body);
     }
 
     @Test
@@ -62,13 +50,8 @@ class WireProtocolTest {
         ByteBuffer request = ByteBuffer.allocate(4 + 2 + 2 + 4 + 2 + 1 + 1 + 1 + 1);
         request.putInt(request.capacity() - 4).putShort(ApiKeys.API_VERSIONS.id()).putShort((short) 99).putInt(7)
                 .putShort((short) 1).put((byte) 'x').put((byte) 0).put((byte) 1).put((byte) 1);
-        OutputStream out = socket.getOutputStream();
-        out.write(request.array(), 0, request.position());
-        out.flush();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        byte[] bytes = new byte[in.readInt()];
-        in.readFully(bytes);
-        ByteBuffer frame = ByteBuffer.wrap(bytes);
+        wire.writeRaw(request.array());
+        ByteBuffer frame = wire.readFrame();
         assertEquals(7, frame.getInt());
         Struct response = MessageCodec.decodeResponseBody(ApiKeys.API_VERSIONS, (short) 0,
                 new io.fjord.protocol.types.WireReader(frame));
