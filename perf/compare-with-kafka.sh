@@ -89,6 +89,9 @@ KAFKA_TOOL=("$JAVA" $TOOL_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS $KAFKA_LOG4J_OPT
 
 port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 
+# A number in a format; NA stays NA.
+format() { awk -v v="$2" -v f="$1" 'BEGIN {if (v == "NA") print v; else printf f "\n", v}'; }
+
 # CPU seconds per GiB between two tick counts; NA when a count or the bytes are missing.
 per_gib() {
   awk -v a="$1" -v b="$2" -v g="$3" -v hz="$CLK_TCK" \
@@ -264,8 +267,8 @@ run_one() {
     stats=$(grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$RUN_DIR/consumer.out" | tail -1 | tr -d ' ' || true)
     consumed=$(cut -s -d, -f5 <<< "$stats")
     if [ "$consumed" = "$RECORDS" ]; then
-      consume_all_mbps=$(cut -d, -f4 <<< "$stats")
-      consume_mbps=$(cut -d, -f9 <<< "$stats")
+      consume_all_mbps=$(format %.1f "$(cut -d, -f4 <<< "$stats")")
+      consume_mbps=$(format %.1f "$(cut -d, -f9 <<< "$stats")")
       consumed_gib=$(awk -v mb="$(cut -d, -f3 <<< "$stats")" 'BEGIN {printf "%.6f", mb / 1024}')
     else
       status="consume failed: ${consumed:-no count of} records consumed of $RECORDS"
@@ -325,12 +328,19 @@ median() {
   { grep -v '^NA$' || true; } | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "NA"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 
-# column numbers in runs.tsv
-col_of() {
+# A metric's column in runs.tsv, its name in the summary, its goal as a Fjord/Kafka ratio, and
+# the printf format of its values.
+metric_info() {
   case "$1" in
-    produce) echo 4 ;; p99) echo 5 ;; consume) echo 6 ;; cpu) echo 10 ;; rss) echo 13 ;;
+    produce) echo "4|produce MB/s|>= 1|%.1f" ;;
+    p99) echo "5|produce p99 latency ms||%.0f" ;;
+    consume) echo "6|consume MB/s|>= 1|%.1f" ;;
+    cpu) echo "10|broker CPU s per GiB moved|<= 0.5|%.1f" ;;
+    produce_cpu) echo "11|(produce phase alone: broker CPU s per GiB produced)||%.1f" ;;
+    rss) echo "13|broker peak RSS MiB|<= 0.5|%.0f" ;;
   esac
 }
+
 
 SUMMARY=$OUT/summary.md
 {
@@ -344,15 +354,8 @@ SUMMARY=$OUT/summary.md
   echo "| codec | metric | Fjord | Kafka | Fjord/Kafka | goal | met |"
   echo "|---|---|---|---|---|---|---|"
   for codec in $CODECS; do
-    for metric in produce p99 consume cpu rss; do
-      c=$(col_of "$metric")
-      case "$metric" in
-        produce) name="produce MB/s"; goal=">= 1" ;;
-        p99) name="produce p99 latency ms"; goal="" ;;
-        consume) name="consume MB/s"; goal=">= 1" ;;
-        cpu) name="broker CPU s per GiB moved"; goal="<= 0.5" ;;
-        rss) name="broker peak RSS MiB"; goal="<= 0.5" ;;
-      esac
+    for metric in produce p99 consume cpu produce_cpu rss; do
+      IFS='|' read -r c name goal fmt <<< "$(metric_info "$metric")"
       f=$(awk -F'\t' -v b=fjord -v k="$codec" -v c="$c" '$1 == b && $2 == k {print $c}' "$RESULTS" | median)
       k=$(awk -F'\t' -v b=kafka -v k="$codec" -v c="$c" '$1 == b && $2 == k {print $c}' "$RESULTS" | median)
       r=$(awk -F'\t' -v k="$codec" -v c="$c" '
@@ -363,8 +366,7 @@ SUMMARY=$OUT/summary.md
       if [ -n "$goal" ] && [ "$r" != NA ]; then
         met=$(awk -v r="$r" -v g="$goal" 'BEGIN {split(g, p, " "); ok = (p[1] == ">=") ? r >= p[2] : r <= p[2]; print ok ? "yes" : "no"}')
       fi
-      [ "$r" = NA ] || r=$(awk -v r="$r" 'BEGIN {printf "%.2f", r}')
-      echo "| $codec | $name | $f | $k | $r | $goal | $met |"
+      echo "| $codec | $name | $(format "$fmt" "$f") | $(format "$fmt" "$k") | $(format %.2f "$r") | $goal | $met |"
     done
   done
   echo
