@@ -304,13 +304,13 @@ run_one() {
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "Fjord ($FJORD_HOME) against Apache Kafka $KAFKA_VERSION: $ROUNDS round(s) of $RECORDS records of $RECORD_SIZE B, $PARTITIONS partitions, acks=all, codecs: $CODECS"
 log "output in $OUT"
-pair=0
 for round in $(seq 1 "$ROUNDS"); do
+  turn=$round
   for codec in $CODECS; do
-    # The two brokers take turns going first, so neither always meets a warmer page cache or a
-    # quieter machine.
-    if [ $((pair % 2)) -eq 0 ]; then order=$BROKERS; else order=$(tr ' ' '\n' <<< "$BROKERS" | tac | tr '\n' ' '); fi
-    pair=$((pair + 1))
+    # The two brokers take turns going first, from codec to codec and for each codec from round
+    # to round, so neither always meets a warmer page cache or a quieter machine.
+    if [ $((turn % 2)) -eq 1 ]; then order=$BROKERS; else order=$(tr ' ' '\n' <<< "$BROKERS" | tac | tr '\n' ' '); fi
+    turn=$((turn + 1))
     for broker in $order; do
       case "$broker" in
         fjord|kafka) run_one "$broker" "$codec" "$round" ;;
