@@ -11,5 +11,6 @@ module io.fjord.moduletests {
     requires io.fjord.timer;
     requires io.fjord.network;
     requires io.fjord.replication;
+    requires io.fjord.coordinator;
     requires io.fjord.broker;
 }

@@ -87,11 +87,17 @@ class ModuleDescriptorTest {
                     "requires transitive io.fjord.log",
                     "requires transitive io.fjord.protocol",
                     "requires transitive io.fjord.timer")),
+            Map.entry("io.fjord.coordinator", List.of(
+                    "exports io.fjord.coordinator",
+                    "requires transitive io.fjord.protocol",
+                    "requires transitive io.fjord.replication",
+                    "requires transitive io.fjord.timer")),
             Map.entry("io.fjord.broker", List.of(
                     "exports io.fjord.broker",
                     "requires io.fjord.replication",
                     "requires java.logging",
                     "requires transitive io.fjord.controller",
+                    "requires transitive io.fjord.coordinator",
                     "requires transitive io.fjord.network")));
 
     @Test

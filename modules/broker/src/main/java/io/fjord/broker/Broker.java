@@ -9,6 +9,9 @@ import io.fjord.controller.PartitionImage;
 import io.fjord.controller.SingleNodeMetadataStore;
 import io.fjord.controller.TopicConfigs;
 import io.fjord.controller.TopicImage;
+import io.fjord.controller.TopicNames;
+import io.fjord.coordinator.CoordinatorException;
+import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogManager;
 import io.fjord.log.LogManagerConfig;
@@ -16,8 +19,10 @@ import io.fjord.log.PartitionLog;
 import io.fjord.log.ThreadScheduler;
 import io.fjord.log.Time;
 import io.fjord.network.SocketServer;
+import io.fjord.protocol.errors.Errors;
 import io.fjord.replication.Partition;
 import io.fjord.replication.ReplicaManager;
+import io.fjord.timer.Timer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,13 +35,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A single-node broker: the metadata store, the partition logs, the replica manager and the
- * socket server, wired together.
+ * A single-node broker: the metadata store, the partition logs, the replica manager, the group
+ * coordinator and the socket server, wired together.
  *
  * <p>Lifecycle: {@link #start()} opens the metadata and the logs (recovering them after an
- * unclean stop), leads every partition of every topic, then binds the listener; it prints
- * nothing. {@link #shutdown()} stops accepting, lets requests in flight finish, answers parked
- * fetches, then closes the logs cleanly (flush, checkpoints, clean-shutdown marker) and the
+ * unclean stop), leads every partition of every topic, starts the group coordinator (which
+ * replays {@code __consumer_offsets} in the background), then binds the listener; it prints
+ * nothing. {@link #shutdown()} answers parked joins and syncs, stops accepting, lets requests in
+ * flight finish, answers parked fetches, then closes the logs cleanly (flush, checkpoints, clean-shutdown marker) and the
  * metadata store. A broker is started at most once.
  *
  * <p>Topic changes reach the logs through a {@link MetadataListener}: created topics and
@@ -55,6 +61,7 @@ public final class Broker {
     private LogManager logManager;
     private ReplicaManager replicaManager;
     private ProducerIdManager producerIdManager;
+    private GroupCoordinator groupCoordinator;
     private SocketServer socketServer;
     private volatile int advertisedPort;
     private boolean started;
@@ -93,6 +100,11 @@ public final class Broker {
             }
         }
         metadataStore.addListener(new LogUpdater());
+        groupCoordinator = new GroupCoordinator(config.groupCoordinatorConfig(), replicaManager,
+                this::createOffsetsTopic, Time.SYSTEM, new Timer("group-coordinator"), scheduler);
+        TopicImage offsetsTopic = metadataStore.image().topic(TopicNames.CONSUMER_OFFSETS);
+        groupCoordinator.startup(offsetsTopic == null ? 0 : offsetsTopic.partitionCount());
+        groupCoordinator.startTimerReaper();
         socketServer = new SocketServer(config.networkConfig(), new RequestDispatcher(this)).start();
         advertisedPort = config.advertisedPort() != 0 ? config.advertisedPort() : socketServer.boundAddress().getPort();
     }
@@ -106,6 +118,10 @@ public final class Broker {
             return;
         }
         stopped = true;
+        if (groupCoordinator != null) {
+            // Parked joins and syncs are requests in flight too: they are answered NOT_COORDINATOR.
+            groupCoordinator.shutdown();
+        }
         if (replicaManager != null) {
             // Parked fetches are requests in flight: answer them rather than wait out their time-outs.
             replicaManager.stopParkingFetches();
@@ -161,6 +177,25 @@ public final class Broker {
 
     ProducerIdManager producerIdManager() {
         return producerIdManager;
+    }
+
+    GroupCoordinator groupCoordinator() {
+        return groupCoordinator;
+    }
+
+    /**
+     * Creates {@code __consumer_offsets} for the coordinator on first use; its partitions are led
+     * by the time this returns (the metadata listener opens their logs).
+     */
+    private int createOffsetsTopic() {
+        try {
+            return metadataStore.consumerOffsetsTopic().partitionCount();
+        } catch (MetadataException e) {
+            LOG.warning("Cannot create " + TopicNames.CONSUMER_OFFSETS + " (offsets.topic.replication.factor="
+                    + config.controllerConfig().offsetsTopicReplicationFactor() + "): " + e.getMessage()
+                    + "; group coordination is unavailable until the setting fits the live brokers");
+            throw new CoordinatorException(Errors.COORDINATOR_NOT_AVAILABLE, e.getMessage());
+        }
     }
 
     /**

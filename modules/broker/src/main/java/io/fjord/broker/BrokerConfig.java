@@ -2,6 +2,7 @@ package io.fjord.broker;
 
 import io.fjord.api.ConfigException;
 import io.fjord.controller.ControllerConfig;
+import io.fjord.coordinator.GroupCoordinatorConfig;
 import io.fjord.network.NetworkConfig;
 
 import java.io.IOException;
@@ -52,7 +53,10 @@ public final class BrokerConfig {
             "producer.id.expiration.check.interval.ms", "compression.type", "unclean.leader.election.enable",
             "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms",
             "log.cleaner.max.compaction.lag.ms", "log.cleaner.min.cleanable.ratio", "log.preallocate",
-            "delete.topic.enable");
+            "delete.topic.enable",
+            "group.min.session.timeout.ms", "group.max.session.timeout.ms", "group.initial.rebalance.delay.ms",
+            "group.max.size", "offsets.retention.minutes", "offsets.retention.check.interval.ms",
+            "offset.metadata.max.bytes", "offsets.commit.timeout.ms", "offsets.load.buffer.size");
 
     /** The settings of a broker started without a file: one node on the loopback interface. */
     public static final Map<String, String> EMBEDDED_DEFAULTS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
@@ -68,6 +72,7 @@ public final class BrokerConfig {
     private final String advertisedHost;
     private final int advertisedPort;
     private final ControllerConfig controllerConfig;
+    private final GroupCoordinatorConfig groupCoordinatorConfig;
     private final List<String> unknownKeys;
 
     private BrokerConfig(Map<String, String> input) {
@@ -81,6 +86,7 @@ public final class BrokerConfig {
         }
         this.properties = Collections.unmodifiableMap(props);
         this.controllerConfig = ControllerConfig.from(props);
+        this.groupCoordinatorConfig = GroupCoordinatorConfig.from(props);
         this.nodeId = controllerConfig.nodeId();
         String[] listener = parseListener("listeners", props.getOrDefault("listeners", "PLAINTEXT://:9092"));
         this.listenerHost = listener[0];
@@ -213,6 +219,11 @@ public final class BrokerConfig {
 
     public ControllerConfig controllerConfig() {
         return controllerConfig;
+    }
+
+    /** The group coordinator's settings ({@code group.*}, {@code offsets.*}). */
+    public GroupCoordinatorConfig groupCoordinatorConfig() {
+        return groupCoordinatorConfig;
     }
 
     public NetworkConfig networkConfig() {

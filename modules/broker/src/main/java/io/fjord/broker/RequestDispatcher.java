@@ -19,9 +19,9 @@ import java.util.logging.Logger;
  * handler of its API key (Kafka's {@code KafkaApis}).
  *
  * <p>A body that does not decode closes the connection, as Kafka does, since no error body can be
- * trusted to parse on the client. The group coordinator APIs are advertised by the protocol
- * module but not served yet: their responses carry COORDINATOR_NOT_AVAILABLE where the layout has
- * a top-level error code; the other unserved APIs close the connection.
+ * trusted to parse on the client. The group APIs go to {@link GroupHandlers}. An advertised API
+ * without a handler (the SASL ones) is answered with COORDINATOR_NOT_AVAILABLE where its layout
+ * has a top-level error code; otherwise the connection is closed.
  */
 final class RequestDispatcher implements RequestHandler {
 
@@ -33,6 +33,7 @@ final class RequestDispatcher implements RequestHandler {
     private final FetchHandler fetch;
     private final ListOffsetsHandler listOffsets;
     private final AdminHandlers admin;
+    private final GroupHandlers groups;
 
     RequestDispatcher(Broker broker) {
         this.broker = broker;
@@ -41,6 +42,7 @@ final class RequestDispatcher implements RequestHandler {
         this.fetch = new FetchHandler(broker);
         this.listOffsets = new ListOffsetsHandler(broker);
         this.admin = new AdminHandlers(broker);
+        this.groups = new GroupHandlers(broker);
     }
 
     @Override
@@ -76,6 +78,17 @@ final class RequestDispatcher implements RequestHandler {
                 case DELETE_RECORDS -> admin.deleteRecords(request, body);
                 case DESCRIBE_CLUSTER -> admin.describeCluster(request);
                 case INIT_PRODUCER_ID -> initProducerId(request, body);
+                case FIND_COORDINATOR -> groups.findCoordinator(request, body);
+                case JOIN_GROUP -> groups.joinGroup(request, body);
+                case SYNC_GROUP -> groups.syncGroup(request, body);
+                case HEARTBEAT -> groups.heartbeat(request, body);
+                case LEAVE_GROUP -> groups.leaveGroup(request, body);
+                case OFFSET_COMMIT -> groups.offsetCommit(request, body);
+                case OFFSET_FETCH -> groups.offsetFetch(request, body);
+                case LIST_GROUPS -> groups.listGroups(request, body);
+                case DESCRIBE_GROUPS -> groups.describeGroups(request, body);
+                case DELETE_GROUPS -> groups.deleteGroups(request, body);
+                case OFFSET_DELETE -> groups.offsetDelete(request, body);
                 default -> notServed(request);
             }
         } catch (RuntimeException e) {

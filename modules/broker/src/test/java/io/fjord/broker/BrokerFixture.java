@@ -31,6 +31,9 @@ final class BrokerFixture implements AutoCloseable {
         props.put("offsets.topic.replication.factor", "1");
         props.put("num.network.threads", "2");
         props.put("num.io.threads", "4");
+        // Groups form at once and tolerate the short session timeouts tests use.
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("group.min.session.timeout.ms", "1000");
         props.putAll(extra);
         this.broker = new Broker(BrokerConfig.of(props));
         broker.start();

@@ -27,7 +27,7 @@ public enum ApiKeys {
     SYNC_GROUP(14, "SyncGroup", 0, 3, 0, 4, SyncGroupSchemas.REQUEST, SyncGroupSchemas.RESPONSE),
     DESCRIBE_GROUPS(15, "DescribeGroups", 0, 4, 0, 5, DescribeGroupsSchemas.REQUEST,
             DescribeGroupsSchemas.RESPONSE),
-    LIST_GROUPS(16, "ListGroups", 0, 2, 0, 3, ListGroupsSchemas.REQUEST, ListGroupsSchemas.RESPONSE),
+    LIST_GROUPS(16, "ListGroups", 0, 5, 0, 3, ListGroupsSchemas.REQUEST, ListGroupsSchemas.RESPONSE),
     SASL_HANDSHAKE(17, "SaslHandshake", 0, 1, 0, Short.MAX_VALUE, SaslHandshakeSchemas.REQUEST,
             SaslHandshakeSchemas.RESPONSE),
     API_VERSIONS(18, "ApiVersions", 0, 4, 0, 3, ApiVersionsSchemas.REQUEST, ApiVersionsSchemas.RESPONSE),

@@ -9,21 +9,26 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 import io.fjord.protocol.schema.Schema;
 
 /**
- * ListGroups (API key 16), versions 0 to 2.
+ * ListGroups (API key 16), versions 0 to 5: v3 is flexible, v4 filters by state (KIP-518), v5
+ * by group type (KIP-848).
  *
  * <p>The field layouts, with the version each field appeared in and the versions in which it
  * may be null, after Kafka's message definitions.
  */
 final class ListGroupsSchemas {
 
-    static final Schema REQUEST = Schema.of();
+    static final Schema REQUEST = Schema.of(
+            field("states_filter", arrayOf(STRING)).versions(4),
+            field("types_filter", arrayOf(STRING)).versions(5));
 
     static final Schema RESPONSE = Schema.of(
             field("throttle_time_ms", INT32).versions(1),
             field("error_code", INT16),
             field("groups", arrayOf(Schema.of(
                     field("group_id", STRING),
-                    field("protocol_type", STRING)))));
+                    field("protocol_type", STRING),
+                    field("group_state", STRING).versions(4).defaultValue(""),
+                    field("group_type", STRING).versions(5).defaultValue("")))));
 
     private ListGroupsSchemas() {
     }

@@ -1,0 +1,9 @@
+package io.fjord.coordinator;
+
+import io.fjord.protocol.errors.Errors;
+
+import java.util.List;
+
+/** The answer to ListGroups: the groups of every loaded offsets partition, and an error if some still load. */
+public record ListGroupsResult(Errors error, List<GroupOverview> groups) {
+}
