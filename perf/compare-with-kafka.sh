@@ -302,6 +302,7 @@ run_one() {
 # ---- the rounds -----------------------------------------------------------------------------
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+FJORD_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo '(no git)')
 log "Fjord ($FJORD_HOME) against Apache Kafka $KAFKA_VERSION: $ROUNDS round(s) of $RECORDS records of $RECORD_SIZE B, $PARTITIONS partitions, acks=all, codecs: $CODECS"
 log "output in $OUT"
 for round in $(seq 1 "$ROUNDS"); do
@@ -346,7 +347,7 @@ SUMMARY=$OUT/summary.md
 {
   echo "# Fjord against Apache Kafka $KAFKA_VERSION"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Fjord $(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo '(no git)'), $(nproc) cores, load average $LOAD_START at the start and $LOAD_END at the end."
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Fjord $FJORD_COMMIT (the image in $FJORD_HOME), $(nproc) cores, load average $LOAD_START at the start and $LOAD_END at the end."
   echo "$ROUNDS round(s); each run: $RECORDS records of $RECORD_SIZE B into $PARTITIONS partitions with Kafka's ProducerPerformance"
   echo "(acks=all, --throughput -1), then all of them read back by Kafka's ConsumerPerformance in a consumer group."
   echo "Values are medians over rounds; Fjord/Kafka is the median of the per-round ratios."
