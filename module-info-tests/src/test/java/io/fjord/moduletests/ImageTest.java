@@ -4,20 +4,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,9 +50,17 @@ class ImageTest {
     }
 
     private static Run run(Path home, String... args) throws Exception {
+        return run(home, Map.of(), args);
+    }
+
+    private static Run run(Path home, Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/fjord").toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("FJORD_HEAP_OPTS");
+        builder.environment().remove("FJORD_OPTS");
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fjord " + String.join(" ", args) + " did not finish");
         return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -92,6 +105,58 @@ class ImageTest {
         Run r = run(image, "version");
         assertEquals(0, r.code(), r.out());
         assertTrue(r.lines().get(0).matches("Fjord \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r.out());
+    }
+
+    /**
+     * The JVM's final value of a -XX flag, from a run with "-XX:+PrintFlagsFinal -version" in
+     * FJORD_OPTS: the JVM prints its flags and exits before the command runs.
+     */
+    private static long finalFlag(Run r, String flag) {
+        return r.lines().stream()
+                .map(String::trim)
+                .filter(l -> l.matches("\\S+ +" + flag + " +=.*"))
+                .map(l -> Long.parseLong(l.replaceAll("^\\S+ +" + flag + " += +(\\d+).*$", "$1")))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + flag + " in:\n" + r.out()));
+    }
+
+    @Test
+    void theLauncherGivesTheBrokerKafkasHeapAndTheOtherCommandsASmallOne() throws Exception {
+        String printFlags = "-XX:+PrintFlagsFinal -version";
+        Run broker = run(image, Map.of("FJORD_OPTS", printFlags), "broker");
+        assertEquals(0, broker.code(), broker.out());
+        assertEquals(1L << 30, finalFlag(broker, "MaxHeapSize"));
+        assertEquals(1L << 30, finalFlag(broker, "InitialHeapSize"));
+
+        Run topics = run(image, Map.of("FJORD_OPTS", printFlags), "topics");
+        assertEquals(0, topics.code(), topics.out());
+        assertEquals(256L << 20, finalFlag(topics, "MaxHeapSize"));
+
+        Run chosen = run(image, Map.of("FJORD_OPTS", printFlags, "FJORD_HEAP_OPTS", "-Xmx300m"), "broker");
+        assertEquals(0, chosen.code(), chosen.out());
+        assertEquals(300L << 20, finalFlag(chosen, "MaxHeapSize"));
+    }
+
+    @Test
+    void theBrokerStartsWithTheShippedConfigurationAsTheLaunchedProcessAndStopsOnSigterm() throws Exception {
+        Process p = new ProcessBuilder(image.resolve("bin/fjord").toString(), "broker",
+                image.resolve("conf/server.properties").toString(),
+                "--override", "log.dirs=" + work.resolve("data"),
+                "--override", "listeners=PLAINTEXT://127.0.0.1:0")
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            // A guard against a broker that hangs before it prints anything, not a time limit on its start.
+            String first = assertTimeoutPreemptively(Duration.ofMinutes(2), out::readLine);
+            assertTrue(first != null && first.startsWith("Fjord broker 1 ready on 127.0.0.1:"), String.valueOf(first));
+            // The launcher execs: the started process is the JVM, the one to signal and to watch.
+            String command = p.info().command().orElseThrow();
+            assertTrue(command.endsWith("/java"), command);
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the broker did not stop on SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(Files.isRegularFile(work.resolve("data/meta.properties")));
     }
 
     @Test
