@@ -304,6 +304,20 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves the high watermark forward to {@code offset} (clamped to the log end), never back: a
+     * leader's appending threads read the log end after their own appends and may report those
+     * ends out of order.
+     */
+    public void maybeIncrementHighWatermark(long offset) {
+        lock.lock();
+        try {
+            highWatermark = Math.max(highWatermark, Math.max(logStartOffset, Math.min(offset, logEndOffset)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The latest leader epoch that appended to this log, or -1. */
     public int latestEpoch() {
         lock.lock();

@@ -107,7 +107,7 @@ public final class Partition {
                     + " (" + isr.size() + ") are fewer than min.insync.replicas (" + minIsr + ")");
         }
         LogAppendInfo info = log.append(records, leaderEpoch);
-        log.updateHighWatermark(log.logEndOffset());
+        log.maybeIncrementHighWatermark(log.logEndOffset());
         return info;
     }
 

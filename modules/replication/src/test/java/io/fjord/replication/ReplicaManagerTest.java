@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -96,6 +97,35 @@ class ReplicaManagerTest {
         assertEquals(5L, partition.logEndOffset());
         assertEquals(5L, partition.highWatermark());
         assertEquals(List.of(1), partition.inSyncReplicas());
+    }
+
+    @Test
+    void concurrentAcksAllAppendsAreAnsweredAtOnceOnOneNode() throws Exception {
+        Partition partition = replicaManager.becomeLeader(TP, 0, 1);
+        int threads = 4;
+        int appends = 500;
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                for (int i = 0; i < appends; i++) {
+                    CompletableFuture<Map<TopicPartition, ProducePartitionResult>> done = new CompletableFuture<>();
+                    replicaManager.appendRecords((short) -1, 30_000, Map.of(TP, batch(1, "c")), done::complete);
+                    if (!done.isDone() || done.join().get(TP).error() != Errors.NONE) {
+                        // A high watermark that moved back would park this append until its time-out.
+                        failures.add(new AssertionError("append " + i + " not acknowledged at once: " + done));
+                        return;
+                    }
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join(60_000);
+        }
+        assertEquals(List.of(), failures);
+        assertEquals((long) threads * appends, partition.highWatermark());
     }
 
     @Test
