@@ -812,16 +812,39 @@ public final class GroupCoordinator {
         }
         String member = memberId == null ? "" : memberId;
         boolean standalone = generationId < 0 && member.isEmpty() && instanceId == null;
-        ClassicGroup group = standalone ? getOrCreate(groupId) : groups.get(groupId);
-        if (group == null) {
-            callback.accept(allPartitions(offsets.keySet(), Errors.ILLEGAL_GENERATION));
+        if (!standalone) {
+            ClassicGroup group = groups.get(groupId);
+            if (group == null) {
+                callback.accept(allPartitions(offsets.keySet(), Errors.ILLEGAL_GENERATION));
+            } else {
+                commitLocked(group, member, instanceId, generationId, offsets, callback);
+            }
             return;
         }
+        // Retention or DeleteGroups may remove an Empty group between the lookup and the lock; a
+        // standalone commit then goes to the group that replaces it, so it never fails for that.
+        ClassicGroup group = getOrCreate(groupId);
+        while (!commitLocked(group, member, instanceId, generationId, offsets, callback)) {
+            group = getOrCreate(groupId); // the removed group left the map under its lock
+        }
+    }
+
+    /**
+     * Validates and writes a commit under the group's lock.
+     *
+     * @return false, having answered nothing, when a standalone commit finds the group removed
+     */
+    private boolean commitLocked(ClassicGroup group, String member, String instanceId, int generationId,
+            Map<TopicPartition, PartitionOffset> offsets, Consumer<Map<TopicPartition, Errors>> callback) {
+        String groupId = group.groupId;
         synchronized (group) {
+            if (group.is(GroupState.DEAD) && generationId < 0 && member.isEmpty() && instanceId == null) {
+                return false;
+            }
             Errors invalid = validateOffsetCommit(group, member, instanceId, generationId);
             if (invalid != Errors.NONE) {
                 callback.accept(allPartitions(offsets.keySet(), invalid));
-                return;
+                return true;
             }
             if (group.member(member) != null) {
                 scheduleHeartbeat(group, group.member(member));
@@ -841,7 +864,7 @@ public final class GroupCoordinator {
             }
             if (accepted.isEmpty()) {
                 callback.accept(results);
-                return;
+                return true;
             }
             List<byte[][]> records = new ArrayList<>(accepted.size());
             for (Map.Entry<TopicPartition, CommittedOffset> e : accepted.entrySet()) {
@@ -861,6 +884,7 @@ public final class GroupCoordinator {
                 callback.accept(results);
             });
         }
+        return true;
     }
 
     private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String instanceId,
