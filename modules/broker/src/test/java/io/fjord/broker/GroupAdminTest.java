@@ -1,12 +1,10 @@
 package io.fjord.broker;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
@@ -14,13 +12,8 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -45,38 +38,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Kafka's {@code Admin} on consumer groups: listing, describing, listing, altering and deleting
  * committed offsets, deleting groups, each with the error Kafka gives when the group is in use.
  */
-class GroupAdminTest {
+class GroupAdminTest extends GroupBrokerTest {
 
     private static final String TOPIC = "audited";
     private static final String OTHER = "other";
     private static final int PARTITIONS = 4;
     private static final String GROUP = "auditors";
 
-    @TempDir
-    Path dir;
-
-    private BrokerFixture fixture;
-    private Admin admin;
-    private KafkaProducer<byte[], byte[]> producer;
-    private final List<PolledConsumer> members = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = BrokerFixture.start(dir, GroupSupport.BROKER_SETTINGS);
-        admin = fixture.admin();
-        producer = fixture.producer(Map.of());
+    @Override
+    void createTopics() throws Exception {
         GroupSupport.createTopic(admin, TOPIC, PARTITIONS);
         GroupSupport.createTopic(admin, OTHER, 2);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (PolledConsumer member : members) {
-            member.close();
-        }
-        producer.close();
-        admin.close();
-        fixture.close();
     }
 
     private PolledConsumer member(String clientId) {

@@ -1,18 +1,12 @@
 package io.fjord.broker;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,33 +27,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the assignment the leader chose; {@code cooperative-sticky} rebalances incrementally, so
  * partitions that do not move stay owned through the rebalance.
  */
-class GroupAssignorTest {
+class GroupAssignorTest extends GroupBrokerTest {
 
     private static final String TOPIC = "assigned";
     private static final int PARTITIONS = 6;
     private static final String COOPERATIVE_STICKY = CooperativeStickyAssignor.class.getName();
 
-    @TempDir
-    Path dir;
-
-    private BrokerFixture fixture;
-    private Admin admin;
-    private final List<PolledConsumer> members = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = BrokerFixture.start(dir, GroupSupport.BROKER_SETTINGS);
-        admin = fixture.admin();
+    @Override
+    void createTopics() throws Exception {
         GroupSupport.createTopic(admin, TOPIC, PARTITIONS);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (PolledConsumer member : members) {
-            member.close();
-        }
-        admin.close();
-        fixture.close();
     }
 
     /** A member using the assignor class {@code assignorClass}, as Kafka's client names it in its configuration. */
@@ -88,20 +64,18 @@ class GroupAssignorTest {
         assertEquals(Map.of("x", three.get(0).assignment(), "y", three.get(1).assignment(), "z", three.get(2).assignment()),
                 GroupSupport.describedAssignments(admin, group), "the coordinator stored what each member was given");
 
-        try (KafkaProducer<byte[], byte[]> producer = fixture.producer(Map.of())) {
-            List<String> values = GroupSupport.produce(producer, TOPIC, PARTITIONS, assignor, 60);
-            waitUntil("60 records across the group", SETTLE_TIMEOUT_MS,
-                    () -> three.stream().mapToInt(m -> m.received().size()).sum() >= values.size());
-            List<String> read = new ArrayList<>();
-            for (PolledConsumer member : three) {
-                for (PolledConsumer.Received r : member.received()) {
-                    assertTrue(member.assignment().contains(r.partition()), member.name + " read " + r);
-                    read.add(r.value());
-                }
+        List<String> values = GroupSupport.produce(producer, TOPIC, PARTITIONS, assignor, 60);
+        waitUntil("60 records across the group", SETTLE_TIMEOUT_MS,
+                () -> three.stream().mapToInt(m -> m.received().size()).sum() >= values.size());
+        List<String> read = new ArrayList<>();
+        for (PolledConsumer member : three) {
+            for (PolledConsumer.Received r : member.received()) {
+                assertTrue(member.assignment().contains(r.partition()), member.name + " read " + r);
+                read.add(r.value());
             }
-            assertEquals(values.size(), read.size(), "each record read once");
-            assertEquals(new HashSet<>(values), new HashSet<>(read));
         }
+        assertEquals(values.size(), read.size(), "each record read once");
+        assertEquals(new HashSet<>(values), new HashSet<>(read));
         three.forEach(PolledConsumer::assertHealthy);
     }
 

@@ -1,20 +1,14 @@
 package io.fjord.broker;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,35 +37,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * partitions over when a member leaves or dies, and a new member resumes from the committed
  * offsets.
  */
-class GroupConsumerTest {
+class GroupConsumerTest extends GroupBrokerTest {
 
     private static final String TOPIC = "orders";
     private static final int PARTITIONS = 6;
 
-    @TempDir
-    Path dir;
-
-    private BrokerFixture fixture;
-    private Admin admin;
-    private KafkaProducer<byte[], byte[]> producer;
-    private final List<PolledConsumer> members = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = BrokerFixture.start(dir, GroupSupport.BROKER_SETTINGS);
-        admin = fixture.admin();
-        producer = fixture.producer(Map.of());
+    @Override
+    void createTopics() throws Exception {
         GroupSupport.createTopic(admin, TOPIC, PARTITIONS);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (PolledConsumer member : members) {
-            member.close();
-        }
-        producer.close();
-        admin.close();
-        fixture.close();
     }
 
     private PolledConsumer member(String group, String clientId, Map<String, Object> overrides) {

@@ -1,18 +1,11 @@
 package io.fjord.broker;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * place and partitions under a new member id without a rebalance of the others, and a second
  * live instance with the same id fences the first.
  */
-class GroupStaticMembershipTest {
+class GroupStaticMembershipTest extends GroupBrokerTest {
 
     private static final String TOPIC = "static";
     private static final int PARTITIONS = 6;
@@ -41,27 +34,9 @@ class GroupStaticMembershipTest {
     /** Long enough for a consumer to be closed and a new one to join on a loaded machine. */
     private static final int STATIC_SESSION_TIMEOUT_MS = 30_000;
 
-    @TempDir
-    Path dir;
-
-    private BrokerFixture fixture;
-    private Admin admin;
-    private final List<PolledConsumer> members = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = BrokerFixture.start(dir, GroupSupport.BROKER_SETTINGS);
-        admin = fixture.admin();
+    @Override
+    void createTopics() throws Exception {
         GroupSupport.createTopic(admin, TOPIC, PARTITIONS);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (PolledConsumer member : members) {
-            member.close();
-        }
-        admin.close();
-        fixture.close();
     }
 
     private PolledConsumer staticMember(String clientId, String instanceId) {
@@ -114,9 +89,7 @@ class GroupStaticMembershipTest {
         assertEquals(twosPartitions, returned.assignment().topicPartitions());
         assertEquals(2, GroupSupport.describe(admin, GROUP).members().size());
 
-        try (KafkaProducer<byte[], byte[]> producer = fixture.producer(Map.of())) {
-            GroupSupport.produce(producer, TOPIC, PARTITIONS, "after-return", 60);
-        }
+        GroupSupport.produce(producer, TOPIC, PARTITIONS, "after-return", 60);
         waitUntil("the returning member to read its partitions", SETTLE_TIMEOUT_MS,
                 () -> twoAgain.received().size() >= 30);
         assertTrue(twoAgain.received().stream().allMatch(r -> twosPartitions.contains(r.partition())));
