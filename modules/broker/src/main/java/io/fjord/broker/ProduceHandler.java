@@ -22,7 +22,8 @@ import java.util.Map;
  * each partition's slice goes to the replica manager, which validates it and assigns offsets in
  * place. Only a topic whose {@code compression.type} names a codec other than a batch's has that
  * batch rewritten first (see {@link BrokerCodecs}); a batch that cannot be decompressed for it
- * fails its partition with UNSUPPORTED_COMPRESSION_TYPE (codec not loaded) or CORRUPT_MESSAGE. acks=0 gets no response; if one of its partitions failed the connection is closed so the
+ * fails its partition with UNSUPPORTED_COMPRESSION_TYPE (codec not loaded) or CORRUPT_MESSAGE.
+ * acks=0 gets no response; if one of its partitions failed the connection is closed so the
  * client notices, as Kafka does.
  */
 final class ProduceHandler {
