@@ -7,6 +7,7 @@ module io.fjord.moduletests {
     requires io.fjord.compression;
     requires io.fjord.assignors;
     requires io.fjord.controller;
+    requires io.fjord.common;
     requires io.fjord.protocol;
     requires io.fjord.log;
     requires io.fjord.timer;

@@ -5,6 +5,8 @@
  */
 module io.fjord.log {
     requires transitive io.fjord.api;
+    // Transitive: logs are built over the shared clock and scheduler.
+    requires transitive io.fjord.common;
     requires transitive io.fjord.protocol;
     // Background-task failures are reported through the JDK's logging, the only logger the
     // module graph allows without adding a dependency.

@@ -5,6 +5,8 @@
 module io.fjord.protocol {
     // Transitive: record batch signatures use the API's CompressionCodec, Header and TimestampType.
     requires transitive io.fjord.api;
+    // Transitive: every ProtocolException carries the common module's Errors.
+    requires transitive io.fjord.common;
 
     exports io.fjord.protocol.errors;
     exports io.fjord.protocol.message;

@@ -31,17 +31,23 @@ class ModuleDescriptorTest {
                     "exports io.fjord.api.consumer",
                     "exports io.fjord.api.producer",
                     "exports io.fjord.api.serialization")),
+            Map.entry("io.fjord.common", List.of(
+                    "exports io.fjord.common",
+                    "exports io.fjord.common.errors",
+                    "requires java.logging")),
             Map.entry("io.fjord.protocol", List.of(
                     "exports io.fjord.protocol.errors",
                     "exports io.fjord.protocol.message",
                     "exports io.fjord.protocol.record",
                     "exports io.fjord.protocol.schema",
                     "exports io.fjord.protocol.types",
-                    "requires transitive io.fjord.api")),
+                    "requires transitive io.fjord.api",
+                    "requires transitive io.fjord.common")),
             Map.entry("io.fjord.log", List.of(
                     "exports io.fjord.log",
                     "requires java.logging",
                     "requires transitive io.fjord.api",
+                    "requires transitive io.fjord.common",
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.kernel", List.of(
                     "exports io.fjord.kernel",

@@ -2,8 +2,8 @@ package io.fjord.perf;
 
 import io.fjord.api.TopicPartition;
 import io.fjord.log.PartitionLog;
-import io.fjord.log.ThreadScheduler;
-import io.fjord.log.Time;
+import io.fjord.common.ThreadScheduler;
+import io.fjord.common.Time;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

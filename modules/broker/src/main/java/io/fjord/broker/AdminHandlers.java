@@ -11,7 +11,7 @@ import io.fjord.controller.TopicConfigs;
 import io.fjord.controller.TopicImage;
 import io.fjord.log.LogException;
 import io.fjord.network.NetworkRequest;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.schema.Struct;

@@ -6,7 +6,7 @@ import io.fjord.controller.TopicImage;
 import io.fjord.kernel.PluginException;
 import io.fjord.kernel.PluginLoadError;
 import io.fjord.kernel.PluginRuntime;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.record.CodecRegistry;
 import io.fjord.protocol.record.RecordBatchRecompressor;

@@ -16,7 +16,7 @@ import io.fjord.coordinator.OffsetDeleteResult;
 import io.fjord.coordinator.OffsetFetchResult;
 import io.fjord.coordinator.PartitionOffset;
 import io.fjord.network.NetworkRequest;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.schema.Struct;

@@ -5,7 +5,7 @@ import io.fjord.log.LogException;
 import io.fjord.log.PartitionLog;
 import io.fjord.log.TimestampOffset;
 import io.fjord.network.NetworkRequest;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.schema.Struct;

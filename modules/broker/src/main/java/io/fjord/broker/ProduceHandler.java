@@ -4,7 +4,7 @@ import io.fjord.api.TopicPartition;
 import io.fjord.controller.MetadataImage;
 import io.fjord.controller.TopicImage;
 import io.fjord.network.NetworkRequest;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;

@@ -2,7 +2,7 @@ package io.fjord.broker;
 
 import io.fjord.network.NetworkRequest;
 import io.fjord.network.RequestHandler;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;

@@ -2,7 +2,7 @@ package io.fjord.cli;
 
 import io.fjord.api.compression.CompressionCodec;
 import io.fjord.kernel.PluginRuntime;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.record.RecordBatchBuilder;

@@ -1,7 +1,7 @@
 package io.fjord.cli;
 
 import io.fjord.controller.ClusterIds;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.schema.Struct;

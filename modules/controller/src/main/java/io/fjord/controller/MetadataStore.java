@@ -1,6 +1,6 @@
 package io.fjord.controller;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 
 import java.util.Collection;
 import java.util.List;

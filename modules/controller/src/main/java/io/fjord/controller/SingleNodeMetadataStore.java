@@ -3,7 +3,7 @@ package io.fjord.controller;
 import io.fjord.api.ConfigException;
 import io.fjord.controller.storage.MetaProperties;
 import io.fjord.controller.storage.MetadataFile;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.fjord.controller;
 
 import io.fjord.api.ConfigException;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 
 import java.util.ArrayList;
 import java.util.Arrays;

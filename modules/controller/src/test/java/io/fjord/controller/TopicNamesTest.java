@@ -1,6 +1,6 @@
 package io.fjord.controller;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 import org.junit.jupiter.api.Test;

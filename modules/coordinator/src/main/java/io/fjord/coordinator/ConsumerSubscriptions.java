@@ -1,6 +1,6 @@
 package io.fjord.coordinator;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.types.WireReader;
 

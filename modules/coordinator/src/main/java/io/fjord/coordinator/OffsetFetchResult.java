@@ -1,7 +1,7 @@
 package io.fjord.coordinator;
 
 import io.fjord.api.TopicPartition;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.fjord.coordinator;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 
 /**
  * The answer to a SyncGroup request: the member's assignment (empty on error), as the leader sent it.

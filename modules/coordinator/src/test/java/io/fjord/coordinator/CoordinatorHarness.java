@@ -1,10 +1,12 @@
 package io.fjord.coordinator;
 
+import io.fjord.common.testing.MockTime;
+import io.fjord.common.testing.ManualScheduler;
 import io.fjord.api.TopicPartition;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogManager;
 import io.fjord.log.LogManagerConfig;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.replication.ReplicaManager;
 import io.fjord.timer.Timer;
 
@@ -29,7 +31,7 @@ final class CoordinatorHarness implements AutoCloseable {
     final Path dir;
     final MockTime time;
     final GroupCoordinatorConfig config;
-    final ManualScheduler scheduler = new ManualScheduler();
+    final ManualScheduler scheduler;
     Timer timer;
     LogManager logManager;
     ReplicaManager replicaManager;
@@ -42,6 +44,7 @@ final class CoordinatorHarness implements AutoCloseable {
     private CoordinatorHarness(Path dir, Map<String, String> props, MockTime time) throws IOException {
         this.dir = dir;
         this.time = time;
+        this.scheduler = new ManualScheduler(time);
         Map<String, String> all = new HashMap<>();
         all.put("group.min.session.timeout.ms", "1000");
         all.putAll(props);

@@ -11,7 +11,7 @@ import io.fjord.api.TopicPartition;
 import io.fjord.coordinator.store.CoordinatorRecords;
 import io.fjord.log.FileSlice;
 import io.fjord.log.PartitionLog;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.record.RecordBatchIterator;
 import io.fjord.protocol.record.RecordBatchView;
 import io.fjord.protocol.record.RecordCursor;

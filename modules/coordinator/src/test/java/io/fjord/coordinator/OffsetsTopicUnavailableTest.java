@@ -1,10 +1,12 @@
 package io.fjord.coordinator;
 
+import io.fjord.common.testing.MockTime;
+import io.fjord.common.testing.ManualScheduler;
 import static io.fjord.coordinator.CoordinatorHarness.join;
 import static io.fjord.coordinator.CoordinatorHarness.protocols;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.timer.Timer;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +37,7 @@ class OffsetsTopicUnavailableTest {
         };
         MockTime time = new MockTime(0);
         GroupCoordinator coordinator = new GroupCoordinator(GroupCoordinatorConfig.DEFAULTS, null, creator, time,
-                new Timer("test", time::milliseconds), new ManualScheduler());
+                new Timer("test", time::milliseconds), new ManualScheduler(time));
         coordinator.startup(0);
         try {
             assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, coordinator.findCoordinator("g"));

@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import io.fjord.common.Time;
+import io.fjord.common.Scheduler;
 import io.fjord.api.TopicPartition;
 
 import java.io.IOException;

@@ -6,7 +6,7 @@ import io.fjord.log.index.CorruptIndexException;
 import io.fjord.log.index.OffsetIndex;
 import io.fjord.log.index.OffsetPosition;
 import io.fjord.log.index.TimeIndex;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.record.RecordBatchView;
 import io.fjord.protocol.record.RecordCursor;

@@ -1,7 +1,7 @@
 package io.fjord.log;
 
 import io.fjord.api.TimestampType;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.record.RecordBatchView;
 

@@ -1,8 +1,10 @@
 package io.fjord.log;
 
+import io.fjord.common.Time;
+import io.fjord.common.Scheduler;
 import io.fjord.api.TimestampType;
 import io.fjord.api.TopicPartition;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.record.RecordBatchView;
 
 import java.io.IOException;

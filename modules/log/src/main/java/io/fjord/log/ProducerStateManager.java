@@ -1,6 +1,6 @@
 package io.fjord.log;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.record.RecordBatchView;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import io.fjord.common.testing.MockTime;
+import io.fjord.common.testing.ManualScheduler;
 import io.fjord.log.index.OffsetIndex;
 import io.fjord.log.index.OffsetPosition;
 import io.fjord.log.index.TimeIndex;

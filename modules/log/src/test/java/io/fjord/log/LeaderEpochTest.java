@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import io.fjord.common.testing.MockTime;
+import io.fjord.common.testing.ManualScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import io.fjord.common.testing.MockTime;
+import io.fjord.common.Scheduler;
 import io.fjord.api.TopicPartition;
 
 import java.io.IOException;

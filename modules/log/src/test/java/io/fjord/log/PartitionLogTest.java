@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import io.fjord.common.testing.MockTime;
+import io.fjord.common.testing.ManualScheduler;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,7 +206,7 @@ class PartitionLogTest {
         try (PartitionLog log = LogTestSupport.open(dir, smallSegments(1 << 20, 4096), time, scheduler)) {
             appendBatches(log, 2, 3, 10, Batches.BASE_TIME);
             LogException e = assertThrows(LogException.class, () -> log.read(7, 100, Long.MAX_VALUE, true));
-            assertEquals(io.fjord.protocol.errors.Errors.OFFSET_OUT_OF_RANGE, e.error());
+            assertEquals(io.fjord.common.errors.Errors.OFFSET_OUT_OF_RANGE, e.error());
             assertTrue(log.read(6, 100, Long.MAX_VALUE, true).isEmpty(), "the end offset itself reads empty");
         }
     }

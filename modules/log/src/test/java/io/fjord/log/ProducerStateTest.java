@@ -1,6 +1,8 @@
 package io.fjord.log;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.testing.MockTime;
+import io.fjord.common.testing.ManualScheduler;
+import io.fjord.common.errors.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

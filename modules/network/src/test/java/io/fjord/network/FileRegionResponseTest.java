@@ -110,7 +110,7 @@ class FileRegionResponseTest extends ServerFixture {
             io.fjord.protocol.errors.ProtocolException e = org.junit.jupiter.api.Assertions.assertThrows(
                     io.fjord.protocol.errors.ProtocolException.class,
                     () -> new FileSlice(channel, 4, 5).copyTo(ByteBuffer.allocate(8)));
-            assertEquals(io.fjord.protocol.errors.Errors.CORRUPT_MESSAGE, e.error());
+            assertEquals(io.fjord.common.errors.Errors.CORRUPT_MESSAGE, e.error());
         }
     }
 }

@@ -2,7 +2,7 @@ package io.fjord.replication;
 
 import io.fjord.api.TopicPartition;
 import io.fjord.log.FileSlice;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 
 /**
  * The answer for one partition of a fetch.

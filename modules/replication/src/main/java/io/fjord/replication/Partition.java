@@ -4,7 +4,7 @@ import io.fjord.api.TopicPartition;
 import io.fjord.log.FileSlice;
 import io.fjord.log.LogAppendInfo;
 import io.fjord.log.PartitionLog;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 
 import java.nio.ByteBuffer;
 import java.util.List;

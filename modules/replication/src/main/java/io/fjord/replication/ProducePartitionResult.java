@@ -1,6 +1,6 @@
 package io.fjord.replication;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 
 /**
  * The outcome of appending one partition's records, as a Produce response carries it.

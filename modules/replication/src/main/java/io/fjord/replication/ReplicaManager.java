@@ -6,7 +6,7 @@ import io.fjord.log.LogAppendInfo;
 import io.fjord.log.LogException;
 import io.fjord.log.LogManager;
 import io.fjord.log.PartitionLog;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.timer.Purgatory;
 

@@ -9,7 +9,7 @@ import static io.fjord.protocol.schema.Type.arrayOf;
 
 import io.fjord.api.TopicPartition;
 import io.fjord.coordinator.CommittedOffset;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.schema.Schema;
 import io.fjord.protocol.schema.Struct;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.fjord.api.TopicPartition;
 import io.fjord.coordinator.CommittedOffset;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.fjord.protocol.errors;
 
-import java.util.Objects;
+import io.fjord.common.errors.ApiException;
+import io.fjord.common.errors.Errors;
 
 /**
  * Malformed or unsupported wire input: a truncated frame, a length that points past the bytes
@@ -8,23 +9,14 @@ import java.util.Objects;
  * (typically {@link Errors#INVALID_REQUEST}, {@link Errors#CORRUPT_MESSAGE} or {@link
  * Errors#UNSUPPORTED_VERSION}).
  */
-public class ProtocolException extends RuntimeException {
+public class ProtocolException extends ApiException {
     private static final long serialVersionUID = 1L;
 
-    private final Errors error;
-
     public ProtocolException(Errors error, String message) {
-        super(message);
-        this.error = Objects.requireNonNull(error, "error");
+        super(error, message);
     }
 
     public ProtocolException(Errors error, String message, Throwable cause) {
-        super(message, cause);
-        this.error = Objects.requireNonNull(error, "error");
-    }
-
-    /** The Kafka error code that describes the problem. */
-    public Errors error() {
-        return error;
+        super(error, message, cause);
     }
 }

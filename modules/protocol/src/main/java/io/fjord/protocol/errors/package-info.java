@@ -1,2 +1,2 @@
-/** Kafka's error codes ({@link io.fjord.protocol.errors.Errors}) and the exception for bad wire input. */
+/** The exception for malformed or unsupported wire input, carrying the Kafka error to answer with. */
 package io.fjord.protocol.errors;

@@ -1,6 +1,6 @@
 package io.fjord.protocol.message;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.schema.Struct;
 import io.fjord.protocol.schema.StructCodec;
 import io.fjord.protocol.types.EncodedMessage;

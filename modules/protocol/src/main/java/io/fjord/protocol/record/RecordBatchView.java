@@ -3,7 +3,7 @@ package io.fjord.protocol.record;
 import io.fjord.api.TimestampType;
 import io.fjord.api.compression.CompressionCodec;
 import io.fjord.api.compression.CorruptDataException;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.fjord.protocol.types;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

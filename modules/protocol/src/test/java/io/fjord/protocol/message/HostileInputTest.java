@@ -3,7 +3,7 @@ package io.fjord.protocol.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.schema.Struct;
 import io.fjord.protocol.types.Frames;

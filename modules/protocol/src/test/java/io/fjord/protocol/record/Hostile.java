@@ -1,6 +1,6 @@
 package io.fjord.protocol.record;
 
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 
 import java.lang.reflect.Method;

@@ -1,7 +1,7 @@
 package io.fjord.protocol.record;
 
 import io.fjord.api.compression.CompressionCodec;
-import io.fjord.protocol.errors.Errors;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

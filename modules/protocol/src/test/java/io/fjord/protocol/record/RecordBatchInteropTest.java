@@ -238,7 +238,7 @@ class RecordBatchInteropTest {
         assertTrue(it.hasNext());
         assertEquals(1, it.peekMagic());
         var e = assertThrows(io.fjord.protocol.errors.ProtocolException.class, it::next);
-        assertEquals(io.fjord.protocol.errors.Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT, e.error());
+        assertEquals(io.fjord.common.errors.Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT, e.error());
         assertTrue(it.hasNext());
         assertEquals(2, it.peekMagic());
         assertEquals(4L, it.next().baseOffset());

@@ -1,4 +1,4 @@
-package io.fjord.protocol.errors;
+package io.fjord.common.errors;
 
 /**
  * Every error code of the Kafka protocol, with Kafka's numbers and names, so that clients map

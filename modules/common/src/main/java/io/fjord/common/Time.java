@@ -1,4 +1,4 @@
-package io.fjord.log;
+package io.fjord.common;
 
 /**
  * The clock every time-based rule of the log reads: segment roll by age, retention, flush by

@@ -1,4 +1,4 @@
-package io.fjord.log;
+package io.fjord.common;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;

@@ -1,4 +1,4 @@
-package io.fjord.log;
+package io.fjord.common;
 
 /**
  * Runs the log's background work: delayed file deletion, retention, flush and checkpoint jobs.

@@ -1,4 +1,4 @@
-package io.fjord.protocol.errors;
+package io.fjord.common.errors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,8 +42,8 @@ class ErrorsTest {
     }
 
     @Test
-    void protocolExceptionCarriesItsError() {
-        ProtocolException e = new ProtocolException(Errors.INVALID_REQUEST, "bad");
+    void apiExceptionCarriesItsError() {
+        ApiException e = new ApiException(Errors.INVALID_REQUEST, "bad");
         assertSame(Errors.INVALID_REQUEST, e.error());
         assertEquals("bad", e.getMessage());
     }
