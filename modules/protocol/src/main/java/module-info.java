@@ -11,6 +11,5 @@ module io.fjord.protocol {
     exports io.fjord.protocol.errors;
     exports io.fjord.protocol.message;
     exports io.fjord.protocol.record;
-    exports io.fjord.protocol.schema;
     exports io.fjord.protocol.types;
 }

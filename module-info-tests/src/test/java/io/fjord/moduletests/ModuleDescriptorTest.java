@@ -39,7 +39,6 @@ class ModuleDescriptorTest {
                     "exports io.fjord.protocol.errors",
                     "exports io.fjord.protocol.message",
                     "exports io.fjord.protocol.record",
-                    "exports io.fjord.protocol.schema",
                     "exports io.fjord.protocol.types",
                     "requires transitive io.fjord.api",
                     "requires transitive io.fjord.common")),

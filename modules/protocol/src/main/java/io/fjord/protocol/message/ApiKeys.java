@@ -2,54 +2,48 @@ package io.fjord.protocol.message;
 
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
-import io.fjord.protocol.schema.Schema;
+import java.util.function.Supplier;
 
 /**
- * The APIs Fjord speaks: Kafka's key and name, the version range it advertises in ApiVersions, the
- * first flexible version (KIP-482) and the request and response layouts.
+ * The APIs Fjord speaks: Kafka's key and name, and the generated request and response classes,
+ * whose versions are the ones advertised in ApiVersions.
  *
- * <p>Invariant: keys and names are Kafka's; every advertised version can be decoded and encoded.
- * Produce is advertised from version 0 because librdkafka checks Produce [0,0] before compressing,
- * but like Kafka 4 a broker only accepts it from {@link #oldestAcceptedVersion()} (3).
+ * <p>Invariant: keys and names are Kafka's; a request class and its response class declare the
+ * same versions and the same first flexible version (a test checks it). Produce is advertised from
+ * version 0 because librdkafka checks Produce [0,0] before compressing, but like Kafka 4 a broker
+ * only accepts it from {@link #oldestAcceptedVersion()} (3).
  */
 public enum ApiKeys {
-    PRODUCE(0, "Produce", 0, 7, 3, 9, ProduceSchemas.REQUEST, ProduceSchemas.RESPONSE),
-    FETCH(1, "Fetch", 4, 11, 4, 12, FetchSchemas.REQUEST, FetchSchemas.RESPONSE),
-    LIST_OFFSETS(2, "ListOffsets", 1, 2, 1, 6, ListOffsetsSchemas.REQUEST, ListOffsetsSchemas.RESPONSE),
-    METADATA(3, "Metadata", 0, 13, 0, 9, MetadataSchemas.REQUEST, MetadataSchemas.RESPONSE),
-    OFFSET_COMMIT(8, "OffsetCommit", 2, 7, 2, 8, OffsetCommitSchemas.REQUEST, OffsetCommitSchemas.RESPONSE),
-    OFFSET_FETCH(9, "OffsetFetch", 1, 7, 1, 6, OffsetFetchSchemas.REQUEST, OffsetFetchSchemas.RESPONSE),
-    FIND_COORDINATOR(10, "FindCoordinator", 0, 2, 0, 3, FindCoordinatorSchemas.REQUEST,
-            FindCoordinatorSchemas.RESPONSE),
-    JOIN_GROUP(11, "JoinGroup", 0, 5, 0, 6, JoinGroupSchemas.REQUEST, JoinGroupSchemas.RESPONSE),
-    HEARTBEAT(12, "Heartbeat", 0, 3, 0, 4, HeartbeatSchemas.REQUEST, HeartbeatSchemas.RESPONSE),
-    LEAVE_GROUP(13, "LeaveGroup", 0, 4, 0, 4, LeaveGroupSchemas.REQUEST, LeaveGroupSchemas.RESPONSE),
-    SYNC_GROUP(14, "SyncGroup", 0, 3, 0, 4, SyncGroupSchemas.REQUEST, SyncGroupSchemas.RESPONSE),
-    DESCRIBE_GROUPS(15, "DescribeGroups", 0, 6, 0, 5, DescribeGroupsSchemas.REQUEST,
-            DescribeGroupsSchemas.RESPONSE),
-    LIST_GROUPS(16, "ListGroups", 0, 5, 0, 3, ListGroupsSchemas.REQUEST, ListGroupsSchemas.RESPONSE),
-    SASL_HANDSHAKE(17, "SaslHandshake", 0, 1, 0, Short.MAX_VALUE, SaslHandshakeSchemas.REQUEST,
-            SaslHandshakeSchemas.RESPONSE),
-    API_VERSIONS(18, "ApiVersions", 0, 4, 0, 3, ApiVersionsSchemas.REQUEST, ApiVersionsSchemas.RESPONSE),
-    CREATE_TOPICS(19, "CreateTopics", 2, 7, 2, 5, CreateTopicsSchemas.REQUEST, CreateTopicsSchemas.RESPONSE),
-    DELETE_TOPICS(20, "DeleteTopics", 1, 3, 1, 4, DeleteTopicsSchemas.REQUEST, DeleteTopicsSchemas.RESPONSE),
-    DELETE_RECORDS(21, "DeleteRecords", 0, 2, 0, 2, DeleteRecordsSchemas.REQUEST,
-            DeleteRecordsSchemas.RESPONSE),
-    INIT_PRODUCER_ID(22, "InitProducerId", 0, 4, 0, 2, InitProducerIdSchemas.REQUEST,
-            InitProducerIdSchemas.RESPONSE),
-    DESCRIBE_CONFIGS(32, "DescribeConfigs", 1, 4, 1, 4, DescribeConfigsSchemas.REQUEST,
-            DescribeConfigsSchemas.RESPONSE),
-    SASL_AUTHENTICATE(36, "SaslAuthenticate", 0, 2, 0, 2, SaslAuthenticateSchemas.REQUEST,
-            SaslAuthenticateSchemas.RESPONSE),
-    CREATE_PARTITIONS(37, "CreatePartitions", 0, 3, 0, 2, CreatePartitionsSchemas.REQUEST,
-            CreatePartitionsSchemas.RESPONSE),
-    DELETE_GROUPS(42, "DeleteGroups", 0, 2, 0, 2, DeleteGroupsSchemas.REQUEST, DeleteGroupsSchemas.RESPONSE),
-    INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs", 0, 1, 0, 1,
-            IncrementalAlterConfigsSchemas.REQUEST, IncrementalAlterConfigsSchemas.RESPONSE),
-    OFFSET_DELETE(47, "OffsetDelete", 0, 0, 0, Short.MAX_VALUE, OffsetDeleteSchemas.REQUEST,
-            OffsetDeleteSchemas.RESPONSE),
-    DESCRIBE_CLUSTER(60, "DescribeCluster", 0, 1, 0, 0, DescribeClusterSchemas.REQUEST,
-            DescribeClusterSchemas.RESPONSE);
+    PRODUCE(0, "Produce", ProduceRequest::new, ProduceResponse::new, 3),
+    FETCH(1, "Fetch", FetchRequest::new, FetchResponse::new),
+    LIST_OFFSETS(2, "ListOffsets", ListOffsetsRequest::new, ListOffsetsResponse::new),
+    METADATA(3, "Metadata", MetadataRequest::new, MetadataResponse::new),
+    OFFSET_COMMIT(8, "OffsetCommit", OffsetCommitRequest::new, OffsetCommitResponse::new),
+    OFFSET_FETCH(9, "OffsetFetch", OffsetFetchRequest::new, OffsetFetchResponse::new),
+    FIND_COORDINATOR(10, "FindCoordinator", FindCoordinatorRequest::new, FindCoordinatorResponse::new),
+    JOIN_GROUP(11, "JoinGroup", JoinGroupRequest::new, JoinGroupResponse::new),
+    HEARTBEAT(12, "Heartbeat", HeartbeatRequest::new, HeartbeatResponse::new),
+    LEAVE_GROUP(13, "LeaveGroup", LeaveGroupRequest::new, LeaveGroupResponse::new),
+    SYNC_GROUP(14, "SyncGroup", SyncGroupRequest::new, SyncGroupResponse::new),
+    DESCRIBE_GROUPS(15, "DescribeGroups", DescribeGroupsRequest::new, DescribeGroupsResponse::new),
+    LIST_GROUPS(16, "ListGroups", ListGroupsRequest::new, ListGroupsResponse::new),
+    SASL_HANDSHAKE(17, "SaslHandshake", SaslHandshakeRequest::new, SaslHandshakeResponse::new),
+    API_VERSIONS(18, "ApiVersions", ApiVersionsRequest::new, ApiVersionsResponse::new),
+    CREATE_TOPICS(19, "CreateTopics", CreateTopicsRequest::new, CreateTopicsResponse::new),
+    DELETE_TOPICS(20, "DeleteTopics", DeleteTopicsRequest::new, DeleteTopicsResponse::new),
+    DELETE_RECORDS(21, "DeleteRecords", DeleteRecordsRequest::new, DeleteRecordsResponse::new),
+    INIT_PRODUCER_ID(22, "InitProducerId", InitProducerIdRequest::new, InitProducerIdResponse::new),
+    DESCRIBE_CONFIGS(32, "DescribeConfigs", DescribeConfigsRequest::new, DescribeConfigsResponse::new),
+    ALTER_CONFIGS(33, "AlterConfigs", AlterConfigsRequest::new, AlterConfigsResponse::new),
+    SASL_AUTHENTICATE(36, "SaslAuthenticate", SaslAuthenticateRequest::new, SaslAuthenticateResponse::new),
+    CREATE_PARTITIONS(37, "CreatePartitions", CreatePartitionsRequest::new, CreatePartitionsResponse::new),
+    DELETE_GROUPS(42, "DeleteGroups", DeleteGroupsRequest::new, DeleteGroupsResponse::new),
+    INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs", IncrementalAlterConfigsRequest::new,
+            IncrementalAlterConfigsResponse::new),
+    OFFSET_DELETE(47, "OffsetDelete", OffsetDeleteRequest::new, OffsetDeleteResponse::new),
+    DESCRIBE_CLUSTER(60, "DescribeCluster", DescribeClusterRequest::new, DescribeClusterResponse::new),
+    DESCRIBE_TOPIC_PARTITIONS(75, "DescribeTopicPartitions", DescribeTopicPartitionsRequest::new,
+            DescribeTopicPartitionsResponse::new);
 
     private static final ApiKeys[] BY_ID;
 
@@ -66,23 +60,28 @@ public enum ApiKeys {
 
     private final short id;
     private final String apiName;
+    private final Supplier<ApiMessage> newRequest;
+    private final Supplier<ApiMessage> newResponse;
     private final short oldestVersion;
     private final short latestVersion;
     private final short oldestAcceptedVersion;
     private final short firstFlexibleVersion;
-    private final Schema requestSchema;
-    private final Schema responseSchema;
 
-    ApiKeys(int id, String apiName, int oldestVersion, int latestVersion, int oldestAcceptedVersion,
-            int firstFlexibleVersion, Schema requestSchema, Schema responseSchema) {
+    ApiKeys(int id, String apiName, Supplier<ApiMessage> newRequest, Supplier<ApiMessage> newResponse) {
+        this(id, apiName, newRequest, newResponse, -1);
+    }
+
+    ApiKeys(int id, String apiName, Supplier<ApiMessage> newRequest, Supplier<ApiMessage> newResponse,
+            int oldestAcceptedVersion) {
+        ApiMessage sample = newRequest.get();
         this.id = (short) id;
         this.apiName = apiName;
-        this.oldestVersion = (short) oldestVersion;
-        this.latestVersion = (short) latestVersion;
-        this.oldestAcceptedVersion = (short) oldestAcceptedVersion;
-        this.firstFlexibleVersion = (short) firstFlexibleVersion;
-        this.requestSchema = requestSchema;
-        this.responseSchema = responseSchema;
+        this.newRequest = newRequest;
+        this.newResponse = newResponse;
+        this.oldestVersion = sample.lowestVersion();
+        this.latestVersion = sample.highestVersion();
+        this.firstFlexibleVersion = sample.firstFlexibleVersion();
+        this.oldestAcceptedVersion = oldestAcceptedVersion < 0 ? oldestVersion : (short) oldestAcceptedVersion;
     }
 
     /** The API key on the wire. */
@@ -140,12 +139,14 @@ public enum ApiKeys {
         return isFlexible(version) ? (short) 1 : (short) 0;
     }
 
-    public Schema requestSchema() {
-        return requestSchema;
+    /** A new request body of this API, every field at its default. */
+    public ApiMessage newRequest() {
+        return newRequest.get();
     }
 
-    public Schema responseSchema() {
-        return responseSchema;
+    /** A new response body of this API, every field at its default. */
+    public ApiMessage newResponse() {
+        return newResponse.get();
     }
 
     /** Throws {@link Errors#UNSUPPORTED_VERSION} unless the version is advertised. */

@@ -1,8 +1,6 @@
 package io.fjord.protocol.message;
 
 import io.fjord.common.errors.Errors;
-import io.fjord.protocol.schema.Struct;
-import io.fjord.protocol.schema.StructCodec;
 import io.fjord.protocol.types.EncodedMessage;
 import io.fjord.protocol.types.WireReader;
 import io.fjord.protocol.types.WireWriter;
@@ -13,31 +11,22 @@ import java.nio.ByteBuffer;
  * (API, version).
  *
  * <p>Decoding checks the version ({@link Errors#UNSUPPORTED_VERSION}) and rejects anything
- * malformed, including bytes after the end of the body ({@link Errors#INVALID_REQUEST}). Decoded
- * structs keep {@code BYTES} and {@code RECORDS} values as slices of the frame, so the frame's
- * buffer must stay unchanged while the request is being handled.
+ * malformed. A request may carry bytes after its body, which Kafka's broker ignores (librdkafka
+ * writes some): {@link DecodedRequest#trailingBytes()} counts them and the caller decides. A
+ * response must end with its body. Decoded messages keep {@code bytes} and {@code records} values
+ * as slices of the frame, so the frame's buffer must stay unchanged while the message is in use.
  */
 public final class MessageCodec {
 
-    /** A decoded request. */
-    public record DecodedRequest(RequestHeader header, Struct body) {
+    /** A decoded request, and how many bytes followed its body in the frame. */
+    public record DecodedRequest(RequestHeader header, ApiMessage body, int trailingBytes) {
     }
 
     /** A decoded response. */
-    public record DecodedResponse(ResponseHeader header, Struct body) {
+    public record DecodedResponse(ResponseHeader header, ApiMessage body) {
     }
 
     private MessageCodec() {
-    }
-
-    /** An empty request body of {@code api}, every field at its default. */
-    public static Struct newRequest(ApiKeys api) {
-        return api.requestSchema().newStruct();
-    }
-
-    /** An empty response body of {@code api}, every field at its default. */
-    public static Struct newResponse(ApiKeys api) {
-        return api.responseSchema().newStruct();
     }
 
     /**
@@ -45,14 +34,13 @@ public final class MessageCodec {
      * Errors#UNSUPPORTED_VERSION} it is the answer to an ApiVersions request of a version above
      * ours, to be encoded as version 0.
      */
-    public static Struct apiVersionsResponse(Errors error) {
-        Struct response = newResponse(ApiKeys.API_VERSIONS);
-        response.set("error_code", error.code());
+    public static ApiVersionsResponse apiVersionsResponse(Errors error) {
+        ApiVersionsResponse response = new ApiVersionsResponse().setErrorCode(error.code());
         for (ApiKeys api : ApiKeys.values()) {
-            response.addElement("api_keys")
-                    .set("api_key", api.id())
-                    .set("min_version", api.oldestVersion())
-                    .set("max_version", api.latestVersion());
+            response.apiKeys().add(new ApiVersionsResponse.ApiVersion()
+                    .setApiKey(api.id())
+                    .setMinVersion(api.oldestVersion())
+                    .setMaxVersion(api.latestVersion()));
         }
         return response;
     }
@@ -61,14 +49,18 @@ public final class MessageCodec {
     public static DecodedRequest decodeRequest(ByteBuffer frame) {
         WireReader in = new WireReader(frame);
         RequestHeader header = RequestHeader.read(in);
-        return new DecodedRequest(header, decodeRequestBody(header.api(), header.apiVersion(), in));
+        ApiMessage body = readRequestBody(header.api(), header.apiVersion(), in);
+        return new DecodedRequest(header, body, in.remaining());
     }
 
-    /** Decodes a request body that must fill the rest of the reader. */
-    public static Struct decodeRequestBody(ApiKeys api, short version, WireReader in) {
+    /**
+     * Reads a request body from the reader's position, leaving any bytes after it unread; the version
+     * must be advertised.
+     */
+    public static ApiMessage readRequestBody(ApiKeys api, short version, WireReader in) {
         api.checkVersion(version);
-        Struct body = StructCodec.read(api.requestSchema(), version, api.isFlexible(version), in);
-        requireFullyRead(in);
+        ApiMessage body = api.newRequest();
+        body.read(in, version);
         return body;
     }
 
@@ -80,66 +72,44 @@ public final class MessageCodec {
     }
 
     /** Decodes a response body that must fill the rest of the reader. */
-    public static Struct decodeResponseBody(ApiKeys api, short version, WireReader in) {
+    public static ApiMessage decodeResponseBody(ApiKeys api, short version, WireReader in) {
         api.checkVersion(version);
-        Struct body = StructCodec.read(api.responseSchema(), version, api.isFlexible(version), in);
-        requireFullyRead(in);
-        return body;
-    }
-
-    private static void requireFullyRead(WireReader in) {
+        ApiMessage body = api.newResponse();
+        body.read(in, version);
         if (in.remaining() != 0) {
             throw in.malformed(in.remaining() + " bytes after the end of the message");
         }
+        return body;
     }
 
-    /** Encodes a request body alone (no header, no size prefix). */
-    public static EncodedMessage encodeRequestBody(ApiKeys api, short version, Struct body) {
+    /** Encodes a request or response body alone (no header, no size prefix). */
+    public static EncodedMessage encodeBody(short version, ApiMessage body) {
         WireWriter out = new WireWriter();
-        writeBody(api, api.requestSchema() == body.schema(), version, body, out);
-        return out.finish();
-    }
-
-    /** Encodes a response body alone (no header, no size prefix). */
-    public static EncodedMessage encodeResponseBody(ApiKeys api, short version, Struct body) {
-        WireWriter out = new WireWriter();
-        writeBody(api, api.responseSchema() == body.schema(), version, body, out);
+        write(body, version, out);
         return out.finish();
     }
 
     /** Encodes a whole request frame: size prefix, header and body. */
-    public static EncodedMessage encodeRequest(RequestHeader header, Struct body) {
+    public static EncodedMessage encodeRequest(RequestHeader header, ApiMessage body) {
         WireWriter out = new WireWriter();
         header.write(out);
-        ApiKeys api = header.api();
-        writeBody(api, api.requestSchema() == body.schema(), header.apiVersion(), body, out);
+        write(body, header.apiVersion(), out);
         return out.finish().withSizePrefix();
-    }
-
-    /** Encodes a whole response frame answering {@code request}: size prefix, header and body. */
-    public static EncodedMessage encodeResponse(RequestHeader request, Struct body) {
-        return encodeResponse(request.api(), request.apiVersion(), request.correlationId(), body);
     }
 
     /** Encodes a whole response frame: size prefix, header and body. */
-    public static EncodedMessage encodeResponse(ApiKeys api, short version, int correlationId,
-            Struct body) {
+    public static EncodedMessage encodeResponse(short version, int correlationId, ApiMessage body) {
+        ApiKeys api = ApiKeys.forId(body.apiKey());
         WireWriter out = new WireWriter();
         new ResponseHeader(correlationId, api.responseHeaderVersion(version)).write(out);
-        writeBody(api, api.responseSchema() == body.schema(), version, body, out);
+        write(body, version, out);
         return out.finish().withSizePrefix();
     }
 
-    private static void writeBody(ApiKeys api, boolean schemaMatches, short version, Struct body,
-            WireWriter out) {
-        if (!schemaMatches) {
-            throw new IllegalArgumentException(
-                    "body is not a " + api.apiName() + " message of this direction");
+    private static void write(ApiMessage body, short version, WireWriter out) {
+        if (version < body.lowestVersion() || version > body.highestVersion()) {
+            throw new IllegalArgumentException(body.getClass().getSimpleName() + " has no version " + version);
         }
-        if (!api.isVersionSupported(version)) {
-            throw new IllegalArgumentException(
-                    api.apiName() + " version " + version + " is not supported");
-        }
-        StructCodec.write(body, version, api.isFlexible(version), out);
+        body.write(out, version);
     }
 }

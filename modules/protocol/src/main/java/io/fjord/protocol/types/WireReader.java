@@ -243,20 +243,53 @@ public final class WireReader {
         buffer.position(buffer.position() + length);
     }
 
-    /** Reads a tagged-field section and skips every field in it. */
-    public void skipTaggedFields() {
+    /**
+     * A {@code RECORDS} value as a record set over a slice of this buffer, or null. The slice is
+     * writable when the buffer is: the produce path stamps offsets into the batches in place.
+     */
+    public RecordSet readRecords(boolean compact, boolean nullable) {
+        ByteBuffer bytes = readBytes(compact, nullable);
+        return bytes == null ? null : MemoryRecordSet.of(bytes);
+    }
+
+    /**
+     * The count of a tagged-field section; each field takes at least two bytes (tag and size), which
+     * bounds the count by the bytes present.
+     */
+    public int readTaggedFieldCount() {
         int count = readUnsignedVarint();
-        // Each field takes at least two bytes (tag and size), which bounds the loop.
         if (count < 0 || (long) count * 2 > buffer.remaining()) {
             throw malformed("tagged field count " + (count & 0xffffffffL) + " out of range");
         }
+        return count;
+    }
+
+    /**
+     * The size and bytes of one tagged field (after its tag), as a reader over exactly those bytes;
+     * this reader moves past them.
+     */
+    public WireReader readTaggedField() {
+        int size = readUnsignedVarint();
+        if (size < 0 || size > buffer.remaining()) {
+            throw malformed("tagged field of " + (size & 0xffffffffL) + " bytes exceeds the "
+                    + buffer.remaining() + " remaining");
+        }
+        return new WireReader(readSlice(size), error);
+    }
+
+    /** Throws unless every byte has been read: a field's value must fill its declared size. */
+    public void requireFullyRead(String what) {
+        if (buffer.hasRemaining()) {
+            throw malformed(what + " has " + buffer.remaining() + " trailing bytes");
+        }
+    }
+
+    /** Reads a tagged-field section and skips every field in it. */
+    public void skipTaggedFields() {
+        int count = readTaggedFieldCount();
         for (int i = 0; i < count; i++) {
             readUnsignedVarint();
-            int size = readUnsignedVarint();
-            if (size < 0) {
-                throw malformed("tagged field size out of range");
-            }
-            skip(size);
+            readTaggedField();
         }
     }
 }

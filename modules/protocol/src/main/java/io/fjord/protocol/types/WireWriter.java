@@ -190,6 +190,27 @@ public final class WireWriter {
         return this;
     }
 
+    /** One tagged field: its tag, its size and its bytes (copied). */
+    public WireWriter writeTaggedField(int tag, ByteBuffer bytes) {
+        writeUnsignedVarint(tag);
+        writeUnsignedVarint(bytes.remaining());
+        return writeRaw(bytes);
+    }
+
+    /**
+     * Writes the unknown tagged fields of {@code fields}, from index {@code from} on, whose tags are
+     * below {@code belowTag}: called before each known tag so that every field leaves in tag order.
+     * Returns the index of the first field not written.
+     */
+    public int writeRawTaggedFields(List<RawTaggedField> fields, int from, int belowTag) {
+        int i = from;
+        while (i < fields.size() && fields.get(i).tag() < belowTag) {
+            RawTaggedField f = fields.get(i++);
+            writeTaggedField(f.tag(), f.data());
+        }
+        return i;
+    }
+
     /** Appends raw bytes, copying them. */
     public WireWriter writeRaw(ByteBuffer bytes) {
         ensure(bytes.remaining());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
-import io.fjord.protocol.schema.Struct;
 import io.fjord.protocol.types.Frames;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
@@ -41,6 +40,19 @@ class ApiKeysTest {
     }
 
     @Test
+    void requestAndResponseClassesDeclareTheSameVersions() {
+        for (ApiKeys api : ApiKeys.values()) {
+            ApiMessage request = api.newRequest();
+            ApiMessage response = api.newResponse();
+            assertEquals(api.id(), request.apiKey());
+            assertEquals(api.id(), response.apiKey());
+            assertEquals(request.lowestVersion(), response.lowestVersion(), api + " lowest");
+            assertEquals(request.highestVersion(), response.highestVersion(), api + " highest");
+            assertEquals(request.firstFlexibleVersion(), response.firstFlexibleVersion(), api + " flexible");
+        }
+    }
+
+    @Test
     void lookupByIdAndUnknownKeys() {
         Set<Short> ids = new HashSet<>();
         for (ApiKeys api : ApiKeys.values()) {
@@ -55,9 +67,8 @@ class ApiKeysTest {
 
     @Test
     void apiVersionsResponseListsEveryApiAndKafkaReadsItAsV0() {
-        Struct response = MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
-        ByteBuffer frame = MessageCodec.encodeResponse(ApiKeys.API_VERSIONS, (short) 0, 42, response)
-                .toByteBuffer();
+        ApiVersionsResponse response = MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
+        ByteBuffer frame = MessageCodec.encodeResponse((short) 0, 42, response).toByteBuffer();
         ByteBuffer body = Frames.readWholeFrame(frame, 1 << 20);
         assertEquals(42, body.getInt()); // response header v0: the correlation id only
         ApiVersionsResponseData kafka = (ApiVersionsResponseData) KafkaMessages.read(

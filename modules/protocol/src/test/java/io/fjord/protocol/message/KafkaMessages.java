@@ -11,8 +11,14 @@ import org.apache.kafka.common.protocol.Message;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.protocol.types.RawTaggedField;
 
-/** Reads and writes Kafka's generated message classes, the oracle of the protocol tests. */
+/**
+ * Reads and writes Kafka's generated message classes, the oracle of the protocol tests, and
+ * compares their content with Fjord's generated classes field by field.
+ */
 final class KafkaMessages {
+    /** Methods of Fjord's generated classes that are not fields. */
+    private static final java.util.Set<String> NOT_FIELDS = java.util.Set.of("apiKey", "lowestVersion",
+            "highestVersion", "firstFlexibleVersion", "unknownTaggedFields", "toString", "hashCode");
     private KafkaMessages() {
     }
 
@@ -52,6 +58,73 @@ final class KafkaMessages {
             throw new AssertionError("Kafka wrote fewer bytes than it sized");
         }
         return buffer.flip();
+    }
+
+    /**
+     * Asserts that Fjord's message holds what Kafka's does: every field of Fjord's class (a public
+     * getter) has Kafka's getter of the same name returning the same value, nested structs and
+     * lists included, and both keep the same unknown tagged fields.
+     */
+    static void assertSameContent(Object kafka, io.fjord.protocol.message.Message fjord, String path) {
+        for (Method getter : fjord.getClass().getDeclaredMethods()) {
+            if (!Modifier.isPublic(getter.getModifiers()) || Modifier.isStatic(getter.getModifiers())
+                    || getter.getParameterCount() != 0 || NOT_FIELDS.contains(getter.getName())) {
+                continue;
+            }
+            String where = path + "." + getter.getName();
+            Object kafkaValue;
+            try {
+                kafkaValue = kafka.getClass().getMethod(getter.getName()).invoke(kafka);
+            } catch (NoSuchMethodException e) {
+                throw new AssertionError(where + ": Kafka's " + kafka.getClass().getSimpleName() + " has no such field");
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(where, e);
+            }
+            try {
+                assertSameValue(kafkaValue, getter.invoke(fjord), where);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(where, e);
+            }
+        }
+        List<org.apache.kafka.common.protocol.types.RawTaggedField> kafkaTags = ((Message) kafka).unknownTaggedFields();
+        List<io.fjord.protocol.types.RawTaggedField> fjordTags = fjord.unknownTaggedFields();
+        org.junit.jupiter.api.Assertions.assertEquals(kafkaTags.size(), fjordTags.size(), path + " unknown tags");
+        for (int i = 0; i < kafkaTags.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(kafkaTags.get(i).tag(), fjordTags.get(i).tag(), path);
+            org.junit.jupiter.api.Assertions.assertEquals(ByteBuffer.wrap(kafkaTags.get(i).data()),
+                    fjordTags.get(i).data(), path);
+        }
+    }
+
+    private static void assertSameValue(Object kafka, Object fjord, String where) {
+        if (kafka == null || fjord == null) {
+            org.junit.jupiter.api.Assertions.assertEquals(kafka == null, fjord == null,
+                    where + ": Kafka " + kafka + ", Fjord " + fjord);
+            return;
+        }
+        if (fjord instanceof io.fjord.protocol.message.Message nested) {
+            assertSameContent(kafka, nested, where);
+        } else if (fjord instanceof List<?> fjordList) {
+            List<?> kafkaList = List.copyOf((Collection<?>) kafka);
+            org.junit.jupiter.api.Assertions.assertEquals(kafkaList.size(), fjordList.size(), where + " size");
+            for (int i = 0; i < kafkaList.size(); i++) {
+                assertSameValue(kafkaList.get(i), fjordList.get(i), where + "[" + i + "]");
+            }
+        } else if (fjord instanceof java.util.UUID uuid) {
+            org.apache.kafka.common.Uuid k = (org.apache.kafka.common.Uuid) kafka;
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    new java.util.UUID(k.getMostSignificantBits(), k.getLeastSignificantBits()), uuid, where);
+        } else if (fjord instanceof ByteBuffer bytes) {
+            ByteBuffer k = kafka instanceof byte[] array ? ByteBuffer.wrap(array) : (ByteBuffer) kafka;
+            org.junit.jupiter.api.Assertions.assertEquals(k, bytes, where);
+        } else if (fjord instanceof io.fjord.protocol.types.RecordSet records) {
+            ByteBuffer k = ((org.apache.kafka.common.record.internal.MemoryRecords) kafka).buffer();
+            ByteBuffer f = ByteBuffer.allocate(records.sizeInBytes());
+            records.copyTo(f);
+            org.junit.jupiter.api.Assertions.assertEquals(k, f.flip(), where);
+        } else {
+            org.junit.jupiter.api.Assertions.assertEquals(kafka, fjord, where);
+        }
     }
 
     /** Adds an unknown tagged field to {@code message} and every struct inside it. */

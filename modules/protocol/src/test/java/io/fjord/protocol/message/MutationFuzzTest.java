@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fjord.protocol.errors.ProtocolException;
-import io.fjord.protocol.schema.Struct;
 import io.fjord.protocol.types.Frames;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -48,8 +47,8 @@ class MutationFuzzTest {
                     MessageCodec.DecodedRequest request = MessageCodec.decodeRequest(frame);
                     MessageCodec.encodeRequest(request.header(), request.body());
                 } else {
-                    Struct body = MessageCodec.decodeResponse(s.api, s.version, frame).body();
-                    MessageCodec.encodeResponseBody(s.api, s.version, body);
+                    ApiMessage body = MessageCodec.decodeResponse(s.api, s.version, frame).body();
+                    MessageCodec.encodeBody(s.version, body);
                 }
                 decoded++;
             } catch (ProtocolException expected) {
@@ -64,11 +63,11 @@ class MutationFuzzTest {
     }
 
     private static Sample sample(ApiKeys api, short version, boolean request, Random random) {
-        Struct body = new RandomStructs(random.nextLong())
-                .fill(request ? api.requestSchema() : api.responseSchema(), version);
+        ApiMessage body = KafkaOracleTest.decode(api, request, version,
+                new KafkaRandom(random.nextLong()).body(api, request, version));
         ByteBuffer frame = request
                 ? MessageCodec.encodeRequest(new RequestHeader(api, version, random.nextInt(), "fuzz"), body).toByteBuffer()
-                : MessageCodec.encodeResponse(api, version, random.nextInt(), body).toByteBuffer();
+                : MessageCodec.encodeResponse(version, random.nextInt(), body).toByteBuffer();
         byte[] bytes = new byte[frame.remaining()];
         frame.get(bytes);
         return new Sample(api, version, request, bytes);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.types.MemoryRecordSet;
 import io.fjord.protocol.types.EncodedMessage;
 import io.fjord.protocol.types.Frames;
 import io.fjord.protocol.types.RecordSet;
@@ -59,11 +59,12 @@ class ProduceAndFetchTest {
             MessageCodec.DecodedRequest request = MessageCodec.decodeRequest(frame.duplicate());
             assertEquals(ApiKeys.PRODUCE, request.header().api());
             assertEquals("rdkafka", request.header().clientId());
-            List<Struct> partitions = request.body().getStructArray("topic_data").get(0)
-                    .getStructArray("partition_data");
-            ByteBuffer records = partitions.get(0).getRecords("records");
+            List<ProduceRequest.PartitionProduceData> partitions = ((ProduceRequest) request.body()).topicData()
+                    .get(0).partitionData();
+            ByteBuffer records = ((MemoryRecordSet) partitions.get(0).records()).buffer();
             assertEquals(ByteBuffer.wrap(first), records);
-            assertEquals(ByteBuffer.wrap(second), partitions.get(1).getRecords("records"));
+            assertEquals(ByteBuffer.wrap(second), ((MemoryRecordSet) partitions.get(1).records()).buffer());
+            assertTrue(!records.isReadOnly(), "the log may stamp offsets into the request's batches");
             if (!direct) {
                 assertSame(frame.array(), records.array(), "records share the request's array");
             }
@@ -94,10 +95,12 @@ class ProduceAndFetchTest {
         assertEquals(-1, v3.getShort(0));
         ByteBuffer legacy = v3.slice(2, v3.remaining() - 2);
         for (short v = 0; v <= 2; v++) {
-            Struct body = MessageCodec.decodeRequestBody(ApiKeys.PRODUCE, v, new WireReader(legacy.duplicate()));
-            assertEquals(-1, body.getShort("acks"));
-            assertEquals("orders", body.getStructArray("topic_data").get(0).getString("name"));
-            assertEquals(legacy, MessageCodec.encodeRequestBody(ApiKeys.PRODUCE, v, body).toByteBuffer());
+            WireReader in = new WireReader(legacy.duplicate());
+            ProduceRequest body = (ProduceRequest) MessageCodec.readRequestBody(ApiKeys.PRODUCE, v, in);
+            assertEquals(0, in.remaining());
+            assertEquals(-1, body.acks());
+            assertEquals("orders", body.topicData().get(0).name());
+            assertEquals(legacy, MessageCodec.encodeBody(v, body).toByteBuffer());
             assertTrue(v < ApiKeys.PRODUCE.oldestAcceptedVersion());
         }
     }
@@ -111,14 +114,14 @@ class ProduceAndFetchTest {
         kafka.responses().add(topic);
         // Version 2 has version 3's layout.
         ByteBuffer v3 = KafkaMessages.write(kafka, (short) 3);
-        Struct response = MessageCodec.decodeResponseBody(ApiKeys.PRODUCE, (short) 3, new WireReader(v3.duplicate()));
-        assertEquals(v3, MessageCodec.encodeResponseBody(ApiKeys.PRODUCE, (short) 2, response).toByteBuffer());
+        ApiMessage response = MessageCodec.decodeResponseBody(ApiKeys.PRODUCE, (short) 3, new WireReader(v3.duplicate()));
+        assertEquals(v3, MessageCodec.encodeBody((short) 2, response).toByteBuffer());
         // Versions 1 and 0, written out by hand: no log_append_time_ms; v0 also no throttle_time_ms.
         ByteBuffer v1 = ByteBuffer.allocate(64).putInt(1).putShort((short) 1).put((byte) 't').putInt(1)
                 .putInt(2).putShort((short) 35).putLong(-1).putInt(5).flip();
-        assertEquals(v1, MessageCodec.encodeResponseBody(ApiKeys.PRODUCE, (short) 1, response).toByteBuffer());
+        assertEquals(v1, MessageCodec.encodeBody((short) 1, response).toByteBuffer());
         ByteBuffer v0 = v1.slice(0, v1.remaining() - 4);
-        assertEquals(v0, MessageCodec.encodeResponseBody(ApiKeys.PRODUCE, (short) 0, response).toByteBuffer());
+        assertEquals(v0, MessageCodec.encodeBody((short) 0, response).toByteBuffer());
     }
 
     /** A record set that is not in memory: it only counts how often its bytes are pulled. */
@@ -143,22 +146,23 @@ class ProduceAndFetchTest {
     }
 
     @Test
-    void fetchResponseLeavesRecordSetsAsSeparatePartsAndNeverWritesNull() {
+    void fetchResponseLeavesRecordSetsAsSeparatePartsAndWritesNoRecordsAsEmpty() {
         byte[] onDisk = new byte[4096];
         new Random(3).nextBytes(onDisk);
         RegionRecordSet region = new RegionRecordSet(onDisk);
         ByteBuffer inMemory = ByteBuffer.wrap(new byte[] {5, 6, 7});
 
-        Struct response = MessageCodec.newResponse(ApiKeys.FETCH).set("session_id", 9);
-        Struct topic = response.addElement("responses").set("topic", "clicks");
-        topic.addElement("partitions").set("partition_index", 0).set("high_watermark", 100L)
-                .set("records", region);
-        topic.addElement("partitions").set("partition_index", 1).set("high_watermark", 3L)
-                .set("records", inMemory);
-        topic.addElement("partitions").set("partition_index", 2); // records left null
+        FetchResponse response = new FetchResponse().setSessionId(9);
+        FetchResponse.FetchableTopicResponse topic = new FetchResponse.FetchableTopicResponse().setTopic("clicks");
+        response.responses().add(topic);
+        topic.partitions().add(new FetchResponse.PartitionData().setPartitionIndex(0).setHighWatermark(100L)
+                .setRecords(region));
+        topic.partitions().add(new FetchResponse.PartitionData().setPartitionIndex(1).setHighWatermark(3L)
+                .setRecords(MemoryRecordSet.readOnly(inMemory)));
+        topic.partitions().add(new FetchResponse.PartitionData().setPartitionIndex(2)); // records left at their default
 
         short version = 11;
-        EncodedMessage frame = MessageCodec.encodeResponse(ApiKeys.FETCH, version, 77, response);
+        EncodedMessage frame = MessageCodec.encodeResponse(version, 77, response);
         Map<RecordSet, Boolean> recordParts = new IdentityHashMap<>();
         List<ByteBuffer> encodedParts = new ArrayList<>();
         frame.visit(new EncodedMessage.PartVisitor() {

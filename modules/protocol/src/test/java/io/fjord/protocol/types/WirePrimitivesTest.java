@@ -195,11 +195,11 @@ class WirePrimitivesTest {
     void writerKeepsRecordSetsApartAndSurvivesGrowth() {
         WireWriter w = new WireWriter(16);
         ByteBuffer records = ByteBuffer.wrap(new byte[] {1, 2, 3, 4});
-        w.writeInt(1).writeRecords(new MemoryRecordSet(records), false);
+        w.writeInt(1).writeRecords(MemoryRecordSet.readOnly(records), false);
         for (int i = 0; i < 100; i++) {
             w.writeLong(i); // forces the buffer to grow after a part was cut
         }
-        w.writeRecords(null, true).writeRecords(new MemoryRecordSet(ByteBuffer.allocate(0)), false);
+        w.writeRecords(null, true).writeRecords(MemoryRecordSet.readOnly(ByteBuffer.allocate(0)), false);
         EncodedMessage m = w.finish();
         assertEquals(4 + 4 + 4 + 800 + 1 + 4, m.sizeInBytes());
         assertEquals(3, m.partCount());
