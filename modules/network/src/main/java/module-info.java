@@ -16,6 +16,8 @@ module io.fjord.network {
     // the module graph and in a jlink image. Elsewhere it fails to load and NIO is used.
     requires io.netty.transport.epoll.linux.x86_64;
     requires org.jctools.core;
+    // What a client asked for that is not served is reported through the JDK's logging.
+    requires java.logging;
 
     exports io.fjord.network;
 }

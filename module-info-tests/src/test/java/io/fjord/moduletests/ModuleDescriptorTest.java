@@ -91,6 +91,7 @@ class ModuleDescriptorTest {
                     "requires io.netty.transport",
                     "requires io.netty.transport.classes.epoll",
                     "requires io.netty.transport.epoll.linux.x86_64",
+                    "requires java.logging",
                     "requires org.jctools.core",
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.replication", List.of(

@@ -55,7 +55,7 @@ public class ProtocolCodecBenchmark {
                 byte[] batch = new byte[BATCH_BYTES];
                 random.nextBytes(batch);
                 topic.addElement("partition_data").set("index", p).set("records", ByteBuffer.wrap(batch));
-                fetchRecords[t * PARTITIONS + p] = new MemoryRecordSet(ByteBuffer.wrap(batch));
+                fetchRecords[t * PARTITIONS + p] = MemoryRecordSet.readOnly(ByteBuffer.wrap(batch));
             }
         }
         EncodedMessage frame = MessageCodec.encodeRequest(

@@ -124,8 +124,41 @@ public final class Broker {
         TopicImage offsetsTopic = metadataStore.image().topic(TopicNames.CONSUMER_OFFSETS);
         groupCoordinator.startup(offsetsTopic == null ? 0 : offsetsTopic.partitionCount());
         groupCoordinator.startTimerReaper();
-        socketServer = new SocketServer(config.networkConfig(), new RequestDispatcher(this)).start();
+        socketServer = new SocketServer(config.networkConfig(), new RequestDispatcher(apiFamilies())).start();
         advertisedPort = config.advertisedPort() != 0 ? config.advertisedPort() : socketServer.boundAddress().getPort();
+    }
+
+    /** The handlers of every API family, each given the parts of the broker it needs. */
+    private List<ApiFamily> apiFamilies() {
+        LocalNode node = new LocalNode() {
+            @Override
+            public int id() {
+                return config.nodeId();
+            }
+
+            @Override
+            public String host() {
+                return config.advertisedHost();
+            }
+
+            @Override
+            public int port() {
+                return advertisedPort;
+            }
+        };
+        PartitionLookup partitions = this::partitionFor;
+        int maxDecompressedBatchBytes = config.networkConfig().socketRequestMaxBytes();
+        return List.of(
+                new MetadataHandler(metadataStore, node),
+                new DescribeTopicPartitionsHandler(metadataStore, config.maxRequestPartitionSizeLimit()),
+                new ProduceHandler(metadataStore, replicaManager, partitions, codecs, maxDecompressedBatchBytes),
+                new FetchHandler(replicaManager, partitions),
+                new ListOffsetsHandler(partitions),
+                new TopicAdminHandler(metadataStore, partitions, codecs, config.properties()),
+                new ConfigHandler(metadataStore, config.properties(), config.nodeId(), codecs),
+                new ProducerIdHandler(producerIdManager),
+                new GroupHandler(groupCoordinator, node),
+                new OffsetHandler(groupCoordinator));
     }
 
     /**

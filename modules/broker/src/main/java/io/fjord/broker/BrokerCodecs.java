@@ -1,5 +1,7 @@
 package io.fjord.broker;
 
+import io.fjord.controller.MetadataException;
+
 import io.fjord.api.ConfigException;
 import io.fjord.api.compression.CompressionCodec;
 import io.fjord.controller.TopicImage;
@@ -128,6 +130,19 @@ final class BrokerCodecs implements AutoCloseable {
     /** Plugins and codecs that failed to load, as {@code fjord plugins} lists them. */
     List<PluginLoadError> loadErrors() {
         return loadErrors;
+    }
+
+    /**
+     * Refuses a topic {@code compression.type} whose codec is not loaded: INVALID_CONFIG naming the
+     * missing plugin.
+     *
+     * @throws MetadataException with {@link Errors#INVALID_CONFIG}
+     */
+    void requireCodec(String compressionType) {
+        String missing = missingCodec(compressionType);
+        if (missing != null) {
+            throw new MetadataException(Errors.INVALID_CONFIG, missing);
+        }
     }
 
     /**

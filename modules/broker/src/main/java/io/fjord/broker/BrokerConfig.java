@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * The broker's settings, from a Kafka-style {@code server.properties} plus overrides, under
  * Kafka's property names and with Kafka's defaults. Fjord's own keys use the {@code fjord.}
  * prefix. Keys neither Kafka's nor Fjord's are kept in {@link #unknownKeys()} for a start-up
- * warning, not refused, so a file written for Kafka works unchanged.
+ * warning, not refused, so a file written for Kafka works unchanged; the known ones, with Kafka's
+ * defaults, are in {@link BrokerConfigs}.
  *
  * <p>{@code broker.id} is accepted as the older name of {@code node.id}. Only the first listener
  * of {@code listeners} is served (one plaintext endpoint).
@@ -32,36 +33,8 @@ public final class BrokerConfig {
 
     /** The plugins folder, Kafka Connect's name for it; unset means the installation's {@code plugins/}. */
     public static final String PLUGIN_PATH = "plugin.path";
-
-    /**
-     * Keys the broker or one of its modules reads, besides the group coordinator's ({@link
-     * GroupCoordinatorConfig#KEYS}); everything under {@code fjord.} is accepted too.
-     */
-    private static final Set<String> KNOWN_KEYS = Set.of(
-            "node.id", "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
-            "log.dirs", "log.dir", "metadata.log.dir",
-            "num.partitions", "default.replication.factor", "auto.create.topics.enable",
-            "offsets.topic.num.partitions", "offsets.topic.replication.factor", "offsets.topic.segment.bytes",
-            "message.max.bytes", "min.insync.replicas",
-            NetworkConfig.NUM_NETWORK_THREADS, NetworkConfig.NUM_IO_THREADS, NetworkConfig.QUEUED_MAX_REQUESTS,
-            NetworkConfig.QUEUED_MAX_REQUEST_BYTES,
-            NetworkConfig.SOCKET_REQUEST_MAX_BYTES, NetworkConfig.MAX_CONNECTIONS,
-            NetworkConfig.CONNECTIONS_MAX_IDLE_MS, NetworkConfig.SOCKET_SEND_BUFFER_BYTES,
-            NetworkConfig.SOCKET_RECEIVE_BUFFER_BYTES,
-            "log.segment.bytes", "log.segment.ms", "log.roll.ms", "log.roll.hours", "log.roll.jitter.ms",
-            "log.roll.jitter.hours", "log.retention.hours", "log.retention.minutes", "log.retention.ms",
-            "log.retention.bytes", "log.retention.check.interval.ms", "log.cleanup.policy",
-            "log.index.interval.bytes", "log.index.size.max.bytes", "log.message.timestamp.type",
-            "log.message.timestamp.before.max.ms", "log.message.timestamp.after.max.ms",
-            "log.flush.interval.messages", "log.flush.interval.ms", "log.flush.scheduler.interval.ms",
-            "log.flush.offset.checkpoint.interval.ms", "log.flush.start.offset.checkpoint.interval.ms",
-            "log.segment.delete.delay.ms", "replica.high.watermark.checkpoint.interval.ms",
-            "num.recovery.threads.per.data.dir", "producer.id.expiration.ms",
-            "producer.id.expiration.check.interval.ms", "compression.type", "unclean.leader.election.enable",
-            "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms",
-            "log.cleaner.max.compaction.lag.ms", "log.cleaner.min.cleanable.ratio", "log.preallocate",
-            "delete.topic.enable", "compression.gzip.level", "compression.lz4.level", "compression.zstd.level",
-            PLUGIN_PATH);
+    /** The most partitions DescribeTopicPartitions answers with at once, Kafka's setting. */
+    static final String MAX_REQUEST_PARTITION_SIZE_LIMIT = "max.request.partition.size.limit";
 
     /** The settings of a broker started without a file: one node on the loopback interface. */
     public static final Map<String, String> EMBEDDED_DEFAULTS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
@@ -111,6 +84,7 @@ public final class BrokerConfig {
         }
         // Validated here so a bad value stops the start with the property's name.
         networkConfig();
+        maxRequestPartitionSizeLimit();
         String plugins = props.get(PLUGIN_PATH);
         if (plugins != null && plugins.contains(",")) {
             throw new ConfigException(PLUGIN_PATH, plugins, "one folder (Fjord reads a single plugins folder)");
@@ -118,7 +92,7 @@ public final class BrokerConfig {
         this.pluginPath = plugins == null || plugins.isBlank() ? null : Path.of(plugins.trim());
         List<String> unknown = new ArrayList<>();
         for (String key : props.keySet()) {
-            if (!KNOWN_KEYS.contains(key) && !GroupCoordinatorConfig.KEYS.contains(key) && !key.startsWith("fjord.")) {
+            if (!BrokerConfigs.isKnown(key)) {
                 unknown.add(key);
             }
         }
@@ -202,6 +176,20 @@ public final class BrokerConfig {
 
     public int nodeId() {
         return nodeId;
+    }
+
+    /** {@code max.request.partition.size.limit}: at least 1, Kafka's default 2000. */
+    int maxRequestPartitionSizeLimit() {
+        String value = properties.getOrDefault(MAX_REQUEST_PARTITION_SIZE_LIMIT, "2000").trim();
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ConfigException(MAX_REQUEST_PARTITION_SIZE_LIMIT, value, "a whole number of at least 1");
     }
 
     /** The address to bind; empty for every interface. */

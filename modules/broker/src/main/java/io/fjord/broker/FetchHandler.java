@@ -2,13 +2,13 @@ package io.fjord.broker;
 
 import io.fjord.api.TopicPartition;
 import io.fjord.network.NetworkRequest;
-import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
-import io.fjord.protocol.message.MessageCodec;
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.message.FetchRequest;
+import io.fjord.protocol.message.FetchResponse;
 import io.fjord.replication.FetchParams;
 import io.fjord.replication.FetchPartitionRequest;
 import io.fjord.replication.FetchPartitionResult;
+import io.fjord.replication.ReplicaManager;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,60 +18,56 @@ import java.util.List;
  * order, with its high watermark, last stable offset (= high watermark, no transactions), log
  * start offset, preferred read replica -1 and records that are never null: whole batches as a
  * file slice sent with sendfile. Session id 0 in the answer keeps both clients sessionless, so
- * every fetch is full and {@code forgotten_topics_data} is ignored. Below {@code min_bytes} the
+ * every fetch is full and {@code ForgottenTopicsData} is ignored. Below {@code MinBytes} the
  * fetch waits in the replica manager's purgatory, never on this thread.
  */
-final class FetchHandler {
+final class FetchHandler implements ApiFamily {
 
-    private final Broker broker;
+    private final ReplicaManager replicaManager;
+    private final PartitionLookup partitions;
 
-    FetchHandler(Broker broker) {
-        this.broker = broker;
+    FetchHandler(ReplicaManager replicaManager, PartitionLookup partitions) {
+        this.replicaManager = replicaManager;
+        this.partitions = partitions;
     }
 
-    void handle(NetworkRequest request, Struct body) {
-        List<FetchPartitionRequest> partitions = new ArrayList<>();
-        for (Struct topic : body.getStructArray("topics")) {
-            String name = topic.getString("topic");
-            for (Struct p : topic.getStructArray("partitions")) {
-                TopicPartition tp = new TopicPartition(name, p.getInt("partition"));
+    @Override
+    public void register(Routes routes) {
+        routes.add(ApiKeys.FETCH, FetchRequest.class, this::handle);
+    }
+
+    void handle(NetworkRequest request, FetchRequest body) {
+        List<FetchPartitionRequest> wanted = new ArrayList<>();
+        for (FetchRequest.FetchTopic topic : body.topics()) {
+            for (FetchRequest.FetchPartition p : topic.partitions()) {
+                TopicPartition tp = new TopicPartition(topic.topic(), p.partition());
                 // Ensures the replica manager knows a partition the metadata has.
-                broker.partitionFor(tp);
-                partitions.add(new FetchPartitionRequest(tp, p.getLong("fetch_offset"),
-                        Math.max(0, p.getInt("partition_max_bytes"))));
+                partitions.partitionFor(tp);
+                wanted.add(new FetchPartitionRequest(tp, p.fetchOffset(), Math.max(0, p.partitionMaxBytes())));
             }
         }
-        FetchParams params = new FetchParams(body.getInt("max_wait_ms"), body.getInt("min_bytes"),
-                body.getInt("max_bytes"));
-        broker.replicaManager().fetchMessages(params, partitions, results -> respond(request, results));
+        FetchParams params = new FetchParams(body.maxWaitMs(), body.minBytes(), body.maxBytes());
+        replicaManager.fetchMessages(params, wanted, results -> respond(request, results));
     }
 
     private static void respond(NetworkRequest request, List<FetchPartitionResult> results) {
-        Struct response = MessageCodec.newResponse(ApiKeys.FETCH);
-        response.set("error_code", Errors.NONE.code());
-        response.set("session_id", 0);
-        response.set("responses", new ArrayList<Struct>());
-        Struct last = null;
+        // Consecutive partitions of one topic share an entry; a topic split in the request stays split.
+        TopicResponses<FetchResponse.FetchableTopicResponse, FetchResponse.PartitionData> topics =
+                TopicResponses.consecutive(name -> new FetchResponse.FetchableTopicResponse().setTopic(name),
+                        FetchResponse.FetchableTopicResponse::partitions);
         for (FetchPartitionResult r : results) {
-            String name = r.topicPartition().topic();
-            // Consecutive partitions of one topic share an entry; a topic split in the request stays split.
-            Struct topic = last != null && last.getString("topic").equals(name) ? last : null;
-            if (topic == null) {
-                topic = response.addElement("responses");
-                topic.set("topic", name);
-                topic.set("partitions", new ArrayList<Struct>());
-                last = topic;
+            FetchResponse.PartitionData p = new FetchResponse.PartitionData()
+                    .setPartitionIndex(r.topicPartition().partition())
+                    .setErrorCode(r.error().code())
+                    .setHighWatermark(r.highWatermark())
+                    .setLastStableOffset(r.lastStableOffset())
+                    .setLogStartOffset(r.logStartOffset())
+                    .setPreferredReadReplica(-1);
+            if (!r.records().isEmpty()) {
+                p.setRecords(new LogFileRecords(r.records()));
             }
-            Struct p = topic.addElement("partitions");
-            p.set("partition_index", r.topicPartition().partition());
-            p.set("error_code", r.error().code());
-            p.set("high_watermark", r.highWatermark());
-            p.set("last_stable_offset", r.lastStableOffset());
-            p.set("log_start_offset", r.logStartOffset());
-            p.set("aborted_transactions", new ArrayList<Struct>());
-            p.set("preferred_read_replica", -1);
-            p.set("records", r.records().isEmpty() ? null : new LogFileRecords(r.records()));
+            topics.add(r.topicPartition().topic(), p);
         }
-        RequestDispatcher.respond(request, response);
+        Responses.send(request, new FetchResponse().setSessionId(0).setResponses(topics.topics()));
     }
 }

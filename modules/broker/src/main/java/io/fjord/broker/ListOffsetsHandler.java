@@ -1,76 +1,95 @@
 package io.fjord.broker;
 
 import io.fjord.api.TopicPartition;
+import io.fjord.common.errors.Errors;
 import io.fjord.log.LogException;
 import io.fjord.log.PartitionLog;
 import io.fjord.log.TimestampOffset;
 import io.fjord.network.NetworkRequest;
-import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
-import io.fjord.protocol.message.MessageCodec;
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.message.ListOffsetsRequest;
+import io.fjord.protocol.message.ListOffsetsResponse;
 import io.fjord.replication.Partition;
 
-import java.util.ArrayList;
-
 /**
- * ListOffsets (versions 1 and 2): -2 (earliest) answers the log start offset, -1 (latest) the high
- * watermark, both with timestamp -1; a real timestamp answers the first record at or after it, or
- * offset and timestamp -1 when there is none. The max-timestamp query (-3) needs version 7, which
- * is not advertised, so any other negative value is an INVALID_REQUEST.
+ * ListOffsets (versions 1 to 10). Special timestamps: -2 (earliest) answers the log start offset
+ * and -1 (latest) the high watermark, both with timestamp -1; -3 (max timestamp, version 7) the
+ * first record carrying the largest timestamp; -4 (earliest local, version 8) the log start offset,
+ * since every segment is local; -5 (latest tiered, version 9) offset -1, since nothing is tiered.
+ * A real timestamp answers the first record at or after it, or offset and timestamp -1 when there
+ * is none. Any other negative value is an INVALID_REQUEST.
+ *
+ * <p>A client's current leader epoch (version 4) is checked as Kafka checks it: older than the
+ * partition's is FENCED_LEADER_EPOCH, newer is UNKNOWN_LEADER_EPOCH. The answer carries the leader
+ * epoch too.
  */
-final class ListOffsetsHandler {
+final class ListOffsetsHandler implements ApiFamily {
 
-    private final Broker broker;
+    static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
+    static final long LATEST_TIERED_TIMESTAMP = -5L;
+    private static final int NO_EPOCH = -1;
 
-    ListOffsetsHandler(Broker broker) {
-        this.broker = broker;
+    private final PartitionLookup partitions;
+
+    ListOffsetsHandler(PartitionLookup partitions) {
+        this.partitions = partitions;
     }
 
-    void handle(NetworkRequest request, Struct body) {
-        Struct response = MessageCodec.newResponse(ApiKeys.LIST_OFFSETS);
-        response.set("topics", new ArrayList<Struct>());
-        for (Struct topic : body.getStructArray("topics")) {
-            String name = topic.getString("name");
-            Struct rt = response.addElement("topics");
-            rt.set("name", name);
-            rt.set("partitions", new ArrayList<Struct>());
-            for (Struct p : topic.getStructArray("partitions")) {
-                int index = p.getInt("partition_index");
-                Struct rp = rt.addElement("partitions");
-                rp.set("partition_index", index);
-                lookUp(broker.partitionFor(new TopicPartition(name, index)), p.getLong("timestamp"), rp);
+    @Override
+    public void register(Routes routes) {
+        routes.add(ApiKeys.LIST_OFFSETS, ListOffsetsRequest.class, this::handle);
+    }
+
+    void handle(NetworkRequest request, ListOffsetsRequest body) {
+        ListOffsetsResponse response = new ListOffsetsResponse();
+        for (ListOffsetsRequest.ListOffsetsTopic topic : body.topics()) {
+            ListOffsetsResponse.ListOffsetsTopicResponse rt = new ListOffsetsResponse.ListOffsetsTopicResponse()
+                    .setName(topic.name());
+            response.topics().add(rt);
+            for (ListOffsetsRequest.ListOffsetsPartition p : topic.partitions()) {
+                Partition partition = partitions.partitionFor(new TopicPartition(topic.name(), p.partitionIndex()));
+                rt.partitions().add(lookUp(partition, p).setPartitionIndex(p.partitionIndex()));
             }
         }
-        RequestDispatcher.respond(request, response);
+        Responses.send(request, response);
     }
 
-    private static void lookUp(Partition partition, long timestamp, Struct rp) {
-        rp.set("timestamp", -1L);
-        rp.set("offset", -1L);
+    private static ListOffsetsResponse.ListOffsetsPartitionResponse lookUp(Partition partition,
+            ListOffsetsRequest.ListOffsetsPartition p) {
+        ListOffsetsResponse.ListOffsetsPartitionResponse rp = new ListOffsetsResponse.ListOffsetsPartitionResponse()
+                .setTimestamp(-1L).setOffset(-1L);
         if (partition == null) {
-            rp.set("error_code", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-            return;
+            return rp.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
-        if (timestamp == PartitionLog.EARLIEST_TIMESTAMP) {
-            rp.set("offset", partition.logStartOffset());
-        } else if (timestamp == PartitionLog.LATEST_TIMESTAMP) {
-            rp.set("offset", partition.highWatermark());
-        } else if (timestamp < 0) {
-            rp.set("error_code", Errors.INVALID_REQUEST.code());
-            return;
-        } else {
-            try {
-                TimestampOffset found = partition.log().offsetForTimestamp(timestamp);
-                if (found != null && found.offset() < partition.highWatermark()) {
-                    rp.set("timestamp", found.timestamp());
-                    rp.set("offset", found.offset());
-                }
-            } catch (LogException e) {
-                rp.set("error_code", e.error().code());
-                return;
+        int leaderEpoch = partition.leaderEpoch();
+        if (p.currentLeaderEpoch() != NO_EPOCH && p.currentLeaderEpoch() != leaderEpoch) {
+            Errors fenced = p.currentLeaderEpoch() < leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH;
+            return rp.setErrorCode(fenced.code());
+        }
+        long timestamp = p.timestamp();
+        rp.setLeaderEpoch(leaderEpoch);
+        if (timestamp == PartitionLog.EARLIEST_TIMESTAMP || timestamp == EARLIEST_LOCAL_TIMESTAMP) {
+            return rp.setOffset(partition.logStartOffset());
+        }
+        if (timestamp == PartitionLog.LATEST_TIMESTAMP) {
+            return rp.setOffset(partition.highWatermark());
+        }
+        if (timestamp == LATEST_TIERED_TIMESTAMP) {
+            return rp.setLeaderEpoch(NO_EPOCH);
+        }
+        if (timestamp < 0 && timestamp != PartitionLog.MAX_TIMESTAMP) {
+            return rp.setLeaderEpoch(NO_EPOCH).setErrorCode(Errors.INVALID_REQUEST.code());
+        }
+        try {
+            TimestampOffset found = partition.log().offsetForTimestamp(timestamp);
+            if (found != null && found.offset() < partition.highWatermark()) {
+                rp.setTimestamp(found.timestamp()).setOffset(found.offset());
+            } else {
+                rp.setLeaderEpoch(NO_EPOCH);
             }
+        } catch (LogException e) {
+            return rp.setLeaderEpoch(NO_EPOCH).setErrorCode(e.error().code());
         }
-        rp.set("error_code", Errors.NONE.code());
+        return rp;
     }
 }

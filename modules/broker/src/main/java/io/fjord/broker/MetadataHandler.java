@@ -1,137 +1,153 @@
 package io.fjord.broker;
 
+import io.fjord.common.errors.Errors;
 import io.fjord.controller.MetadataException;
 import io.fjord.controller.MetadataImage;
 import io.fjord.controller.MetadataStore;
 import io.fjord.controller.PartitionImage;
 import io.fjord.controller.TopicImage;
 import io.fjord.network.NetworkRequest;
-import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
-import io.fjord.protocol.message.MessageCodec;
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.message.DescribeClusterRequest;
+import io.fjord.protocol.message.DescribeClusterResponse;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Metadata (versions 0 to 13): this node as the only broker and the controller, the cluster id,
- * and the requested topics (all of them for a null list, or an empty one in version 0) with their
- * ids, partitions, leader, leader epoch, replicas and ISR. A topic requested by name that does
- * not exist is created when the request allows it and {@code auto.create.topics.enable} is on;
- * otherwise it is answered with UNKNOWN_TOPIC_OR_PARTITION, or INVALID_TOPIC_EXCEPTION for an
- * illegal name. From version 12 a topic may be requested by id (a non-zero id wins over the name,
- * which Kafka's clients leave empty): an unknown id is answered with UNKNOWN_TOPIC_ID and a null
- * name, and never auto-created. Versions 10 and 11
- * carry ids but, as in Kafka, may not be asked by id: such a topic gets INVALID_REQUEST.
+ * Metadata (versions 0 to 13) and DescribeCluster (0 to 2): this node as the only broker and the
+ * controller, the cluster id, and for Metadata the requested topics (all of them for a null list,
+ * or an empty one in version 0) with their ids, partitions, leader, leader epoch, replicas and ISR.
+ *
+ * <p>A topic requested by name that does not exist is created when the request allows it and
+ * {@code auto.create.topics.enable} is on; otherwise it is answered with UNKNOWN_TOPIC_OR_PARTITION,
+ * or INVALID_TOPIC_EXCEPTION for an illegal name. From version 12 a topic may be requested by id (a
+ * non-zero id wins over the name, which Kafka's clients leave empty): an unknown id is answered with
+ * UNKNOWN_TOPIC_ID and a null name, and never auto-created. Versions 10 and 11 carry ids but, as in
+ * Kafka, may not be asked by id: such a topic gets INVALID_REQUEST. Authorized operations are
+ * reported when asked for (see {@link AuthorizedOperations}). DescribeCluster answers only for the
+ * broker endpoint type, as a broker of Kafka does.
  */
-final class MetadataHandler {
+final class MetadataHandler implements ApiFamily {
 
     /** The first version in which a request may name a topic by id instead of by name. */
     private static final short FIRST_VERSION_BY_ID = 12;
+    private static final short FIRST_VERSION_WITH_IDS = 10;
     private static final UUID NO_TOPIC_ID = new UUID(0, 0);
+    /** DescribeCluster's endpoint types: the brokers' listeners, or the controllers'. */
+    private static final byte BROKER_ENDPOINTS = 1;
 
-    private final Broker broker;
+    private final MetadataStore store;
+    private final LocalNode node;
 
-    MetadataHandler(Broker broker) {
-        this.broker = broker;
+    MetadataHandler(MetadataStore store, LocalNode node) {
+        this.store = store;
+        this.node = node;
     }
 
-    void handle(NetworkRequest request, Struct body) {
-        short version = request.header().apiVersion();
-        MetadataStore store = broker.metadataStore();
-        List<Struct> requested = body.getStructArray("topics");
-        boolean allTopics = requested == null || (version == 0 && requested.isEmpty());
-        boolean allowAutoCreate = body.getBoolean("allow_auto_topic_creation");
+    @Override
+    public void register(Routes routes) {
+        routes.add(ApiKeys.METADATA, MetadataRequest.class, this::metadata)
+                .add(ApiKeys.DESCRIBE_CLUSTER, DescribeClusterRequest.class, this::describeCluster);
+    }
 
-        Struct response = MessageCodec.newResponse(ApiKeys.METADATA);
-        Struct node = response.addElement("brokers");
-        node.set("node_id", broker.config().nodeId());
-        node.set("host", broker.advertisedHost());
-        node.set("port", broker.advertisedPort());
-        response.set("cluster_id", store.clusterId());
-        response.set("controller_id", broker.config().nodeId());
-        response.set("topics", new ArrayList<Struct>());
+    void metadata(NetworkRequest request, MetadataRequest body) {
+        short version = request.header().apiVersion();
+        List<MetadataRequest.MetadataRequestTopic> requested = body.topics();
+        boolean allTopics = requested == null || (version == 0 && requested.isEmpty());
+        boolean withOperations = body.includeTopicAuthorizedOperations();
+
+        MetadataResponse response = new MetadataResponse()
+                .setClusterId(store.clusterId())
+                .setControllerId(node.id())
+                .setClusterAuthorizedOperations(AuthorizedOperations.ifRequested(
+                        body.includeClusterAuthorizedOperations(), AuthorizedOperations.CLUSTER));
+        response.brokers().add(new MetadataResponse.MetadataResponseBroker()
+                .setNodeId(node.id()).setHost(node.host()).setPort(node.port()));
 
         MetadataImage image = store.image();
         if (allTopics) {
             for (TopicImage topic : image.topicsByName().values()) {
-                addTopic(response, topic);
+                response.topics().add(topic(topic, withOperations));
             }
         } else {
-            for (Struct t : requested) {
-                String name = t.getString("name");
-                UUID id = version >= 10 ? t.getUuid("topic_id") : NO_TOPIC_ID;
+            for (MetadataRequest.MetadataRequestTopic t : requested) {
+                String name = t.name();
+                UUID id = version >= FIRST_VERSION_WITH_IDS ? t.topicId() : NO_TOPIC_ID;
                 // Kafka's clients leave the name empty, not null, when they ask by id: the id decides.
                 if (name == null || !id.equals(NO_TOPIC_ID)) {
-                    answerById(response, image, version, name, id);
-                    continue;
-                }
-                TopicImage topic = image.topic(name);
-                if (topic == null && allowAutoCreate) {
-                    try {
-                        topic = store.autoCreateTopic(name);
-                    } catch (MetadataException e) {
-                        addError(response, name, NO_TOPIC_ID, e.error());
-                        continue;
-                    }
-                }
-                if (topic == null) {
-                    addError(response, name, NO_TOPIC_ID, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                    response.topics().add(byId(image, version, name, id, withOperations));
                 } else {
-                    addTopic(response, topic);
+                    response.topics().add(byName(image, name, body.allowAutoTopicCreation(), withOperations));
                 }
             }
         }
-        RequestDispatcher.respond(request, response);
+        Responses.send(request, response);
+    }
+
+    private MetadataResponse.MetadataResponseTopic byName(MetadataImage image, String name, boolean allowAutoCreate,
+            boolean withOperations) {
+        TopicImage topic = image.topic(name);
+        if (topic == null && allowAutoCreate) {
+            try {
+                topic = store.autoCreateTopic(name);
+            } catch (MetadataException e) {
+                return error(name, NO_TOPIC_ID, e.error());
+            }
+        }
+        return topic == null ? error(name, NO_TOPIC_ID, Errors.UNKNOWN_TOPIC_OR_PARTITION)
+                : topic(topic, withOperations);
     }
 
     /** A topic asked for by id; versions before 12 have no name to answer an unknown id with. */
-    private static void answerById(Struct response, MetadataImage image, short version, String name, UUID id) {
+    private static MetadataResponse.MetadataResponseTopic byId(MetadataImage image, short version, String name,
+            UUID id, boolean withOperations) {
         if (version < FIRST_VERSION_BY_ID) {
-            addError(response, name == null ? "" : name, id, Errors.INVALID_REQUEST);
-            return;
+            return error(name == null ? "" : name, id, Errors.INVALID_REQUEST);
         }
         TopicImage topic = id.equals(NO_TOPIC_ID) ? null : image.topic(id);
-        if (topic == null) {
-            addError(response, null, id, Errors.UNKNOWN_TOPIC_ID);
-        } else {
-            addTopic(response, topic);
-        }
+        return topic == null ? error(null, id, Errors.UNKNOWN_TOPIC_ID) : topic(topic, withOperations);
     }
 
-    private static void addError(Struct response, String name, UUID id, Errors error) {
-        Struct t = response.addElement("topics");
-        t.set("error_code", error.code());
-        t.set("name", name);
-        t.set("topic_id", id);
-        t.set("partitions", new ArrayList<Struct>());
+    private static MetadataResponse.MetadataResponseTopic error(String name, UUID id, Errors error) {
+        return new MetadataResponse.MetadataResponseTopic().setErrorCode(error.code()).setName(name).setTopicId(id);
     }
 
-    private static void addTopic(Struct response, TopicImage topic) {
-        Struct t = response.addElement("topics");
-        t.set("error_code", Errors.NONE.code());
-        t.set("name", topic.name());
-        t.set("topic_id", topic.id());
-        t.set("is_internal", topic.internal());
-        t.set("partitions", new ArrayList<Struct>());
+    private static MetadataResponse.MetadataResponseTopic topic(TopicImage topic, boolean withOperations) {
+        MetadataResponse.MetadataResponseTopic t = new MetadataResponse.MetadataResponseTopic()
+                .setName(topic.name())
+                .setTopicId(topic.id())
+                .setIsInternal(topic.internal())
+                .setTopicAuthorizedOperations(AuthorizedOperations.ifRequested(withOperations, AuthorizedOperations.TOPIC));
         for (PartitionImage p : topic.partitions()) {
-            Struct ps = t.addElement("partitions");
-            ps.set("error_code", (p.leader() == -1 ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE).code());
-            ps.set("partition_index", p.partition());
-            ps.set("leader_id", p.leader());
-            ps.set("leader_epoch", p.leaderEpoch());
-            ps.set("replica_nodes", toArray(p.replicas()));
-            ps.set("isr_nodes", toArray(p.isr()));
+            t.partitions().add(new MetadataResponse.MetadataResponsePartition()
+                    .setErrorCode((p.leader() == -1 ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE).code())
+                    .setPartitionIndex(p.partition())
+                    .setLeaderId(p.leader())
+                    .setLeaderEpoch(p.leaderEpoch())
+                    .setReplicaNodes(p.replicas())
+                    .setIsrNodes(p.isr()));
         }
+        return t;
     }
 
-    private static int[] toArray(List<Integer> ids) {
-        int[] a = new int[ids.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = ids.get(i);
+    void describeCluster(NetworkRequest request, DescribeClusterRequest body) {
+        DescribeClusterResponse response = new DescribeClusterResponse()
+                .setEndpointType(body.endpointType())
+                .setClusterId(store.clusterId());
+        if (body.endpointType() != BROKER_ENDPOINTS) {
+            Errors error = Errors.UNSUPPORTED_ENDPOINT_TYPE;
+            response.setErrorCode(error.code()).setErrorMessage("The request was sent to an endpoint of type "
+                    + "broker, but it asked for endpoints of type " + body.endpointType());
+        } else {
+            response.setControllerId(node.id())
+                    .setClusterAuthorizedOperations(AuthorizedOperations.ifRequested(
+                            body.includeClusterAuthorizedOperations(), AuthorizedOperations.CLUSTER));
+            response.brokers().add(new DescribeClusterResponse.DescribeClusterBroker()
+                    .setBrokerId(node.id()).setHost(node.host()).setPort(node.port()));
         }
-        return a;
+        Responses.send(request, response);
     }
 }

@@ -1,48 +1,41 @@
 package io.fjord.broker;
 
+import io.fjord.common.errors.Errors;
 import io.fjord.network.NetworkRequest;
 import io.fjord.network.RequestHandler;
-import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.message.ApiKeys;
+import io.fjord.protocol.message.ApiMessage;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.message.RequestHeader;
-import io.fjord.protocol.schema.Struct;
 import io.fjord.protocol.types.WireReader;
 
-import java.io.IOException;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The broker's API logic behind the socket server: decodes each request body and hands it to the
- * handler of its API key (Kafka's {@code KafkaApis}).
+ * The broker's API logic behind the socket server (Kafka's {@code KafkaApis}): decodes each request
+ * body and hands it to the handler its API is routed to.
  *
  * <p>A body that does not decode closes the connection, as Kafka does, since no error body can be
- * trusted to parse on the client. The group APIs go to {@link GroupHandlers}. An advertised API
- * without a handler (the SASL ones) is answered with COORDINATOR_NOT_AVAILABLE where its layout
- * has a top-level error code; otherwise the connection is closed.
+ * trusted to parse on the client. Bytes after the body are ignored, as Kafka's parser ignores
+ * them, and reported to the network layer (a metric, and a log line once per client). An
+ * advertised API without a handler (the SASL ones) is answered with COORDINATOR_NOT_AVAILABLE
+ * where its layout has a top-level error code; otherwise the connection is closed.
  */
 final class RequestDispatcher implements RequestHandler {
 
     private static final Logger LOG = Logger.getLogger(RequestDispatcher.class.getName());
 
-    private final Broker broker;
-    private final MetadataHandler metadata;
-    private final ProduceHandler produce;
-    private final FetchHandler fetch;
-    private final ListOffsetsHandler listOffsets;
-    private final AdminHandlers admin;
-    private final GroupHandlers groups;
+    private final Routes routes = new Routes();
 
-    RequestDispatcher(Broker broker) {
-        this.broker = broker;
-        this.metadata = new MetadataHandler(broker);
-        this.produce = new ProduceHandler(broker);
-        this.fetch = new FetchHandler(broker);
-        this.listOffsets = new ListOffsetsHandler(broker);
-        this.admin = new AdminHandlers(broker);
-        this.groups = new GroupHandlers(broker);
+    RequestDispatcher(List<ApiFamily> families) {
+        routes.add(ApiKeys.API_VERSIONS, io.fjord.protocol.message.ApiVersionsRequest.class,
+                (request, body) -> Responses.send(request, ApiVersionsAnswer.supported(request.header().apiVersion())));
+        for (ApiFamily family : families) {
+            family.register(routes);
+        }
     }
 
     @Override
@@ -51,45 +44,27 @@ final class RequestDispatcher implements RequestHandler {
         ApiKeys api = header.api();
         if (api == ApiKeys.API_VERSIONS && !api.isVersionSupported(header.apiVersion())) {
             // A version 0 body the client can always parse, listing what we support.
-            request.sendResponse(MessageCodec.encodeResponseBody(api, (short) 0,
-                    MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION)));
+            request.sendResponse(MessageCodec.encodeBody((short) 0, ApiVersionsAnswer.unsupportedVersion()));
             return;
         }
-        Struct body;
+        ApiMessage body;
         try {
-            body = MessageCodec.decodeRequestBody(api, header.apiVersion(), new WireReader(request.body()));
+            WireReader in = new WireReader(request.body());
+            body = MessageCodec.readRequestBody(api, header.apiVersion(), in);
+            if (in.remaining() > 0) {
+                request.reportTrailingBytes(in.remaining());
+            }
         } catch (ProtocolException e) {
             LOG.log(Level.FINE, "Closing a connection after a malformed " + api.apiName() + " request", e);
             request.closeConnection();
             return;
         }
         try {
-            switch (api) {
-                case API_VERSIONS -> respond(request, MessageCodec.apiVersionsResponse(Errors.NONE));
-                case METADATA -> metadata.handle(request, body);
-                case PRODUCE -> produce.handle(request, body);
-                case FETCH -> fetch.handle(request, body);
-                case LIST_OFFSETS -> listOffsets.handle(request, body);
-                case CREATE_TOPICS -> admin.createTopics(request, body);
-                case DELETE_TOPICS -> admin.deleteTopics(request, body);
-                case CREATE_PARTITIONS -> admin.createPartitions(request, body);
-                case DESCRIBE_CONFIGS -> admin.describeConfigs(request, body);
-                case INCREMENTAL_ALTER_CONFIGS -> admin.incrementalAlterConfigs(request, body);
-                case DELETE_RECORDS -> admin.deleteRecords(request, body);
-                case DESCRIBE_CLUSTER -> admin.describeCluster(request);
-                case INIT_PRODUCER_ID -> initProducerId(request, body);
-                case FIND_COORDINATOR -> groups.findCoordinator(request, body);
-                case JOIN_GROUP -> groups.joinGroup(request, body);
-                case SYNC_GROUP -> groups.syncGroup(request, body);
-                case HEARTBEAT -> groups.heartbeat(request, body);
-                case LEAVE_GROUP -> groups.leaveGroup(request, body);
-                case OFFSET_COMMIT -> groups.offsetCommit(request, body);
-                case OFFSET_FETCH -> groups.offsetFetch(request, body);
-                case LIST_GROUPS -> groups.listGroups(request, body);
-                case DESCRIBE_GROUPS -> groups.describeGroups(request, body);
-                case DELETE_GROUPS -> groups.deleteGroups(request, body);
-                case OFFSET_DELETE -> groups.offsetDelete(request, body);
-                default -> notServed(request);
+            Routes.Route route = routes.route(api);
+            if (route == null) {
+                notServed(request, body);
+            } else {
+                route.handle(request, body);
             }
         } catch (RuntimeException e) {
             if (!request.isCompleted()) {
@@ -101,39 +76,13 @@ final class RequestDispatcher implements RequestHandler {
         }
     }
 
-    /** Encodes {@code body} in the request's API and version and sends it. */
-    static void respond(NetworkRequest request, Struct body) {
-        RequestHeader h = request.header();
-        request.sendResponse(MessageCodec.encodeResponseBody(h.api(), h.apiVersion(), body));
-    }
-
-    /**
-     * InitProducerId for an idempotent producer: a new producer id with epoch 0, whatever id and
-     * epoch the client sent, as Kafka answers a null transactional id. Transactions have no
-     * coordinator here.
-     */
-    private void initProducerId(NetworkRequest request, Struct body) {
-        Struct response = MessageCodec.newResponse(ApiKeys.INIT_PRODUCER_ID);
-        if (body.getString("transactional_id") != null) {
-            response.set("error_code", Errors.COORDINATOR_NOT_AVAILABLE.code());
-        } else {
-            try {
-                response.set("producer_id", broker.producerIdManager().nextProducerId());
-                response.set("producer_epoch", (short) 0);
-                response.set("error_code", Errors.NONE.code());
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "Reserving producer ids failed", e);
-                response.set("error_code", Errors.KAFKA_STORAGE_ERROR.code());
-            }
-        }
-        respond(request, response);
-    }
-
-    private void notServed(NetworkRequest request) {
-        Struct response = MessageCodec.newResponse(request.header().api());
-        if (response.schema().hasField("error_code")) {
-            response.set("error_code", Errors.COORDINATOR_NOT_AVAILABLE.code());
-            respond(request, response);
+    /** An advertised API nothing here answers: its error code if its response has one, else a close. */
+    private static void notServed(NetworkRequest request, ApiMessage body) {
+        ApiMessage response = request.header().api().newResponse();
+        if (response instanceof io.fjord.protocol.message.SaslHandshakeResponse handshake) {
+            Responses.send(request, handshake.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()));
+        } else if (response instanceof io.fjord.protocol.message.SaslAuthenticateResponse authenticate) {
+            Responses.send(request, authenticate.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()));
         } else {
             request.closeConnection();
         }

@@ -84,6 +84,16 @@ public interface MetadataStore extends AutoCloseable {
     Map<String, String> incrementalAlterConfigs(String topic, List<AlterConfigOp> ops, boolean validateOnly);
 
     /**
+     * AlterConfigs: replaces every override of a topic with {@code configs} (keys left out fall
+     * back to their defaults). Every key must be a known topic config with a valid, non-null value.
+     * With {@code validateOnly} nothing changes.
+     *
+     * @return the topic's overrides after the change
+     * @throws MetadataException UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG
+     */
+    Map<String, String> alterConfigs(String topic, Map<String, String> configs, boolean validateOnly);
+
+    /**
      * Describes a topic's configs with their effective values and sources, sorted by name.
      *
      * @param keys the config names to describe, or null for all; unknown names are left out

@@ -400,8 +400,10 @@ public final class SingleNodeMetadataStore implements MetadataStore {
                         throw new MetadataException(Errors.INVALID_CONFIG,
                                 "Null value not supported for topic configs: " + key);
                     }
-                    String present = configs.get(key);
-                    Set<String> items = new LinkedHashSet<>(present == null ? List.of() : TopicConfigs.parseList(present));
+                    // The effective value, the broker's or Kafka's default included: APPEND compact
+                    // to a topic without an override gives "delete,compact", as in Kafka.
+                    String present = configs.containsKey(key) ? configs.get(key) : topicConfigs.brokerDefault(key).value();
+                    Set<String> items = new LinkedHashSet<>(TopicConfigs.parseList(present));
                     List<String> operands = TopicConfigs.parseList(op.value());
                     if (op.type() == AlterConfigOp.Type.APPEND) {
                         items.addAll(operands);
@@ -417,6 +419,25 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         }
         topicConfigs.validateAll(configs);
         TopicImage changed = new TopicImage(name, topic.id(), topic.internal(), topic.partitions(), configs);
+        if (!validateOnly && !changed.configs().equals(topic.configs())) {
+            replace(current, changed);
+            for (MetadataListener listener : listeners) {
+                notify(listener, () -> listener.configsChanged(topic, changed));
+            }
+        }
+        return changed.configs();
+    }
+
+    @Override
+    public synchronized Map<String, String> alterConfigs(String name, Map<String, String> configs, boolean validateOnly) {
+        MetadataImage current = image;
+        TopicImage topic = current.topic(name);
+        if (topic == null) {
+            throw new MetadataException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
+        }
+        Map<String, String> replaced = new HashMap<>(configs);
+        topicConfigs.validateAll(replaced);
+        TopicImage changed = new TopicImage(name, topic.id(), topic.internal(), topic.partitions(), replaced);
         if (!validateOnly && !changed.configs().equals(topic.configs())) {
             replace(current, changed);
             for (MetadataListener listener : listeners) {

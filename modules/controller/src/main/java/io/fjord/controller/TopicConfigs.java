@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  */
 public final class TopicConfigs {
 
-    private enum Type { BOOLEAN, INT, LONG, DOUBLE, STRING, LIST }
-
-    /** A broker property that sets a topic config's default, in the topic config's unit times {@code factor}. */
-    private record Synonym(String brokerKey, long factor) {
+    /**
+     * A broker property that sets a topic config's default, in the topic config's unit times {@code
+     * factor}, with Kafka's default for that property (in its own unit; null where it has none).
+     */
+    private record Synonym(String brokerKey, long factor, String kafkaDefault) {
     }
 
     /** Checks a parsed value; returns why it is invalid, or null. */
@@ -36,7 +37,7 @@ public final class TopicConfigs {
         String check(Object value);
     }
 
-    private record Definition(String name, Type type, String defaultValue, Validator validator,
+    private record Definition(String name, ConfigType type, String defaultValue, Validator validator,
                               List<Synonym> synonyms) {
     }
 
@@ -46,77 +47,82 @@ public final class TopicConfigs {
 
     static {
         Map<String, Definition> d = new TreeMap<>();
-        define(d, "cleanup.policy", Type.LIST, "delete", validList("compact", "delete"), "log.cleanup.policy");
-        define(d, "compression.gzip.level", Type.INT, "-1", value -> {
+        define(d, "cleanup.policy", ConfigType.LIST, "delete", validList("compact", "delete"), "log.cleanup.policy");
+        define(d, "compression.gzip.level", ConfigType.INT, "-1", value -> {
             int level = (Integer) value;
             return level == -1 || (level >= 1 && level <= 9) ? null : "Value must be -1 (the default level) or between 1 and 9";
         }, "compression.gzip.level");
-        define(d, "compression.lz4.level", Type.INT, "9", between(1, 17), "compression.lz4.level");
-        define(d, "compression.type", Type.STRING, "producer",
+        define(d, "compression.lz4.level", ConfigType.INT, "9", between(1, 17), "compression.lz4.level");
+        define(d, "compression.type", ConfigType.STRING, "producer",
                 validString("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), "compression.type");
-        define(d, "compression.zstd.level", Type.INT, "3", between(-131072, 22), "compression.zstd.level");
-        define(d, "delete.retention.ms", Type.LONG, "86400000", atLeast(0), "log.cleaner.delete.retention.ms");
-        define(d, "errors.deadletterqueue.group.enable", Type.BOOLEAN, "false", null);
-        define(d, "file.delete.delay.ms", Type.LONG, "60000", atLeast(0), "log.segment.delete.delay.ms");
-        define(d, "flush.messages", Type.LONG, Long.toString(Long.MAX_VALUE), atLeast(1), "log.flush.interval.messages");
-        define(d, "flush.ms", Type.LONG, Long.toString(Long.MAX_VALUE), atLeast(0), "log.flush.interval.ms");
-        define(d, "follower.replication.throttled.replicas", Type.LIST, "", TopicConfigs::throttledReplicas);
-        define(d, "index.interval.bytes", Type.INT, "4096", atLeast(0), "log.index.interval.bytes");
-        define(d, "leader.replication.throttled.replicas", Type.LIST, "", TopicConfigs::throttledReplicas);
-        define(d, "local.retention.bytes", Type.LONG, "-2", atLeast(-2), "log.local.retention.bytes");
-        define(d, "local.retention.ms", Type.LONG, "-2", atLeast(-2), "log.local.retention.ms");
-        define(d, "max.compaction.lag.ms", Type.LONG, Long.toString(Long.MAX_VALUE), atLeast(1),
+        define(d, "compression.zstd.level", ConfigType.INT, "3", between(-131072, 22), "compression.zstd.level");
+        define(d, "delete.retention.ms", ConfigType.LONG, "86400000", atLeast(0), "log.cleaner.delete.retention.ms");
+        define(d, "errors.deadletterqueue.group.enable", ConfigType.BOOLEAN, "false", null);
+        define(d, "file.delete.delay.ms", ConfigType.LONG, "60000", atLeast(0), "log.segment.delete.delay.ms");
+        define(d, "flush.messages", ConfigType.LONG, Long.toString(Long.MAX_VALUE), atLeast(1), "log.flush.interval.messages");
+        // log.flush.interval.ms has no default of its own in Kafka: it falls back to the scheduler's interval.
+        d.put("flush.ms", new Definition("flush.ms", ConfigType.LONG, Long.toString(Long.MAX_VALUE), atLeast(0),
+                List.of(new Synonym("log.flush.interval.ms", 1, null))));
+        define(d, "follower.replication.throttled.replicas", ConfigType.LIST, "", TopicConfigs::throttledReplicas);
+        define(d, "index.interval.bytes", ConfigType.INT, "4096", atLeast(0), "log.index.interval.bytes");
+        define(d, "leader.replication.throttled.replicas", ConfigType.LIST, "", TopicConfigs::throttledReplicas);
+        define(d, "local.retention.bytes", ConfigType.LONG, "-2", atLeast(-2), "log.local.retention.bytes");
+        define(d, "local.retention.ms", ConfigType.LONG, "-2", atLeast(-2), "log.local.retention.ms");
+        define(d, "max.compaction.lag.ms", ConfigType.LONG, Long.toString(Long.MAX_VALUE), atLeast(1),
                 "log.cleaner.max.compaction.lag.ms");
-        define(d, "max.decompressed.message.bytes", Type.INT, Integer.toString(Integer.MAX_VALUE), atLeast(1));
-        define(d, "max.message.bytes", Type.INT, "1048588", atLeast(0), "message.max.bytes");
-        define(d, "message.timestamp.after.max.ms", Type.LONG, "3600000", atLeast(0),
+        define(d, "max.decompressed.message.bytes", ConfigType.INT, Integer.toString(Integer.MAX_VALUE), atLeast(1));
+        define(d, "max.message.bytes", ConfigType.INT, "1048588", atLeast(0), "message.max.bytes");
+        define(d, "message.timestamp.after.max.ms", ConfigType.LONG, "3600000", atLeast(0),
                 "log.message.timestamp.after.max.ms");
-        define(d, "message.timestamp.before.max.ms", Type.LONG, Long.toString(Long.MAX_VALUE), atLeast(0),
+        define(d, "message.timestamp.before.max.ms", ConfigType.LONG, Long.toString(Long.MAX_VALUE), atLeast(0),
                 "log.message.timestamp.before.max.ms");
-        define(d, "message.timestamp.type", Type.STRING, "CreateTime", validString("CreateTime", "LogAppendTime"),
+        define(d, "message.timestamp.type", ConfigType.STRING, "CreateTime", validString("CreateTime", "LogAppendTime"),
                 "log.message.timestamp.type");
-        define(d, "min.cleanable.dirty.ratio", Type.DOUBLE, "0.5", value -> {
+        define(d, "min.cleanable.dirty.ratio", ConfigType.DOUBLE, "0.5", value -> {
             double ratio = (Double) value;
             if (ratio < 0) {
                 return "Value must be at least 0";
             }
             return ratio > 1 ? "Value must be no more than 1" : null;
         }, "log.cleaner.min.cleanable.ratio");
-        define(d, "min.compaction.lag.ms", Type.LONG, "0", atLeast(0), "log.cleaner.min.compaction.lag.ms");
-        define(d, "min.insync.replicas", Type.INT, "1", atLeast(1), "min.insync.replicas");
-        define(d, "preallocate", Type.BOOLEAN, "false", null, "log.preallocate");
-        define(d, "remote.copy.lag.bytes", Type.LONG, "0", atLeast(-1));
-        define(d, "remote.copy.lag.ms", Type.LONG, "0", atLeast(-1));
-        define(d, "remote.log.copy.disable", Type.BOOLEAN, "false", null);
-        define(d, "remote.log.delete.on.disable", Type.BOOLEAN, "false", null);
-        define(d, "remote.storage.enable", Type.BOOLEAN, "false", null);
-        define(d, "retention.bytes", Type.LONG, "-1", null, "log.retention.bytes");
-        d.put("retention.ms", new Definition("retention.ms", Type.LONG, "604800000", atLeast(-1), List.of(
-                new Synonym("log.retention.ms", 1), new Synonym("log.retention.minutes", 60_000L),
-                new Synonym("log.retention.hours", 3_600_000L))));
-        define(d, "segment.bytes", Type.INT, "1073741824", atLeast(1024 * 1024), "log.segment.bytes");
-        define(d, "segment.index.bytes", Type.INT, "10485760", atLeast(4), "log.index.size.max.bytes");
-        d.put("segment.jitter.ms", new Definition("segment.jitter.ms", Type.LONG, "0", atLeast(0), List.of(
-                new Synonym("log.roll.jitter.ms", 1), new Synonym("log.roll.jitter.hours", 3_600_000L))));
-        d.put("segment.ms", new Definition("segment.ms", Type.LONG, "604800000", atLeast(1), List.of(
-                new Synonym("log.roll.ms", 1), new Synonym("log.roll.hours", 3_600_000L))));
-        define(d, "unclean.leader.election.enable", Type.BOOLEAN, "false", null, "unclean.leader.election.enable");
+        define(d, "min.compaction.lag.ms", ConfigType.LONG, "0", atLeast(0), "log.cleaner.min.compaction.lag.ms");
+        define(d, "min.insync.replicas", ConfigType.INT, "1", atLeast(1), "min.insync.replicas");
+        define(d, "preallocate", ConfigType.BOOLEAN, "false", null, "log.preallocate");
+        define(d, "remote.copy.lag.bytes", ConfigType.LONG, "0", atLeast(-1));
+        define(d, "remote.copy.lag.ms", ConfigType.LONG, "0", atLeast(-1));
+        define(d, "remote.log.copy.disable", ConfigType.BOOLEAN, "false", null);
+        define(d, "remote.log.delete.on.disable", ConfigType.BOOLEAN, "false", null);
+        define(d, "remote.storage.enable", ConfigType.BOOLEAN, "false", null);
+        define(d, "retention.bytes", ConfigType.LONG, "-1", null, "log.retention.bytes");
+        d.put("retention.ms", new Definition("retention.ms", ConfigType.LONG, "604800000", atLeast(-1), List.of(
+                new Synonym("log.retention.ms", 1, null), new Synonym("log.retention.minutes", 60_000L, null),
+                new Synonym("log.retention.hours", 3_600_000L, "168"))));
+        define(d, "segment.bytes", ConfigType.INT, "1073741824", atLeast(1024 * 1024), "log.segment.bytes");
+        define(d, "segment.index.bytes", ConfigType.INT, "10485760", atLeast(4), "log.index.size.max.bytes");
+        d.put("segment.jitter.ms", new Definition("segment.jitter.ms", ConfigType.LONG, "0", atLeast(0), List.of(
+                new Synonym("log.roll.jitter.ms", 1, null), new Synonym("log.roll.jitter.hours", 3_600_000L, "0"))));
+        d.put("segment.ms", new Definition("segment.ms", ConfigType.LONG, "604800000", atLeast(1), List.of(
+                new Synonym("log.roll.ms", 1, null), new Synonym("log.roll.hours", 3_600_000L, "168"))));
+        define(d, "unclean.leader.election.enable", ConfigType.BOOLEAN, "false", null, "unclean.leader.election.enable");
         DEFINITIONS = Collections.unmodifiableMap(d);
     }
 
-    private static void define(Map<String, Definition> d, String name, Type type, String defaultValue,
+    /** A config whose broker properties (if any) share its unit and default. */
+    private static void define(Map<String, Definition> d, String name, ConfigType type, String defaultValue,
                                Validator validator, String... brokerKeys) {
         List<Synonym> synonyms = new ArrayList<>();
         for (String key : brokerKeys) {
-            synonyms.add(new Synonym(key, 1));
+            synonyms.add(new Synonym(key, 1, defaultValue));
         }
         d.put(name, new Definition(name, type, defaultValue, validator, List.copyOf(synonyms)));
     }
 
     private final Map<String, ConfigEntry> brokerDefaults;
+    private final Map<String, String> brokerConfig;
 
-    private TopicConfigs(Map<String, ConfigEntry> brokerDefaults) {
+    private TopicConfigs(Map<String, ConfigEntry> brokerDefaults, Map<String, String> brokerConfig) {
         this.brokerDefaults = brokerDefaults;
+        this.brokerConfig = brokerConfig;
     }
 
     /**
@@ -129,7 +135,7 @@ public final class TopicConfigs {
     public static TopicConfigs forBroker(Map<String, String> brokerConfig) {
         Map<String, ConfigEntry> defaults = new LinkedHashMap<>();
         for (Definition def : DEFINITIONS.values()) {
-            ConfigEntry entry = new ConfigEntry(def.name, def.defaultValue, ConfigSource.DEFAULT_CONFIG);
+            ConfigEntry entry = entry(def, def.defaultValue, ConfigSource.DEFAULT_CONFIG);
             for (Synonym synonym : def.synonyms) {
                 String raw = brokerConfig.get(synonym.brokerKey);
                 if (raw == null) {
@@ -147,12 +153,16 @@ public final class TopicConfigs {
                 if (problem != null) {
                     throw new ConfigException(synonym.brokerKey, raw, problem);
                 }
-                entry = new ConfigEntry(def.name, value, ConfigSource.STATIC_BROKER_CONFIG);
+                entry = entry(def, value, ConfigSource.STATIC_BROKER_CONFIG);
                 break;
             }
             defaults.put(def.name, entry);
         }
-        return new TopicConfigs(Collections.unmodifiableMap(defaults));
+        return new TopicConfigs(Collections.unmodifiableMap(defaults), Map.copyOf(brokerConfig));
+    }
+
+    private static ConfigEntry entry(Definition def, String value, ConfigSource source) {
+        return new ConfigEntry(def.name, value, source, def.type, List.of());
     }
 
     /** Every topic config name Kafka knows, sorted. */
@@ -168,7 +178,7 @@ public final class TopicConfigs {
     /** Whether the config is a comma-separated list (the only kind APPEND and SUBTRACT apply to). */
     public static boolean isList(String name) {
         Definition def = DEFINITIONS.get(name);
-        return def != null && def.type == Type.LIST;
+        return def != null && def.type == ConfigType.LIST;
     }
 
     /** Kafka's built-in default of the config, as a string. */
@@ -225,16 +235,37 @@ public final class TopicConfigs {
     }
 
     /**
-     * Every topic config with its effective value and source, sorted by name, as DescribeConfigs
-     * reports them for a topic with the given overrides.
+     * Every topic config with its effective value, source and synonyms, sorted by name, as
+     * DescribeConfigs reports them for a topic with the given overrides. The synonyms are the
+     * topic's override, then the broker properties set for it, then the properties' Kafka defaults,
+     * each under its own name and in its own unit; the source is the first synonym's. (Kafka leaves
+     * out broker settings other than the first-named property, so that for a broker with {@code
+     * log.retention.hours} set it reports {@code retention.ms} as a default without synonyms; every
+     * setting is listed here.)
      */
     public List<ConfigEntry> describe(Map<String, String> overrides) {
         List<ConfigEntry> entries = new ArrayList<>(brokerDefaults.size());
         for (ConfigEntry brokerDefault : brokerDefaults.values()) {
-            String override = overrides.get(brokerDefault.name());
-            entries.add(override != null
-                    ? new ConfigEntry(brokerDefault.name(), override, ConfigSource.DYNAMIC_TOPIC_CONFIG)
-                    : brokerDefault);
+            Definition def = DEFINITIONS.get(brokerDefault.name());
+            String override = overrides.get(def.name);
+            List<ConfigSynonym> synonyms = new ArrayList<>();
+            if (override != null) {
+                synonyms.add(new ConfigSynonym(def.name, override, ConfigSource.DYNAMIC_TOPIC_CONFIG));
+            }
+            for (Synonym synonym : def.synonyms) {
+                String raw = brokerConfig.get(synonym.brokerKey);
+                if (raw != null) {
+                    synonyms.add(new ConfigSynonym(synonym.brokerKey, raw.trim(), ConfigSource.STATIC_BROKER_CONFIG));
+                }
+            }
+            for (Synonym synonym : def.synonyms) {
+                if (synonym.kafkaDefault != null) {
+                    synonyms.add(new ConfigSynonym(synonym.brokerKey, synonym.kafkaDefault, ConfigSource.DEFAULT_CONFIG));
+                }
+            }
+            ConfigSource source = synonyms.isEmpty() ? ConfigSource.DEFAULT_CONFIG : synonyms.get(0).source();
+            entries.add(new ConfigEntry(def.name, override != null ? override : brokerDefault.value(), source,
+                    def.type, synonyms));
         }
         return entries;
     }

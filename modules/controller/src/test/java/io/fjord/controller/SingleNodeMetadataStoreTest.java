@@ -308,13 +308,54 @@ class SingleNodeMetadataStoreTest {
     }
 
     @Test
+    void appendAndSubtractStartFromTheBrokersDefault() throws IOException {
+        try (SingleNodeMetadataStore store = open("log.cleanup.policy", "compact")) {
+            store.createTopic(NewTopic.of("t", 1, 1), false);
+            assertEquals(Map.of("cleanup.policy", "compact,delete"), store.incrementalAlterConfigs("t", List.of(
+                    new AlterConfigOp(AlterConfigOp.Type.APPEND, "cleanup.policy", "delete")), true));
+            assertError(Errors.INVALID_CONFIG, "Invalid value  for configuration cleanup.policy: Empty list not allowed;"
+                    + " must be one or more of: compact, delete", () -> store.incrementalAlterConfigs("t", List.of(
+                    new AlterConfigOp(AlterConfigOp.Type.SUBTRACT, "cleanup.policy", "compact")), false));
+            assertEquals(Map.of(), store.image().topic("t").configs(), "validate-only and refused changes leave it alone");
+        }
+    }
+
+    @Test
+    void alterConfigsReplacesEveryOverride() throws IOException {
+        try (SingleNodeMetadataStore store = open()) {
+            List<String> events = new ArrayList<>();
+            store.createTopic(NewTopic.of("t", 1, 1).withConfigs(Map.of("retention.ms", "1000", "segment.ms", "5000")), false);
+            store.addListener(new MetadataListener() {
+                @Override
+                public void configsChanged(TopicImage before, TopicImage after) {
+                    events.add(before.configs().get("retention.ms") + "->" + after.configs().get("retention.ms"));
+                }
+            });
+            assertEquals(Map.of("cleanup.policy", "compact"),
+                    store.alterConfigs("t", Map.of("cleanup.policy", "compact"), true));
+            assertEquals(Map.of("retention.ms", "1000", "segment.ms", "5000"), store.image().topic("t").configs());
+            assertEquals(Map.of("cleanup.policy", "compact"), store.alterConfigs("t", Map.of("cleanup.policy", "compact"), false));
+            assertEquals(Map.of("cleanup.policy", "compact"), store.image().topic("t").configs());
+            assertEquals(List.of("1000->null"), events);
+            assertError(Errors.INVALID_CONFIG, "Unknown topic config name: no.such.key",
+                    () -> store.alterConfigs("t", Map.of("no.such.key", "1"), false));
+            assertError(Errors.INVALID_CONFIG, "Invalid value -5 for configuration segment.ms: Value must be at least 1",
+                    () -> store.alterConfigs("t", Map.of("segment.ms", "-5"), false));
+            assertError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic 'u' does not exist.",
+                    () -> store.alterConfigs("u", Map.of(), false));
+            assertEquals(Map.of("cleanup.policy", "compact"), store.image().topic("t").configs());
+        }
+    }
+
+    @Test
     void incrementalAlterConfigs() throws IOException {
         try (SingleNodeMetadataStore store = open()) {
             store.createTopic(NewTopic.of("t", 1, 1).withConfigs(Map.of("retention.ms", "1000")), false);
-            assertEquals(Map.of("retention.ms", "2000", "cleanup.policy", "compact"), store.incrementalAlterConfigs("t", List.of(
+            // APPEND works on the effective value, the default "delete" included, as in Kafka.
+            assertEquals(Map.of("retention.ms", "2000", "cleanup.policy", "delete,compact"), store.incrementalAlterConfigs("t", List.of(
                     new AlterConfigOp(AlterConfigOp.Type.SET, "retention.ms", "2000"),
                     new AlterConfigOp(AlterConfigOp.Type.APPEND, "cleanup.policy", "compact")), false));
-            assertEquals(Map.of("retention.ms", "2000", "cleanup.policy", "compact,delete"), store.incrementalAlterConfigs("t",
+            assertEquals(Map.of("retention.ms", "2000", "cleanup.policy", "delete,compact"), store.incrementalAlterConfigs("t",
                     List.of(new AlterConfigOp(AlterConfigOp.Type.APPEND, "cleanup.policy", "delete,compact")), false));
             assertEquals(Map.of("cleanup.policy", "delete"), store.incrementalAlterConfigs("t", List.of(
                     new AlterConfigOp(AlterConfigOp.Type.SUBTRACT, "cleanup.policy", "compact"),
@@ -354,10 +395,11 @@ class SingleNodeMetadataStoreTest {
             List<ConfigEntry> all = store.describeConfigs("t", null);
             assertEquals(List.copyOf(TopicConfigs.names()), all.stream().map(ConfigEntry::name).toList());
             assertEquals(List.of(
-                    new ConfigEntry("retention.ms", "3600000", ConfigSource.STATIC_BROKER_CONFIG),
-                    new ConfigEntry("segment.bytes", "2097152", ConfigSource.DYNAMIC_TOPIC_CONFIG),
-                    new ConfigEntry("segment.ms", "604800000", ConfigSource.DEFAULT_CONFIG)),
-                    store.describeConfigs("t", List.of("segment.ms", "retention.ms", "segment.bytes", "not.a.config")));
+                    List.of("retention.ms", "3600000", ConfigSource.STATIC_BROKER_CONFIG),
+                    List.of("segment.bytes", "2097152", ConfigSource.DYNAMIC_TOPIC_CONFIG),
+                    List.of("segment.ms", "604800000", ConfigSource.DEFAULT_CONFIG)),
+                    store.describeConfigs("t", List.of("segment.ms", "retention.ms", "segment.bytes", "not.a.config"))
+                            .stream().map(e -> List.of(e.name(), e.value(), e.source())).toList());
             assertError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic 'u' does not exist.", () -> store.describeConfigs("u", null));
         }
     }

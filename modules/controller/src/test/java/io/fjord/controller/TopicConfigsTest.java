@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -103,15 +104,34 @@ class TopicConfigsTest {
             byName.put(entry.name(), entry);
         }
         assertEquals(TopicConfigs.names(), byName.keySet());
-        assertEquals(new ConfigEntry("retention.ms", Long.toString(2 * 3_600_000L), ConfigSource.STATIC_BROKER_CONFIG),
-                byName.get("retention.ms"));
-        assertEquals(new ConfigEntry("segment.bytes", "3145728", ConfigSource.DYNAMIC_TOPIC_CONFIG), byName.get("segment.bytes"));
-        assertEquals(new ConfigEntry("cleanup.policy", "compact", ConfigSource.DYNAMIC_TOPIC_CONFIG), byName.get("cleanup.policy"));
+        assertEquals(List.of("retention.ms", Long.toString(2 * 3_600_000L), ConfigSource.STATIC_BROKER_CONFIG), seen(byName.get("retention.ms")));
+        assertEquals(List.of("segment.bytes", "3145728", ConfigSource.DYNAMIC_TOPIC_CONFIG), seen(byName.get("segment.bytes")));
+        assertEquals(List.of("cleanup.policy", "compact", ConfigSource.DYNAMIC_TOPIC_CONFIG), seen(byName.get("cleanup.policy")));
         // log.roll.ms wins over log.roll.hours, as in Kafka.
-        assertEquals(new ConfigEntry("segment.ms", "1000", ConfigSource.STATIC_BROKER_CONFIG), byName.get("segment.ms"));
-        assertEquals(new ConfigEntry("max.message.bytes", "1048588", ConfigSource.DEFAULT_CONFIG), byName.get("max.message.bytes"));
+        assertEquals(List.of("segment.ms", "1000", ConfigSource.STATIC_BROKER_CONFIG), seen(byName.get("segment.ms")));
+        assertEquals(List.of("max.message.bytes", "1048588", ConfigSource.DEFAULT_CONFIG), seen(byName.get("max.message.bytes")));
         assertTrue(byName.get("max.message.bytes").isDefault());
         assertFalse(byName.get("retention.ms").isDefault());
+        // Synonyms: the override, the broker settings under their own names and units, then Kafka's defaults.
+        assertEquals(List.of(new ConfigSynonym("log.retention.hours", "2", ConfigSource.STATIC_BROKER_CONFIG),
+                new ConfigSynonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG)),
+                byName.get("retention.ms").synonyms());
+        assertEquals(List.of(new ConfigSynonym("segment.bytes", "3145728", ConfigSource.DYNAMIC_TOPIC_CONFIG),
+                new ConfigSynonym("log.segment.bytes", "2097152", ConfigSource.STATIC_BROKER_CONFIG),
+                new ConfigSynonym("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG)),
+                byName.get("segment.bytes").synonyms());
+        assertEquals(List.of(new ConfigSynonym("log.roll.ms", "1000", ConfigSource.STATIC_BROKER_CONFIG),
+                new ConfigSynonym("log.roll.hours", "5", ConfigSource.STATIC_BROKER_CONFIG),
+                new ConfigSynonym("log.roll.hours", "168", ConfigSource.DEFAULT_CONFIG)),
+                byName.get("segment.ms").synonyms());
+        assertEquals(List.of(), byName.get("flush.ms").synonyms(), "log.flush.interval.ms has no default of its own");
+        assertEquals(ConfigSource.DEFAULT_CONFIG, byName.get("flush.ms").source());
+        assertEquals(ConfigType.LIST, byName.get("cleanup.policy").type());
+        assertEquals(ConfigType.LONG, byName.get("retention.ms").type());
+    }
+
+    private static List<Object> seen(ConfigEntry entry) {
+        return List.of(entry.name(), entry.value(), entry.source());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.fjord.network;
 
 import io.fjord.protocol.errors.ProtocolException;
+import io.fjord.protocol.errors.UnknownApiException;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.RequestHeader;
 import io.fjord.protocol.types.EncodedMessage;
@@ -86,6 +87,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     Processor processor() {
         return processor;
+    }
+
+    SocketServer server() {
+        return server;
     }
 
     SocketAddress remoteAddress() {
@@ -183,6 +188,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestHeader header;
         try {
             header = RequestHeader.read(new WireReader(bytes));
+        } catch (UnknownApiException unknown) {
+            notServed(unknown.clientId(), "API key " + unknown.apiKey(), unknown.apiVersion(), "which Fjord does not speak");
+            frame.release();
+            releaseMemory(reserved);
+            server.connectionMetrics().closedInvalid();
+            closeNow();
+            return;
         } catch (ProtocolException malformed) {
             // Unknown API key or a header that does not parse: no response schema to answer with.
             frame.release();
@@ -193,6 +205,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         ApiKeys api = header.api();
         if (!api.isVersionSupported(header.apiVersion()) && api != ApiKeys.API_VERSIONS) {
+            notServed(header.clientId(), api.apiName() + " (key " + api.id() + ")", header.apiVersion(),
+                    "of which Fjord serves versions " + api.oldestVersion() + " to " + api.latestVersion());
             frame.release();
             releaseMemory(reserved);
             server.connectionMetrics().closedInvalid();
@@ -207,6 +221,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             stage = Stage.WAITING_FOR_QUEUE;
             waitForQueue();
         }
+    }
+
+    /** Tells the operator, once per client and API, what a client asked for that is not served. */
+    private void notServed(String clientId, String api, short version, String why) {
+        server.clientNotices().warnOnce(String.valueOf(clientId), api, "Client " + clientId + " at "
+                + remoteAddress() + " asked for " + api + " version " + version + ", " + why
+                + "; closing the connection (logged once per client and API)");
     }
 
     private void waitForQueue() {

@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One request frame received on a connection: its parsed header and its body bytes, on the way
  * from a processor through the request channel to a handler and back as a response.
  *
- * <p>Buffer ownership: the frame's bytes belong to this request and stay valid, unchanged, until
- * its response has been written to the socket (or dropped with the connection); then the network
- * layer releases them. So a handler may put slices of {@link #body()} into the response it sends
- * (an echo, or produce records), but must not keep them beyond that.
+ * <p>Buffer ownership: the frame's bytes belong to this request and stay valid until its response
+ * has been written to the socket (or dropped with the connection); then the network layer releases
+ * them. The handler owns them meanwhile and may change them: the produce path stamps base offsets
+ * and leader epochs into the record batches in place before it appends them, so the log writes
+ * the very bytes that arrived. A handler may put slices of {@link #body()} into the response it
+ * sends, but must not keep them beyond that.
  */
 public final class NetworkRequest {
 
@@ -58,7 +60,7 @@ public final class NetworkRequest {
 
     /**
      * The body: the frame's bytes after the header, as a new big-endian view positioned at its
-     * start. Read-only by contract (see the class comment for how long it stays valid).
+     * start (see the class comment for who may change them and how long they stay valid).
      */
     public ByteBuffer body() {
         return body.duplicate().order(body.order());
@@ -67,6 +69,19 @@ public final class NetworkRequest {
     /** The size of the request frame, header and body, without the size prefix. */
     public int sizeInBytes() {
         return frame.readableBytes();
+    }
+
+    /**
+     * Reports bytes after the end of the body, which the handler ignores as Kafka does: counted in
+     * {@link RequestMetrics#requestsWithTrailingBytes()} and logged once per client.
+     */
+    public void reportTrailingBytes(int bytes) {
+        SocketServer server = connection.server();
+        server.requestMetrics().trailingBytesIgnored();
+        server.clientNotices().warnOnce(String.valueOf(header.clientId()), "trailing bytes",
+                "Client " + header.clientId() + " at " + remoteAddress() + " sent " + bytes + " bytes after the end of a "
+                        + header.api().apiName() + " v" + header.apiVersion()
+                        + " request; they are ignored, as Kafka ignores them (logged once per client)");
     }
 
     /** The client's address. */

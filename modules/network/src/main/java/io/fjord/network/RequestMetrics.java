@@ -42,6 +42,7 @@ public final class RequestMetrics {
 
     private final Map<ApiKeys, ApiMetrics> byApi = new EnumMap<>(ApiKeys.class);
     private final LongAdder handlerFailures = new LongAdder();
+    private final LongAdder trailingBytesIgnored = new LongAdder();
 
     RequestMetrics() {
         for (ApiKeys api : ApiKeys.values()) {
@@ -61,5 +62,14 @@ public final class RequestMetrics {
 
     void handlerFailed() {
         handlerFailures.increment();
+    }
+
+    /** Requests that carried bytes after their body, which were ignored as Kafka ignores them. */
+    public long requestsWithTrailingBytes() {
+        return trailingBytesIgnored.sum();
+    }
+
+    void trailingBytesIgnored() {
+        trailingBytesIgnored.increment();
     }
 }

@@ -50,6 +50,7 @@ public final class SocketServer implements AutoCloseable {
     private final RequestChannel requestChannel;
     private final RequestMetrics requestMetrics = new RequestMetrics();
     private final ConnectionMetrics connectionMetrics = new ConnectionMetrics();
+    private final ClientNotices clientNotices = new ClientNotices();
     private final AtomicInteger requestsInFlight = new AtomicInteger();
     private final RequestMemoryPool memoryPool;
     private final Object idleMonitor = new Object();
@@ -185,6 +186,10 @@ public final class SocketServer implements AutoCloseable {
 
     public ConnectionMetrics connectionMetrics() {
         return connectionMetrics;
+    }
+
+    ClientNotices clientNotices() {
+        return clientNotices;
     }
 
     /** Requests parsed and not yet answered (or dropped with their connection). */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.types.MemoryRecordSet;
 import io.fjord.protocol.types.FileRecordSet;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -61,14 +61,16 @@ class FileRegionResponseTest extends ServerFixture {
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
             FileSlice slice = new FileSlice(channel, junk.length, batchBytes.length);
             SocketServer server = start(Map.of(NetworkConfig.TRANSPORT, transport), request -> {
-                Struct response = MessageCodec.newResponse(ApiKeys.FETCH).set("session_id", 0);
-                Struct topic = response.addElement("responses").set("topic", "clicks");
-                topic.addElement("partitions").set("partition_index", 0).set("high_watermark", 300L)
-                        .set("records", slice);
-                topic.addElement("partitions").set("partition_index", 1).set("high_watermark", 1L)
-                        .set("records", inMemory);
-                request.sendResponse(MessageCodec.encodeResponseBody(ApiKeys.FETCH,
-                        request.header().apiVersion(), response));
+                io.fjord.protocol.message.FetchResponse response = new io.fjord.protocol.message.FetchResponse()
+                        .setSessionId(0);
+                io.fjord.protocol.message.FetchResponse.FetchableTopicResponse topic =
+                        new io.fjord.protocol.message.FetchResponse.FetchableTopicResponse().setTopic("clicks");
+                response.responses().add(topic);
+                topic.partitions().add(new io.fjord.protocol.message.FetchResponse.PartitionData()
+                        .setPartitionIndex(0).setHighWatermark(300L).setRecords(slice));
+                topic.partitions().add(new io.fjord.protocol.message.FetchResponse.PartitionData()
+                        .setPartitionIndex(1).setHighWatermark(1L).setRecords(MemoryRecordSet.readOnly(inMemory)));
+                request.sendResponse(MessageCodec.encodeBody(request.header().apiVersion(), response));
             });
             int fetches = 20;
             try (WireClient client = new WireClient(server.boundAddress())) {

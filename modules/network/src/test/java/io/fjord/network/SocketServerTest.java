@@ -338,7 +338,7 @@ class SocketServerTest extends ServerFixture {
                 bigResponses.incrementAndGet();
                 // The same megabyte every time, not copied: memory grows only if the server queues responses.
                 request.sendResponse(new io.fjord.protocol.types.WireWriter()
-                        .writeRecords(new io.fjord.protocol.types.MemoryRecordSet(oneMegabyte), false).finish());
+                        .writeRecords(io.fjord.protocol.types.MemoryRecordSet.readOnly(oneMegabyte), false).finish());
             } else {
                 request.sendResponse(TestHandlers.echo(request));
             }

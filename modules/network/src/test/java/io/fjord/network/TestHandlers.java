@@ -15,11 +15,9 @@ final class TestHandlers {
     static EncodedMessage apiVersions(NetworkRequest request) {
         short version = request.header().apiVersion();
         if (ApiKeys.API_VERSIONS.isVersionSupported(version)) {
-            return MessageCodec.encodeResponseBody(ApiKeys.API_VERSIONS, version,
-                    MessageCodec.apiVersionsResponse(Errors.NONE));
+            return MessageCodec.encodeBody(version, MessageCodec.apiVersionsResponse(Errors.NONE));
         }
-        return MessageCodec.encodeResponseBody(ApiKeys.API_VERSIONS, (short) 0,
-                MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION));
+        return MessageCodec.encodeBody((short) 0, MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION));
     }
 
     /** A response body that is a copy of the request body. */

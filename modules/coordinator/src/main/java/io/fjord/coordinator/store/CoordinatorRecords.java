@@ -1,19 +1,13 @@
 package io.fjord.coordinator.store;
 
-import static io.fjord.protocol.schema.Field.field;
-import static io.fjord.protocol.schema.Type.BYTES;
-import static io.fjord.protocol.schema.Type.INT32;
-import static io.fjord.protocol.schema.Type.INT64;
-import static io.fjord.protocol.schema.Type.STRING;
-import static io.fjord.protocol.schema.Type.arrayOf;
-
 import io.fjord.api.TopicPartition;
-import io.fjord.coordinator.CommittedOffset;
 import io.fjord.common.errors.Errors;
+import io.fjord.coordinator.CommittedOffset;
+import io.fjord.coordinator.store.records.GroupMetadataKey;
+import io.fjord.coordinator.store.records.OffsetCommitKey;
+import io.fjord.coordinator.store.records.OffsetCommitValue;
 import io.fjord.protocol.errors.ProtocolException;
-import io.fjord.protocol.schema.Schema;
-import io.fjord.protocol.schema.Struct;
-import io.fjord.protocol.schema.StructCodec;
+import io.fjord.protocol.message.Message;
 import io.fjord.protocol.types.WireReader;
 import io.fjord.protocol.types.WireWriter;
 
@@ -36,38 +30,6 @@ public final class CoordinatorRecords {
     static final short OFFSET_COMMIT_VALUE_VERSION = 3;
     static final short GROUP_METADATA_VALUE_VERSION = 3;
     private static final short MAX_VALUE_VERSION = 4;
-    private static final short FIRST_FLEXIBLE_VERSION = 4;
-
-    private static final Schema OFFSET_COMMIT_KEY = Schema.of(
-            field("group", STRING),
-            field("topic", STRING),
-            field("partition", INT32));
-
-    private static final Schema OFFSET_COMMIT_VALUE = Schema.of(
-            field("offset", INT64),
-            field("leader_epoch", INT32).versions(3).defaultValue(-1),
-            field("metadata", STRING),
-            field("commit_timestamp", INT64),
-            field("expire_timestamp", INT64).versions(1, 1).defaultValue(-1));
-
-    private static final Schema GROUP_METADATA_KEY = Schema.of(
-            field("group", STRING));
-
-    private static final Schema GROUP_METADATA_VALUE = Schema.of(
-            field("protocol_type", STRING),
-            field("generation", INT32),
-            field("protocol", STRING).nullable(),
-            field("leader", STRING).nullable(),
-            field("current_state_timestamp", INT64).versions(2).defaultValue(-1),
-            field("members", arrayOf(Schema.of(
-                    field("member_id", STRING),
-                    field("group_instance_id", STRING).versions(3).nullable().defaultValue(null),
-                    field("client_id", STRING),
-                    field("client_host", STRING),
-                    field("rebalance_timeout", INT32).versions(1).defaultValue(-1),
-                    field("session_timeout", INT32),
-                    field("subscription", BYTES),
-                    field("assignment", BYTES)))));
 
     private CoordinatorRecords() {
     }
@@ -86,51 +48,48 @@ public final class CoordinatorRecords {
     }
 
     public static byte[] offsetCommitKey(String group, TopicPartition tp) {
-        Struct s = OFFSET_COMMIT_KEY.newStruct()
-                .set("group", group)
-                .set("topic", tp.topic())
-                .set("partition", tp.partition());
-        return encode(OFFSET_COMMIT_KEY_TYPE, s);
+        return encode(OFFSET_COMMIT_KEY_TYPE, (short) 0,
+                new OffsetCommitKey().setGroup(group).setTopic(tp.topic()).setPartition(tp.partition()));
     }
 
     public static byte[] offsetCommitValue(CommittedOffset offset) {
-        Struct s = OFFSET_COMMIT_VALUE.newStruct()
-                .set("offset", offset.offset())
-                .set("leader_epoch", offset.leaderEpoch())
-                .set("metadata", offset.metadata())
-                .set("commit_timestamp", offset.commitTimestamp());
-        return encode(OFFSET_COMMIT_VALUE_VERSION, s);
+        return encode(OFFSET_COMMIT_VALUE_VERSION, OFFSET_COMMIT_VALUE_VERSION, new OffsetCommitValue()
+                .setOffset(offset.offset())
+                .setLeaderEpoch(offset.leaderEpoch())
+                .setMetadata(offset.metadata())
+                .setCommitTimestamp(offset.commitTimestamp()));
     }
 
     public static byte[] groupMetadataKey(String group) {
-        return encode(GROUP_METADATA_KEY_TYPE, GROUP_METADATA_KEY.newStruct().set("group", group));
+        return encode(GROUP_METADATA_KEY_TYPE, (short) 0, new GroupMetadataKey().setGroup(group));
     }
 
     public static byte[] groupMetadataValue(GroupMetadataValue value) {
-        Struct s = GROUP_METADATA_VALUE.newStruct()
-                .set("protocol_type", value.protocolType())
-                .set("generation", value.generation())
-                .set("protocol", value.protocol())
-                .set("leader", value.leader())
-                .set("current_state_timestamp", value.currentStateTimestamp());
+        var record = new io.fjord.coordinator.store.records.GroupMetadataValue()
+                .setProtocolType(value.protocolType())
+                .setGeneration(value.generation())
+                .setProtocol(value.protocol())
+                .setLeader(value.leader())
+                .setCurrentStateTimestamp(value.currentStateTimestamp());
         for (GroupMetadataValue.MemberMetadata m : value.members()) {
-            s.addElement("members")
-                    .set("member_id", m.memberId())
-                    .set("group_instance_id", m.groupInstanceId())
-                    .set("client_id", m.clientId())
-                    .set("client_host", m.clientHost())
-                    .set("rebalance_timeout", m.rebalanceTimeout())
-                    .set("session_timeout", m.sessionTimeout())
-                    .set("subscription", ByteBuffer.wrap(m.subscription()))
-                    .set("assignment", ByteBuffer.wrap(m.assignment()));
+            record.members().add(new io.fjord.coordinator.store.records.GroupMetadataValue.MemberMetadata()
+                    .setMemberId(m.memberId())
+                    .setGroupInstanceId(m.groupInstanceId())
+                    .setClientId(m.clientId())
+                    .setClientHost(m.clientHost())
+                    .setRebalanceTimeout(m.rebalanceTimeout())
+                    .setSessionTimeout(m.sessionTimeout())
+                    .setSubscription(ByteBuffer.wrap(m.subscription()))
+                    .setAssignment(ByteBuffer.wrap(m.assignment())));
         }
-        return encode(GROUP_METADATA_VALUE_VERSION, s);
+        return encode(GROUP_METADATA_VALUE_VERSION, GROUP_METADATA_VALUE_VERSION, record);
     }
 
-    private static byte[] encode(short version, Struct struct) {
+    /** The INT16 record type or value version, then the message at {@code version}. */
+    private static byte[] encode(short typeOrVersion, short version, Message message) {
         WireWriter out = new WireWriter(64);
-        out.writeShort(version);
-        StructCodec.write(struct, version, false, out);
+        out.writeShort(typeOrVersion);
+        message.write(out, version);
         ByteBuffer buffer = out.finishAsBuffer();
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
@@ -152,22 +111,21 @@ public final class CoordinatorRecords {
         WireReader k = new WireReader(key.duplicate(), Errors.CORRUPT_MESSAGE);
         short type = k.readShort();
         if (type == 0 || type == 1) {
-            Struct ks = readFully(OFFSET_COMMIT_KEY, (short) 0, false, k);
-            if (ks.getInt("partition") < 0 || ks.getString("group") == null || ks.getString("topic") == null) {
+            OffsetCommitKey ks = readFully(new OffsetCommitKey(), (short) 0, k);
+            if (ks.partition() < 0 || ks.group() == null || ks.topic() == null) {
                 throw new ProtocolException(Errors.CORRUPT_MESSAGE, "Offset commit key with a null name or negative partition");
             }
-            TopicPartition tp = new TopicPartition(ks.getString("topic"), ks.getInt("partition"));
+            TopicPartition tp = new TopicPartition(ks.topic(), ks.partition());
             if (value == null) {
-                return new OffsetCommit(ks.getString("group"), tp, null);
+                return new OffsetCommit(ks.group(), tp, null);
             }
             WireReader v = new WireReader(value.duplicate(), Errors.CORRUPT_MESSAGE);
-            short version = valueVersion(v);
-            Struct vs = readFully(OFFSET_COMMIT_VALUE, version, version >= FIRST_FLEXIBLE_VERSION, v);
-            return new OffsetCommit(ks.getString("group"), tp, new CommittedOffset(vs.getLong("offset"),
-                    vs.getInt("leader_epoch"), vs.getString("metadata"), vs.getLong("commit_timestamp")));
+            OffsetCommitValue vs = readFully(new OffsetCommitValue(), valueVersion(v), v);
+            return new OffsetCommit(ks.group(), tp, new CommittedOffset(vs.offset(), vs.leaderEpoch(), vs.metadata(),
+                    vs.commitTimestamp()));
         }
         if (type == GROUP_METADATA_KEY_TYPE) {
-            String group = readFully(GROUP_METADATA_KEY, (short) 0, false, k).getString("group");
+            String group = readFully(new GroupMetadataKey(), (short) 0, k).group();
             if (group == null) {
                 throw new ProtocolException(Errors.CORRUPT_MESSAGE, "Group metadata key with a null group");
             }
@@ -175,18 +133,15 @@ public final class CoordinatorRecords {
                 return new GroupMetadata(group, null);
             }
             WireReader v = new WireReader(value.duplicate(), Errors.CORRUPT_MESSAGE);
-            short version = valueVersion(v);
-            Struct vs = readFully(GROUP_METADATA_VALUE, version, version >= FIRST_FLEXIBLE_VERSION, v);
+            var vs = readFully(new io.fjord.coordinator.store.records.GroupMetadataValue(), valueVersion(v), v);
             List<GroupMetadataValue.MemberMetadata> members = new ArrayList<>();
-            for (Struct m : vs.getStructArray("members")) {
-                members.add(new GroupMetadataValue.MemberMetadata(m.getString("member_id"),
-                        m.getString("group_instance_id"), m.getString("client_id"), m.getString("client_host"),
-                        m.getInt("rebalance_timeout"), m.getInt("session_timeout"),
-                        copy(m.getBytes("subscription")), copy(m.getBytes("assignment"))));
+            for (var m : vs.members()) {
+                members.add(new GroupMetadataValue.MemberMetadata(m.memberId(), m.groupInstanceId(), m.clientId(),
+                        m.clientHost(), m.rebalanceTimeout(), m.sessionTimeout(), copy(m.subscription()),
+                        copy(m.assignment())));
             }
-            return new GroupMetadata(group, new GroupMetadataValue(vs.getString("protocol_type"),
-                    vs.getInt("generation"), vs.getString("protocol"), vs.getString("leader"),
-                    vs.getLong("current_state_timestamp"), members));
+            return new GroupMetadata(group, new GroupMetadataValue(vs.protocolType(), vs.generation(), vs.protocol(),
+                    vs.leader(), vs.currentStateTimestamp(), members));
         }
         if (type < 0) {
             throw new ProtocolException(Errors.CORRUPT_MESSAGE, "Negative record type " + type);
@@ -202,12 +157,12 @@ public final class CoordinatorRecords {
         return version;
     }
 
-    private static Struct readFully(Schema schema, short version, boolean flexible, WireReader in) {
-        Struct s = StructCodec.read(schema, version, flexible, in);
+    private static <M extends Message> M readFully(M message, short version, WireReader in) {
+        message.read(in, version);
         if (in.remaining() != 0) {
             throw new ProtocolException(Errors.CORRUPT_MESSAGE, in.remaining() + " bytes after the record");
         }
-        return s;
+        return message;
     }
 
     private static byte[] copy(ByteBuffer b) {
@@ -215,7 +170,7 @@ public final class CoordinatorRecords {
             return new byte[0];
         }
         byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
+        b.duplicate().get(bytes);
         return bytes;
     }
 }

@@ -1,5 +1,6 @@
 package io.fjord.protocol.message;
 
+import io.fjord.protocol.errors.UnknownApiException;
 import io.fjord.protocol.types.WireReader;
 import io.fjord.protocol.types.WireWriter;
 
@@ -29,13 +30,19 @@ public record RequestHeader(ApiKeys api, short apiVersion, int correlationId, St
      * Reads a header from the start of a request frame (after the size prefix), leaving the reader
      * at the body. The version is not checked here, so that a broker can still answer an
      * ApiVersions request of a version it does not know.
+     *
+     * @throws UnknownApiException for an API key Fjord does not speak
      */
     public static RequestHeader read(WireReader in) {
         short key = in.readShort();
         short version = in.readShort();
         int correlationId = in.readInt();
-        ApiKeys api = ApiKeys.forId(key);
+        // The client id has the same place in every header version, so it can be read first.
         String clientId = in.readString(false, true);
+        ApiKeys api = ApiKeys.forIdOrNull(key);
+        if (api == null) {
+            throw new UnknownApiException(key, version, clientId);
+        }
         if (api.requestHeaderVersion(version) >= 2) {
             in.skipTaggedFields();
         }

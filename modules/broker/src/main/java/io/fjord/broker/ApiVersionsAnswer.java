@@ -1,0 +1,43 @@
+package io.fjord.broker;
+
+import io.fjord.common.errors.Errors;
+import io.fjord.protocol.message.ApiVersionsResponse;
+import io.fjord.protocol.message.MessageCodec;
+
+import java.util.List;
+
+/**
+ * The ApiVersions answers: every API with the versions Fjord serves, and the feature flags Kafka's
+ * clients and {@code kafka-features describe} read. Fjord speaks none of the optional feature levels
+ * (KIP-848 groups, transactions v2, KRaft, share and streams groups, eligible leader replicas), so
+ * each is supported at level 0 only and none is finalized above 0; the finalized epoch is 0, which
+ * tells clients the feature information is valid. A version 3 answer leaves out features whose
+ * minimum level is 0, as Kafka does, since older clients cannot read them.
+ */
+final class ApiVersionsAnswer {
+
+    /** The features Kafka 4 brokers report, none of which Fjord implements beyond level 0. */
+    private static final List<String> FEATURES = List.of("eligible.leader.replicas.version", "group.version",
+            "kraft.version", "share.version", "streams.version", "transaction.version");
+    private static final short FIRST_VERSION_WITH_ZERO_LEVELS = 4;
+
+    private ApiVersionsAnswer() {
+    }
+
+    /** The answer to a supported ApiVersions request of {@code version}. */
+    static ApiVersionsResponse supported(short version) {
+        ApiVersionsResponse response = MessageCodec.apiVersionsResponse(Errors.NONE).setFinalizedFeaturesEpoch(0L);
+        if (version >= FIRST_VERSION_WITH_ZERO_LEVELS) {
+            for (String feature : FEATURES) {
+                response.supportedFeatures().add(new ApiVersionsResponse.SupportedFeatureKey()
+                        .setName(feature).setMinVersion((short) 0).setMaxVersion((short) 0));
+            }
+        }
+        return response;
+    }
+
+    /** The version 0 answer to an ApiVersions request of a version above Fjord's. */
+    static ApiVersionsResponse unsupportedVersion() {
+        return MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
+    }
+}
