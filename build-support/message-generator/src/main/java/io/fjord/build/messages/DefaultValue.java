@@ -101,7 +101,7 @@ final class DefaultValue {
             case INT8, INT16, INT32, INT64, UINT16, BOOL -> value + " != " + javaExpression(type);
             case FLOAT64 -> "Double.compare(" + value + ", " + javaExpression(type) + ") != 0";
             case ARRAY -> "(" + value + " == null || !" + value + ".isEmpty())";
-            default -> "!java.util.Objects.equals(" + value + ", " + javaExpression(type) + ")";
+            default -> "!Objects.equals(" + value + ", " + javaExpression(type) + ")";
         };
     }
 

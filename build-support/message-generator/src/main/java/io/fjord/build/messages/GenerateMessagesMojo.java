@@ -36,6 +36,10 @@ public final class GenerateMessagesMojo extends AbstractMojo {
     @Parameter(required = true)
     private String packageName;
 
+    /** Whether the classes are test sources (specs that exercise the generator itself) rather than main ones. */
+    @Parameter(defaultValue = "false")
+    private boolean testSources;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
@@ -49,7 +53,11 @@ public final class GenerateMessagesMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("Generating messages failed: " + e.getMessage(), e);
         }
-        project.addCompileSourceRoot(outputDirectory.getPath());
+        if (testSources) {
+            project.addTestCompileSourceRoot(outputDirectory.getPath());
+        } else {
+            project.addCompileSourceRoot(outputDirectory.getPath());
+        }
     }
 
     /** The build step without Maven: specs in, sources out. */
