@@ -145,8 +145,9 @@ public final class WireReader {
 
     /**
      * The length of a string, bytes or records value: INT16 (strings) or INT32 (bytes) in classic
-     * encoding, unsigned varint N+1 in compact encoding. Returns -1 for null, which is only legal if
-     * {@code nullable}; a length beyond the remaining bytes is rejected here.
+     * encoding, unsigned varint N+1 in compact encoding. Returns -1 for null (any negative classic
+     * length, as Kafka reads it), which is only legal if {@code nullable}; a length beyond the
+     * remaining bytes is rejected here.
      */
     private int readLength(boolean compact, boolean int16, boolean nullable, String what) {
         int length;
@@ -159,14 +160,12 @@ public final class WireReader {
         } else {
             length = int16 ? readShort() : readInt();
         }
-        if (length == -1) {
+        if (length < 0) {
+            // Kafka reads any negative classic length as null, not only -1.
             if (!nullable) {
                 throw malformed("null " + what + " where the schema forbids it");
             }
             return -1;
-        }
-        if (length < 0) {
-            throw malformed("negative " + what + " length " + length);
         }
         require(length, what);
         return length;
@@ -212,14 +211,12 @@ public final class WireReader {
         } else {
             count = readInt();
         }
-        if (count == -1) {
+        if (count < 0) {
+            // Kafka reads any negative classic count as null, not only -1.
             if (!nullable) {
                 throw malformed("null array where the schema forbids it");
             }
             return -1;
-        }
-        if (count < 0) {
-            throw malformed("negative array length " + count);
         }
         if ((long) count * Math.max(1, minElementSize) > buffer.remaining()) {
             throw malformed("array of " + count + " elements cannot fit in " + buffer.remaining()

@@ -95,8 +95,10 @@ class HostileInputTest {
 
     @Test
     void negativeLengths() {
+        // A negative count other than -1 is null where null is allowed, as Kafka reads it.
         ByteBuffer body = ByteBuffer.allocate(8).putInt(0, -5);
-        assertEquals(Errors.INVALID_REQUEST, errorOf(() -> MessageCodec.decodeRequest(frame(3, 1, body))));
+        assertEquals(Errors.INVALID_REQUEST, errorOf(() -> MessageCodec.decodeRequest(frame(3, 0, body))));
+        assertEquals(null, ((MetadataRequest) MessageCodec.decodeRequest(frame(3, 1, body)).body()).topics());
         // Metadata v0 does not allow a null topic array.
         ByteBuffer nullArray = ByteBuffer.allocate(4).putInt(0, -1);
         assertEquals(Errors.INVALID_REQUEST, errorOf(() -> MessageCodec.decodeRequest(frame(3, 0, nullArray))));

@@ -145,10 +145,13 @@ class WirePrimitivesTest {
         // A string claiming 32767 bytes in a 10-byte buffer.
         ByteBuffer s = ByteBuffer.allocate(10).putShort(Short.MAX_VALUE).flip().limit(10);
         assertMalformed(() -> new WireReader(s).readString(false, false));
-        // Negative lengths other than -1.
-        assertMalformed(() -> new WireReader(hex(0xff, 0xfe)).readString(false, true));
-        assertMalformed(() -> new WireReader(ByteBuffer.allocate(8).putInt(0, -2)).readBytes(false, true));
-        assertMalformed(() -> new WireReader(ByteBuffer.allocate(8).putInt(0, -7)).readArrayLength(false, true, 1));
+        // Negative lengths other than -1: null where null is allowed, as Kafka reads them, else malformed.
+        assertEquals(null, new WireReader(hex(0xff, 0xfe)).readString(false, true));
+        assertEquals(null, new WireReader(ByteBuffer.allocate(8).putInt(0, -2)).readBytes(false, true));
+        assertEquals(-1, new WireReader(ByteBuffer.allocate(8).putInt(0, -7)).readArrayLength(false, true, 1));
+        assertMalformed(() -> new WireReader(hex(0xff, 0xfe)).readString(false, false));
+        assertMalformed(() -> new WireReader(ByteBuffer.allocate(8).putInt(0, -2)).readBytes(false, false));
+        assertMalformed(() -> new WireReader(ByteBuffer.allocate(8).putInt(0, -7)).readArrayLength(false, false, 1));
         // Bytes and array counts claiming 2^31-1 in a 20-byte body.
         ByteBuffer a = ByteBuffer.allocate(20).putInt(0, Integer.MAX_VALUE);
         assertMalformed(() -> new WireReader(a.duplicate()).readBytes(false, false));
