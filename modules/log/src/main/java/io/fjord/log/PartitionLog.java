@@ -204,7 +204,7 @@ public final class PartitionLog implements AutoCloseable {
                 }
                 continue;
             }
-            int truncated = segment.recover(config.segmentIndexBytes(), config.maxMessageBytes(), batch -> { });
+            int truncated = segment.recover(config.segmentIndexBytes());
             segment.flush();
             if (!last) {
                 segment.onBecomeInactive();
@@ -600,17 +600,16 @@ public final class PartitionLog implements AutoCloseable {
                 if (best == null) {
                     return null;
                 }
-                long[] found = best.findOffsetByTimestamp(best.maxTimestampSoFar(), start);
-                return found == null ? null : new TimestampOffset(found[1], found[0]);
+                return best.findOffsetByTimestamp(best.maxTimestampSoFar(), start);
             }
             if (timestamp < 0) {
                 throw new LogException(Errors.INVALID_REQUEST, "Unknown special timestamp " + timestamp);
             }
             for (LogSegment s : segs) {
                 if (s.maxTimestampSoFar() >= timestamp || s == segs[segs.length - 1]) {
-                    long[] found = s.findOffsetByTimestamp(timestamp, start);
+                    TimestampOffset found = s.findOffsetByTimestamp(timestamp, start);
                     if (found != null) {
-                        return new TimestampOffset(found[1], found[0]);
+                        return found;
                     }
                 }
             }
