@@ -94,7 +94,7 @@ final class LogSegment implements AutoCloseable {
 
     /**
      * Opens an existing segment without validating its batches; the size is the file's length.
-     * Missing or unusable index files are left for {@link #indexesNeedRebuild()} to report.
+     * Missing or unusable index files are left for {@link #loadCleanState()} to report.
      */
     static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
         Path log = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
