@@ -72,10 +72,6 @@ public final class LogManager {
         this.scheduler = scheduler;
     }
 
-    public List<Path> logDirs() {
-        return logDirs;
-    }
-
     /** Loads every partition log and starts the background jobs. */
     public void startup() throws IOException {
         int threads = logDirs.size() * managerConfig.recoveryThreadsPerDataDir();

@@ -35,6 +35,8 @@ import java.util.function.Consumer;
  * <p>Readers never lock: they read {@link #size} (volatile) and touch only bytes below it, with
  * positional reads that do not move the channel's position. The writer appends with positional
  * writes at the old size, so the two never share mutable state besides the volatile fields.
+ * Every walk over the batches (read, timestamp search, replay, recovery) is a
+ * {@link FileBatchCursor} bounded by the size it read (by the file's length in recovery).
  */
 final class LogSegment implements AutoCloseable {
 
@@ -42,8 +44,6 @@ final class LogSegment implements AutoCloseable {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
-    /** Enough of a batch header to frame it: base offset, length, epoch, magic, crc, attributes, last offset delta. */
-    private static final int FRAME_HEADER = RecordBatchView.LAST_OFFSET_DELTA_OFFSET + 4;
 
     private final long baseOffset;
     private final int indexIntervalBytes;
@@ -94,7 +94,7 @@ final class LogSegment implements AutoCloseable {
 
     /**
      * Opens an existing segment without validating its batches; the size is the file's length.
-     * Missing or unusable index files are left for {@link #indexesNeedRebuild()} to report.
+     * Missing or unusable index files are left for {@link #loadCleanState()} to report.
      */
     static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
         Path log = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
@@ -210,70 +210,38 @@ final class LogSegment implements AutoCloseable {
      */
     FileSlice read(long startOffset, int maxBytes, long maxOffset, boolean minOneBatch) throws IOException {
         int limit = size;
-        ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER);
-        int position = offsetIndex.lookup(startOffset).position();
+        FileBatchCursor batches = new FileBatchCursor(channel, offsetIndex.lookup(startOffset).position(), limit);
         // Find the batch holding startOffset: the first whose last offset reaches it.
-        long firstOffset = -1;
-        while (true) {
-            if (!readFrame(header, position, limit)) {
+        do {
+            if (!batches.next()) {
                 return null;
             }
-            if (lastOffset(header) >= startOffset) {
-                firstOffset = header.getLong(0);
-                break;
-            }
-            position += batchSize(header);
-        }
-        int start = position;
+        } while (batches.lastOffset() < startOffset);
+        int start = batches.position();
+        long firstOffset = batches.baseOffset();
         long nextOffset = startOffset;
         // Batches up to the last index entry within the byte limit fit for sure: jump over them
         // instead of reading each header. The entry's batch itself is checked by the loop.
         OffsetPosition jump = offsetIndex.lookupByPosition(Math.min((long) start + maxBytes, limit));
-        if (jump != null && jump.position() > start && jump.offset() < maxOffset
-                && readFrame(header, jump.position(), limit)) {
-            position = jump.position();
-            nextOffset = header.getLong(0);
+        if (jump != null && jump.position() > start && jump.offset() < maxOffset && batches.moveTo(jump.position())) {
+            nextOffset = batches.baseOffset();
         }
-        while (readFrame(header, position, limit)) {
-            long last = lastOffset(header);
-            int batchSize = batchSize(header);
-            if (last >= maxOffset) {
+        int end = batches.position();
+        do {
+            if (batches.lastOffset() >= maxOffset) {
                 break;
             }
-            boolean first = position == start;
-            if ((long) position - start + batchSize > maxBytes && !(first && minOneBatch)) {
+            boolean first = batches.position() == start;
+            if ((long) batches.position() - start + batches.sizeInBytes() > maxBytes && !(first && minOneBatch)) {
                 break;
             }
-            position += batchSize;
-            nextOffset = last + 1;
-        }
-        if (position == start) {
+            end = batches.nextPosition();
+            nextOffset = batches.lastOffset() + 1;
+        } while (batches.next());
+        if (end == start) {
             return FileSlice.empty(startOffset);
         }
-        return new FileSlice(channel, start, position - start, firstOffset, nextOffset);
-    }
-
-    /** Reads the frame header at {@code position} into {@code header}; false at the end of data. */
-    private boolean readFrame(ByteBuffer header, int position, int limit) throws IOException {
-        if (position + FRAME_HEADER > limit) {
-            return false;
-        }
-        header.clear();
-        while (header.hasRemaining()) {
-            if (channel.read(header, position + header.position()) < 0) {
-                return false;
-            }
-        }
-        int batchSize = batchSize(header);
-        return batchSize >= RecordBatchView.HEADER_SIZE && (long) position + batchSize <= limit;
-    }
-
-    private static int batchSize(ByteBuffer header) {
-        return header.getInt(RecordBatchView.BATCH_LENGTH_OFFSET) + RecordBatchView.LOG_OVERHEAD;
-    }
-
-    private static long lastOffset(ByteBuffer header) {
-        return header.getLong(0) + header.getInt(RecordBatchView.LAST_OFFSET_DELTA_OFFSET);
+        return new FileSlice(channel, start, end - start, firstOffset, nextOffset);
     }
 
     /**
@@ -282,47 +250,29 @@ final class LogSegment implements AutoCloseable {
      * batch of create-time records, a walk over its records. A compressed batch is answered at
      * batch granularity (its first offset and max timestamp): the log does not decompress.
      *
-     * @return {offset, timestamp} of the record found, or null if none in this segment
+     * @return the record found, or null if none in this segment
      */
-    long[] findOffsetByTimestamp(long timestamp, long startingOffset) throws IOException {
+    TimestampOffset findOffsetByTimestamp(long timestamp, long startingOffset) throws IOException {
         TimestampOffset entry = timeIndex.lookup(timestamp);
         long from = Math.max(entry.offset(), startingOffset);
-        int position = offsetIndex.lookup(from).position();
-        int limit = size;
-        ByteBuffer header = ByteBuffer.allocate(RecordBatchView.HEADER_SIZE);
-        while (position + RecordBatchView.HEADER_SIZE <= limit) {
-            header.clear();
-            if (!readFully(header, position)) {
-                return null;
+        FileBatchCursor batches = new FileBatchCursor(channel, offsetIndex.lookup(from).position(), size);
+        while (batches.next()) {
+            if (batches.maxTimestamp() >= timestamp && batches.lastOffset() >= startingOffset) {
+                RecordBatchView batch = batches.readBatch();
+                return batch == null ? null : findInBatch(batch, timestamp, startingOffset);
             }
-            int batchSize = header.getInt(RecordBatchView.BATCH_LENGTH_OFFSET) + RecordBatchView.LOG_OVERHEAD;
-            if (batchSize < RecordBatchView.HEADER_SIZE || (long) position + batchSize > limit) {
-                return null;
-            }
-            long maxTs = header.getLong(RecordBatchView.MAX_TIMESTAMP_OFFSET);
-            long base = header.getLong(0);
-            long last = base + header.getInt(RecordBatchView.LAST_OFFSET_DELTA_OFFSET);
-            if (maxTs >= timestamp && last >= startingOffset) {
-                return findInBatch(position, batchSize, timestamp, startingOffset);
-            }
-            position += batchSize;
         }
         return null;
     }
 
-    private long[] findInBatch(int position, int batchSize, long timestamp, long startingOffset) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate(batchSize);
-        if (!readFully(bytes, position)) {
-            return null;
-        }
-        RecordBatchView batch = RecordBatchView.wrap(bytes.flip());
+    private static TimestampOffset findInBatch(RecordBatchView batch, long timestamp, long startingOffset) {
         if (batch.isCompressed() || batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
-            return new long[] {Math.max(batch.baseOffset(), startingOffset), batch.maxTimestamp()};
+            return new TimestampOffset(batch.maxTimestamp(), Math.max(batch.baseOffset(), startingOffset));
         }
         RecordCursor records = batch.records();
         while (records.next()) {
             if (records.timestamp() >= timestamp && records.offset() >= startingOffset) {
-                return new long[] {records.offset(), records.timestamp()};
+                return new TimestampOffset(records.timestamp(), records.offset());
             }
         }
         return null;
@@ -333,10 +283,9 @@ final class LogSegment implements AutoCloseable {
      * offsets increasing and fitting this segment), rebuilds both indexes, and cuts the file at
      * the first byte that is not part of a valid batch.
      *
-     * @param onBatch sees every valid batch in order (to rebuild producer state)
      * @return the number of bytes cut off
      */
-    int recover(int maxIndexSize, int maxBatchBytesHint, Consumer<RecordBatchView> onBatch) throws IOException {
+    int recover(int maxIndexSize) throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
         offsetIndex.resize(maxIndexSize);
@@ -346,31 +295,16 @@ final class LogSegment implements AutoCloseable {
         rollingBasedTimestamp = -1L;
         bytesSinceLastIndexEntry = 0;
         long fileSize = channel.size();
-        int position = 0;
+        FileBatchCursor batches = new FileBatchCursor(channel, 0, (int) Math.min(fileSize, Integer.MAX_VALUE));
+        int validEnd = 0;
         long nextExpected = baseOffset;
-        ByteBuffer frame = ByteBuffer.allocate(RecordBatchView.LOG_OVERHEAD);
-        ByteBuffer batchBuffer = ByteBuffer.allocate(Math.max(RecordBatchView.HEADER_SIZE, maxBatchBytesHint));
-        while (position + RecordBatchView.LOG_OVERHEAD <= fileSize) {
-            frame.clear();
-            if (!readFully(frame, position)) {
-                break;
-            }
-            long batchSize = (long) frame.getInt(RecordBatchView.BATCH_LENGTH_OFFSET) + RecordBatchView.LOG_OVERHEAD;
-            if (batchSize < RecordBatchView.HEADER_SIZE || position + batchSize > fileSize) {
-                break;
-            }
-            if (batchBuffer.capacity() < batchSize) {
-                // Bounded by the bytes present in the file, checked just above.
-                batchBuffer = ByteBuffer.allocate((int) batchSize);
-            }
-            batchBuffer.clear().limit((int) batchSize);
-            if (!readFully(batchBuffer, position)) {
-                break;
-            }
-            batchBuffer.flip();
+        while (batches.next()) {
             RecordBatchView batch;
             try {
-                batch = RecordBatchView.wrap(batchBuffer);
+                batch = batches.readBatch();
+                if (batch == null) {
+                    break;
+                }
                 batch.ensureValid();
             } catch (ProtocolException e) {
                 break;
@@ -378,26 +312,16 @@ final class LogSegment implements AutoCloseable {
             if (batch.baseOffset() < nextExpected || !offsetIndex.canAppendOffset(batch.lastOffset())) {
                 break;
             }
-            trackBatch(batch, position);
-            onBatch.accept(batch);
+            trackBatch(batch, batches.position());
             nextExpected = batch.lastOffset() + 1;
-            position += (int) batchSize;
+            validEnd = batches.nextPosition();
         }
-        int truncated = (int) (fileSize - position);
+        int truncated = (int) (fileSize - validEnd);
         if (truncated > 0) {
-            channel.truncate(position);
+            channel.truncate(validEnd);
         }
-        size = position;
+        size = validEnd;
         return truncated;
-    }
-
-    private boolean readFully(ByteBuffer buffer, long position) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -426,7 +350,7 @@ final class LogSegment implements AutoCloseable {
             offsetOfMaxTimestampSoFar = last.offset();
         }
         ByteBuffer header = ByteBuffer.allocate(RecordBatchView.MAX_TIMESTAMP_OFFSET + 8);
-        if (size >= RecordBatchView.HEADER_SIZE && readFully(header, 0)) {
+        if (size >= RecordBatchView.HEADER_SIZE && FileBatchCursor.readFully(channel, header, 0)) {
             rollingBasedTimestamp = header.getLong(RecordBatchView.MAX_TIMESTAMP_OFFSET);
         }
         bytesSinceLastIndexEntry = 0;
@@ -435,40 +359,29 @@ final class LogSegment implements AutoCloseable {
 
     /** The offset after the last batch, read from the last batch's header; {@code baseOffset} if empty. */
     long readNextOffset() throws IOException {
-        OffsetPosition from = offsetIndex.lastEntry();
-        int position = from.position();
-        int limit = size;
-        ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER);
+        FileBatchCursor batches = new FileBatchCursor(channel, offsetIndex.lastEntry().position(), size);
         long next = baseOffset;
-        while (readFrame(header, position, limit)) {
-            next = lastOffset(header) + 1;
-            position += batchSize(header);
+        while (batches.next()) {
+            next = batches.lastOffset() + 1;
         }
         return next;
     }
 
     /**
      * Visits every batch from the one holding {@code fromOffset} on, in order (producer-state
-     * rebuild after load). The batches were validated when written or recovered.
+     * and leader-epoch rebuild after load). The batches were validated when written or recovered.
+     * A view is good only during its visit: the next batch is read into the same buffer.
      */
     void forEachBatchFrom(long fromOffset, Consumer<RecordBatchView> onBatch) throws IOException {
-        int position = offsetIndex.lookup(fromOffset).position();
-        int limit = size;
-        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER);
-        ByteBuffer batchBuffer = ByteBuffer.allocate(RecordBatchView.HEADER_SIZE);
-        while (readFrame(frame, position, limit)) {
-            int batchSize = batchSize(frame);
-            if (lastOffset(frame) >= fromOffset) {
-                if (batchBuffer.capacity() < batchSize) {
-                    batchBuffer = ByteBuffer.allocate(batchSize);
-                }
-                batchBuffer.clear().limit(batchSize);
-                if (!readFully(batchBuffer, position)) {
+        FileBatchCursor batches = new FileBatchCursor(channel, offsetIndex.lookup(fromOffset).position(), size);
+        while (batches.next()) {
+            if (batches.lastOffset() >= fromOffset) {
+                RecordBatchView batch = batches.readBatch();
+                if (batch == null) {
                     return;
                 }
-                onBatch.accept(RecordBatchView.wrap(batchBuffer.flip()));
+                onBatch.accept(batch);
             }
-            position += batchSize;
         }
     }
 

@@ -45,10 +45,6 @@ public final class OffsetCheckpointFile {
         this.file = file;
     }
 
-    public Path file() {
-        return file;
-    }
-
     /**
      * Replaces the file's content with {@code offsets}, atomically and durably.
      */
@@ -117,10 +113,6 @@ public final class OffsetCheckpointFile {
     }
 
     /**
-     * Renames {@code source} over {@code target} atomically and fsyncs the directory so that
-     * the rename itself survives a crash.
-     */
-    /**
      * Replaces {@code file} with {@code text} so that a crash leaves either the old content or the
      * new one: write a temp file beside it, fsync it, rename it over the file, fsync the folder.
      */
@@ -137,6 +129,10 @@ public final class OffsetCheckpointFile {
         atomicReplace(temp, file);
     }
 
+    /**
+     * Renames {@code source} over {@code target} atomically and fsyncs the directory so that
+     * the rename itself survives a crash.
+     */
     static void atomicReplace(Path source, Path target) throws IOException {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -13,27 +13,27 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The log of one partition: a folder {@code <topic>-<partition>} of segments, the newest of
- * which (the active segment) takes appends.
+ * which (the active segment) takes appends. This class is the partition's API (append, read,
+ * offset lookups, high watermark, leader epochs, producer state, flush, retention) and owns the
+ * state they share; {@link LogLoader} opens and recovers the folder, {@link LogSegments} is the
+ * segment list and {@link LogSegment} one segment.
  *
- * <p>Invariants: there is always at least one segment; segments are sorted by base offset and
- * each holds offsets below the next one's base offset; {@code logStartOffset <= highWatermark
- * <= logEndOffset}; every batch below the recovery point has been fsynced.
+ * <p>Invariants: the segments meet {@link LogSegments}' invariants (at least one, sorted by base
+ * offset, each holding offsets below the next one's base offset); {@code logStartOffset <=
+ * highWatermark <= logEndOffset}; every batch below the recovery point has been fsynced.
  *
  * <p>Concurrency: one writer at a time (appends, rolls, retention, close take {@link #lock}),
  * any number of readers without a lock. The writer publishes through volatile fields, in this
  * order: segment bytes and index entries, then the segment's size, then {@link #logEndOffset}.
- * A new segment list is a new array stored in the volatile {@link #segments} field, never a
- * mutation of the old one. A reader reads {@code logEndOffset} first, then {@code segments},
+ * A new segment list is a new {@link LogSegments} stored in the volatile {@link #segments}
+ * field; a list is never changed. A reader reads {@code logEndOffset} first, then {@code segments},
  * then a segment's size; each volatile read sees everything written before the matching
  * volatile write, so every batch below the end offset it read is complete in the file and
  * indexed, and the segment list it holds covers it. A segment that retention removes stays
@@ -53,7 +53,7 @@ public final class PartitionLog implements AutoCloseable {
     private final LeaderEpochCache epochCache;
     private final Object flushLock = new Object();
 
-    private volatile LogSegment[] segments;
+    private volatile LogSegments segments;
     private volatile long logEndOffset;
     private volatile long logStartOffset;
     private volatile long highWatermark;
@@ -62,14 +62,21 @@ public final class PartitionLog implements AutoCloseable {
     private long unflushedMessages;
     private volatile long lastFlushMs;
 
-    private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, Time time, Scheduler scheduler) {
+    private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, Time time, Scheduler scheduler,
+                         LogLoader.LoadedLog loaded) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.config = config;
         this.time = time;
         this.scheduler = scheduler;
-        this.producerState = new ProducerStateManager(dir);
-        this.epochCache = new LeaderEpochCache(dir);
+        this.producerState = loaded.producerState();
+        this.epochCache = loaded.epochCache();
+        this.segments = loaded.segments();
+        this.logEndOffset = loaded.logEndOffset();
+        this.logStartOffset = loaded.logStartOffset();
+        this.recoveryPoint = logEndOffset;
+        this.highWatermark = logStartOffset;
+        this.lastFlushMs = time.milliseconds();
     }
 
     /** The folder name of a partition log: {@code <topic>-<partition>}. */
@@ -103,160 +110,9 @@ public final class PartitionLog implements AutoCloseable {
                                     long logStartOffset, boolean hadCleanShutdown, Time time, Scheduler scheduler)
             throws IOException {
         Files.createDirectories(dir);
-        PartitionLog log = new PartitionLog(tp, dir, config, time, scheduler);
-        log.load(recoveryPoint, logStartOffset, hadCleanShutdown);
-        return log;
-    }
-
-    private void load(long checkpointedRecoveryPoint, long checkpointedLogStart, boolean hadCleanShutdown)
-            throws IOException {
-        TreeSet<Long> baseOffsets = new TreeSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
-                    // Left over from a deletion or a write interrupted by the crash.
-                    Files.deleteIfExists(file);
-                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
-                    Long base = parseBaseOffset(name, LogSegment.LOG_SUFFIX);
-                    if (base != null) {
-                        baseOffsets.add(base);
-                    }
-                }
-            }
-        }
-        // Index files whose .log is gone are orphans.
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{.index,.timeindex}")) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                Long base = parseBaseOffset(name, name.endsWith(LogSegment.INDEX_SUFFIX)
-                        ? LogSegment.INDEX_SUFFIX : LogSegment.TIME_INDEX_SUFFIX);
-                if (base != null && !baseOffsets.contains(base)) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
-        List<LogSegment> loaded = new ArrayList<>();
-        try {
-            for (long base : baseOffsets) {
-                loaded.add(LogSegment.open(dir, base, config));
-            }
-            recoverSegments(loaded, checkpointedRecoveryPoint, hadCleanShutdown);
-            if (loaded.isEmpty()) {
-                loaded.add(LogSegment.create(dir, Math.max(0, checkpointedLogStart), config, time.milliseconds()));
-            }
-        } catch (IOException | RuntimeException e) {
-            for (LogSegment s : loaded) {
-                s.close();
-            }
-            throw e;
-        }
-        LogSegment active = loaded.get(loaded.size() - 1);
-        active.resizeIndexes(config.segmentIndexBytes());
-        segments = loaded.toArray(new LogSegment[0]);
-        logEndOffset = active.readNextOffset();
-        logStartOffset = Math.max(checkpointedLogStart, segments[0].baseOffset());
-        if (logStartOffset > logEndOffset) {
-            logStartOffset = logEndOffset;
-        }
-        recoveryPoint = logEndOffset;
-        highWatermark = logStartOffset;
-        lastFlushMs = time.milliseconds();
-        loadLeaderEpochs();
-        rebuildProducerState();
-    }
-
-    /** Reads the leader-epoch file, or rebuilds it from the batches' epochs; then fits it to the log. */
-    private void loadLeaderEpochs() throws IOException {
-        boolean changed = false;
-        if (!epochCache.load()) {
-            epochCache.clear();
-            for (LogSegment segment : segments) {
-                segment.forEachBatchFrom(segment.baseOffset(),
-                        batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
-            }
-            changed = true;
-        }
-        changed |= epochCache.truncateFromEnd(logEndOffset);
-        changed |= epochCache.truncateFromStart(logStartOffset);
-        if (changed) {
-            epochCache.write();
-        }
-    }
-
-    /**
-     * Unclean start: re-validates every segment holding offsets at or above the recovery point
-     * and, after the first cut, drops every later segment. Clean start: rebuilds only indexes
-     * that are missing or broken. Recovered segments are fsynced, so the recovery point can move
-     * to the new end.
-     */
-    private void recoverSegments(List<LogSegment> loaded, long checkpointedRecoveryPoint, boolean hadCleanShutdown)
-            throws IOException {
-        for (int i = 0; i < loaded.size(); i++) {
-            LogSegment segment = loaded.get(i);
-            boolean last = i == loaded.size() - 1;
-            long nextBase = last ? Long.MAX_VALUE : loaded.get(i + 1).baseOffset();
-            boolean afterRecoveryPoint = nextBase > checkpointedRecoveryPoint;
-            boolean needsRecovery = (!hadCleanShutdown && afterRecoveryPoint) || !segment.loadCleanState();
-            if (!needsRecovery) {
-                if (!last) {
-                    segment.onBecomeInactive();
-                }
-                continue;
-            }
-            int truncated = segment.recover(config.segmentIndexBytes(), config.maxMessageBytes(), batch -> { });
-            segment.flush();
-            if (!last) {
-                segment.onBecomeInactive();
-            }
-            if (truncated > 0) {
-                // Nothing after a damaged byte is trusted: later segments go.
-                for (int j = loaded.size() - 1; j > i; j--) {
-                    loaded.remove(j).closeAndDelete();
-                }
-                // An empty segment that is not the first is just a gap; drop it too.
-                if (segment.size() == 0 && i > 0) {
-                    loaded.remove(i).closeAndDelete();
-                    LogSegment previous = loaded.get(i - 1);
-                    LogSegment fresh = LogSegment.create(dir, previous.readNextOffset(), config, time.milliseconds());
-                    loaded.add(fresh);
-                }
-                return;
-            }
-        }
-    }
-
-    /**
-     * Loads the newest snapshot at or below the log end offset and replays the batches after it;
-     * without a snapshot, replays the whole log.
-     */
-    private void rebuildProducerState() throws IOException {
-        long end = logEndOffset;
-        producerState.loadLatestSnapshot(end, logStartOffset);
-        replayFrom(Math.max(producerState.mapEndOffset(), segments[0].baseOffset()));
-        producerState.commit(producerState.begin(), end);
-    }
-
-    private void replayFrom(long from) throws IOException {
-        LogSegment[] segs = segments;
-        for (int i = 0; i < segs.length; i++) {
-            long nextBase = i + 1 < segs.length ? segs[i + 1].baseOffset() : Long.MAX_VALUE;
-            if (nextBase > from) {
-                segs[i].forEachBatchFrom(from, producerState::replay);
-            }
-        }
-    }
-
-    private static Long parseBaseOffset(String name, String suffix) {
-        String digits = name.substring(0, name.length() - suffix.length());
-        if (digits.length() != 20) {
-            return null;
-        }
-        try {
-            return Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        LogLoader.LoadedLog loaded = new LogLoader(dir, config, time).load(recoveryPoint, logStartOffset,
+                hadCleanShutdown);
+        return new PartitionLog(tp, dir, config, time, scheduler, loaded);
     }
 
     // ---- accessors
@@ -341,26 +197,17 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     public int numberOfSegments() {
-        return segments.length;
+        return segments.count();
     }
 
     /** The base offsets of the segments, oldest first. */
     public long[] segmentBaseOffsets() {
-        LogSegment[] segs = segments;
-        long[] bases = new long[segs.length];
-        for (int i = 0; i < segs.length; i++) {
-            bases[i] = segs[i].baseOffset();
-        }
-        return bases;
+        return segments.baseOffsets();
     }
 
     /** Bytes in all segments. */
     public long size() {
-        long total = 0;
-        for (LogSegment s : segments) {
-            total += s.size();
-        }
-        return total;
+        return segments.sizeInBytes();
     }
 
     /** The producer's state, or null; for the broker's DescribeProducers and for tests. */
@@ -469,8 +316,7 @@ public final class PartitionLog implements AutoCloseable {
     /** Rolls to a new segment at {@code firstOffset} when the active one cannot take the append. */
     private LogSegment maybeRoll(LogConfig cfg, int bytes, long maxTimestamp, long firstOffset, long lastOffset,
                                  long now) {
-        LogSegment[] segs = segments;
-        LogSegment active = segs[segs.length - 1];
+        LogSegment active = segments.active();
         if (active.size() == 0 || !active.shouldRoll(cfg, bytes, maxTimestamp, lastOffset, now)) {
             return active;
         }
@@ -483,13 +329,10 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Starts a new active segment at {@code baseOffset} (the log end offset). Caller holds the lock. */
     private LogSegment roll(long baseOffset) throws IOException {
-        LogSegment[] segs = segments;
-        LogSegment old = segs[segs.length - 1];
+        LogSegments segs = segments;
         LogSegment fresh = LogSegment.create(dir, baseOffset, config, time.milliseconds());
-        old.onBecomeInactive();
-        LogSegment[] next = Arrays.copyOf(segs, segs.length + 1);
-        next[segs.length] = fresh;
-        segments = next;
+        segs.active().onBecomeInactive();
+        segments = segs.withActive(fresh);
         producerState.takeSnapshot();
         // Like Kafka, the finished segment is fsynced soon, off the append path.
         scheduler.schedule("flush-rolled-segment", () -> flushQuietly(baseOffset), 0, 0);
@@ -500,8 +343,7 @@ public final class PartitionLog implements AutoCloseable {
     public void roll() {
         lock.lock();
         try {
-            LogSegment[] segs = segments;
-            if (segs[segs.length - 1].size() > 0) {
+            if (segments.active().size() > 0) {
                 roll(logEndOffset);
             }
         } catch (IOException e) {
@@ -524,7 +366,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public FileSlice read(long startOffset, int maxBytes, long maxOffset, boolean minOneBatch) {
         long end = logEndOffset;
-        LogSegment[] segs = segments;
+        LogSegments segs = segments;
         long start = logStartOffset;
         if (startOffset < start || startOffset > end) {
             throw new LogException(Errors.OFFSET_OUT_OF_RANGE, "Offset " + startOffset + " is outside ["
@@ -535,8 +377,8 @@ public final class PartitionLog implements AutoCloseable {
             return FileSlice.empty(startOffset);
         }
         try {
-            for (int i = floorSegment(segs, startOffset); i < segs.length; i++) {
-                FileSlice slice = segs[i].read(startOffset, maxBytes, bound, minOneBatch);
+            for (LogSegment segment : segs.from(startOffset)) {
+                FileSlice slice = segment.read(startOffset, maxBytes, bound, minOneBatch);
                 if (slice != null) {
                     return slice;
                 }
@@ -548,20 +390,6 @@ public final class PartitionLog implements AutoCloseable {
             throw LogSegment.storageError("Read of " + topicPartition + " failed", e);
         }
         return FileSlice.empty(startOffset);
-    }
-
-    private static int floorSegment(LogSegment[] segs, long offset) {
-        int lo = 0;
-        int hi = segs.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (segs[mid].baseOffset() > offset) {
-                hi = mid - 1;
-            } else {
-                lo = mid;
-            }
-        }
-        return lo;
     }
 
     /** ListOffsets' special timestamp for the log start offset. */
@@ -588,11 +416,11 @@ public final class PartitionLog implements AutoCloseable {
         if (timestamp == LATEST_TIMESTAMP) {
             return new TimestampOffset(-1L, logEndOffset);
         }
-        LogSegment[] segs = segments;
+        LogSegments segs = segments;
         try {
             if (timestamp == MAX_TIMESTAMP) {
                 LogSegment best = null;
-                for (LogSegment s : segs) {
+                for (LogSegment s : segs.all()) {
                     if (s.maxTimestampSoFar() >= 0 && (best == null || s.maxTimestampSoFar() > best.maxTimestampSoFar())) {
                         best = s;
                     }
@@ -600,17 +428,16 @@ public final class PartitionLog implements AutoCloseable {
                 if (best == null) {
                     return null;
                 }
-                long[] found = best.findOffsetByTimestamp(best.maxTimestampSoFar(), start);
-                return found == null ? null : new TimestampOffset(found[1], found[0]);
+                return best.findOffsetByTimestamp(best.maxTimestampSoFar(), start);
             }
             if (timestamp < 0) {
                 throw new LogException(Errors.INVALID_REQUEST, "Unknown special timestamp " + timestamp);
             }
-            for (LogSegment s : segs) {
-                if (s.maxTimestampSoFar() >= timestamp || s == segs[segs.length - 1]) {
-                    long[] found = s.findOffsetByTimestamp(timestamp, start);
+            for (LogSegment s : segs.all()) {
+                if (s.maxTimestampSoFar() >= timestamp || s == segs.active()) {
+                    TimestampOffset found = s.findOffsetByTimestamp(timestamp, start);
                     if (found != null) {
-                        return new TimestampOffset(found[1], found[0]);
+                        return found;
                     }
                 }
             }
@@ -631,17 +458,14 @@ public final class PartitionLog implements AutoCloseable {
     private void flushQuietly(long offset) {
         synchronized (flushLock) {
             long end = Math.min(offset, logEndOffset);
-            LogSegment[] segs = segments;
+            LogSegments segs = segments;
             long from = recoveryPoint;
             if (end <= from) {
                 return;
             }
             try {
-                for (int i = 0; i < segs.length; i++) {
-                    long nextBase = i + 1 < segs.length ? segs[i + 1].baseOffset() : Long.MAX_VALUE;
-                    if (nextBase > from && segs[i].baseOffset() < end) {
-                        segs[i].flush();
-                    }
+                for (LogSegment segment : segs.between(from, end)) {
+                    segment.flush();
                 }
             } catch (ClosedChannelException e) {
                 // Retention removed the segment meanwhile; its data no longer needs to be durable.
@@ -721,24 +545,26 @@ public final class PartitionLog implements AutoCloseable {
                 return 0;
             }
             LogConfig cfg = config;
-            LogSegment[] segs = segments;
+            LogSegments segs = segments;
+            List<LogSegment> oldestFirst = segs.all();
+            int last = oldestFirst.size() - 1;
             long now = time.milliseconds();
             long start = logStartOffset;
             int byStart = 0;
-            while (byStart < segs.length - 1 && segs[byStart + 1].baseOffset() <= start) {
+            while (byStart < last && oldestFirst.get(byStart + 1).baseOffset() <= start) {
                 byStart++;
             }
             int byTime = 0;
             if (cfg.retentionMs() >= 0) {
-                while (byTime < segs.length - 1 && now - segs[byTime].largestTimestamp() > cfg.retentionMs()) {
+                while (byTime < last && now - oldestFirst.get(byTime).largestTimestamp() > cfg.retentionMs()) {
                     byTime++;
                 }
             }
             int bySize = 0;
             if (cfg.retentionBytes() >= 0) {
-                long excess = size() - cfg.retentionBytes();
-                while (bySize < segs.length - 1 && excess - segs[bySize].size() >= 0) {
-                    excess -= segs[bySize].size();
+                long excess = segs.sizeInBytes() - cfg.retentionBytes();
+                while (bySize < last && excess - oldestFirst.get(bySize).size() >= 0) {
+                    excess -= oldestFirst.get(bySize).size();
                     bySize++;
                 }
             }
@@ -746,15 +572,15 @@ public final class PartitionLog implements AutoCloseable {
             if (count == 0) {
                 return 0;
             }
-            LogSegment[] remaining = Arrays.copyOfRange(segs, count, segs.length);
+            LogSegments remaining = segs.withoutOldest(count);
             segments = remaining;
-            logStartOffset = Math.max(start, remaining[0].baseOffset());
+            logStartOffset = Math.max(start, remaining.first().baseOffset());
             highWatermark = Math.max(highWatermark, logStartOffset);
             recoveryPoint = Math.max(recoveryPoint, logStartOffset);
-            for (int i = 0; i < count; i++) {
-                deleteSegmentAsync(segs[i]);
+            for (LogSegment deleted : oldestFirst.subList(0, count)) {
+                deleteSegmentAsync(deleted);
             }
-            producerState.deleteSnapshotsBefore(remaining[0].baseOffset());
+            producerState.deleteSnapshotsBefore(remaining.first().baseOffset());
             if (epochCache.truncateFromStart(logStartOffset)) {
                 epochCache.write();
             }
@@ -793,7 +619,7 @@ public final class PartitionLog implements AutoCloseable {
             flushQuietly(Long.MAX_VALUE);
             producerState.takeSnapshot();
             closed = true;
-            for (LogSegment s : segments) {
+            for (LogSegment s : segments.all()) {
                 s.close();
             }
         } finally {
@@ -815,10 +641,10 @@ public final class PartitionLog implements AutoCloseable {
             Files.move(dir, deleted);
             OffsetCheckpointFile.fsyncDirectory(deleted.getParent());
             dir = deleted;
-            LogSegment[] segs = segments;
+            LogSegments segs = segments;
             scheduler.schedule("delete-log", () -> {
                 try {
-                    for (LogSegment s : segs) {
+                    for (LogSegment s : segs.all()) {
                         s.closeAndDelete();
                     }
                     deleteRecursively(deleted);
@@ -853,6 +679,6 @@ public final class PartitionLog implements AutoCloseable {
     @Override
     public String toString() {
         return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
-                + ", segments=" + segments.length + ")";
+                + ", segments=" + segments.count() + ")";
     }
 }

@@ -97,11 +97,6 @@ public abstract class AbstractIndex implements AutoCloseable {
         return entries >= maxEntries;
     }
 
-    /** Bytes in use: {@code entries * entrySize}. */
-    public final int sizeInBytes() {
-        return entries * entrySize;
-    }
-
     /** The current mapping; readers take it once per lookup. */
     protected final MappedByteBuffer buffer() {
         return mmap;

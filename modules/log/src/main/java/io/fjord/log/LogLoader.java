@@ -1,0 +1,206 @@
+package io.fjord.log;
+
+import io.fjord.common.Time;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Start-up of one partition log: turns the files of its folder back into the segments, offsets,
+ * leader epochs and producer state the log starts with.
+ *
+ * <p>Steps, in order: files left by an interrupted deletion or write ({@code .deleted},
+ * {@code .tmp}) and index files without their {@code .log} are deleted; every segment is opened;
+ * segments are recovered (see {@link #recoverSegments}); a first segment is created at the
+ * checkpointed log start if none is left; the active segment's indexes grow back to their
+ * preallocated size; the leader epochs are read, or rebuilt from the batches, and cut to the log;
+ * the producer state is loaded from its newest snapshot and the batches after it.
+ *
+ * <p>Invariants of the result: at least one segment; {@code logStartOffset <= logEndOffset};
+ * everything below the log end offset is on disk (segments past the recovery point were
+ * re-validated and fsynced, the others already were), so the log's recovery point starts there.
+ * Runs before the log is shared, so it takes no lock.
+ */
+final class LogLoader {
+
+    private final Path dir;
+    private final LogConfig config;
+    private final Time time;
+
+    LogLoader(Path dir, LogConfig config, Time time) {
+        this.dir = dir;
+        this.config = config;
+        this.time = time;
+    }
+
+    /**
+     * What a partition log starts with.
+     *
+     * @param logStartOffset the checkpointed log start, raised to the first segment's base offset
+     *     and capped at the log end offset
+     * @param logEndOffset the offset after the last batch
+     */
+    record LoadedLog(LogSegments segments, long logStartOffset, long logEndOffset,
+                     ProducerStateManager producerState, LeaderEpochCache epochCache) {
+    }
+
+    /**
+     * @param checkpointedRecoveryPoint the checkpointed offset below which data is known to be on disk
+     * @param checkpointedLogStart the checkpointed log start offset (0 if unknown)
+     * @param hadCleanShutdown whether the broker wrote its clean-shutdown marker
+     */
+    LoadedLog load(long checkpointedRecoveryPoint, long checkpointedLogStart, boolean hadCleanShutdown)
+            throws IOException {
+        TreeSet<Long> baseOffsets = deleteLeftoversAndListSegments();
+        List<LogSegment> loaded = new ArrayList<>();
+        try {
+            for (long base : baseOffsets) {
+                loaded.add(LogSegment.open(dir, base, config));
+            }
+            recoverSegments(loaded, checkpointedRecoveryPoint, hadCleanShutdown);
+            if (loaded.isEmpty()) {
+                loaded.add(LogSegment.create(dir, Math.max(0, checkpointedLogStart), config, time.milliseconds()));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (LogSegment s : loaded) {
+                s.close();
+            }
+            throw e;
+        }
+        LogSegment active = loaded.get(loaded.size() - 1);
+        active.resizeIndexes(config.segmentIndexBytes());
+        LogSegments segments = new LogSegments(loaded);
+        long logEndOffset = active.readNextOffset();
+        long logStartOffset = Math.min(Math.max(checkpointedLogStart, segments.first().baseOffset()), logEndOffset);
+        LeaderEpochCache epochCache = loadLeaderEpochs(segments, logStartOffset, logEndOffset);
+        ProducerStateManager producerState = rebuildProducerState(segments, logStartOffset, logEndOffset);
+        return new LoadedLog(segments, logStartOffset, logEndOffset, producerState, epochCache);
+    }
+
+    /** Deletes what a crash or an interrupted deletion left behind; returns the base offsets of the segments. */
+    private TreeSet<Long> deleteLeftoversAndListSegments() throws IOException {
+        TreeSet<Long> baseOffsets = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+                    // Left over from a deletion or a write interrupted by the crash.
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
+                    Long base = parseBaseOffset(name, LogSegment.LOG_SUFFIX);
+                    if (base != null) {
+                        baseOffsets.add(base);
+                    }
+                }
+            }
+        }
+        // Index files whose .log is gone are orphans.
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{.index,.timeindex}")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                Long base = parseBaseOffset(name, name.endsWith(LogSegment.INDEX_SUFFIX)
+                        ? LogSegment.INDEX_SUFFIX : LogSegment.TIME_INDEX_SUFFIX);
+                if (base != null && !baseOffsets.contains(base)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        return baseOffsets;
+    }
+
+    private static Long parseBaseOffset(String name, String suffix) {
+        String digits = name.substring(0, name.length() - suffix.length());
+        if (digits.length() != 20) {
+            return null;
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Unclean start: re-validates every segment holding offsets at or above the recovery point
+     * and, after the first cut, drops every later segment. Clean start: rebuilds only indexes
+     * that are missing or broken. Recovered segments are fsynced, so the recovery point can move
+     * to the new end.
+     */
+    private void recoverSegments(List<LogSegment> loaded, long checkpointedRecoveryPoint, boolean hadCleanShutdown)
+            throws IOException {
+        for (int i = 0; i < loaded.size(); i++) {
+            LogSegment segment = loaded.get(i);
+            boolean last = i == loaded.size() - 1;
+            long nextBase = last ? Long.MAX_VALUE : loaded.get(i + 1).baseOffset();
+            boolean afterRecoveryPoint = nextBase > checkpointedRecoveryPoint;
+            boolean needsRecovery = (!hadCleanShutdown && afterRecoveryPoint) || !segment.loadCleanState();
+            if (!needsRecovery) {
+                if (!last) {
+                    segment.onBecomeInactive();
+                }
+                continue;
+            }
+            int truncated = segment.recover(config.segmentIndexBytes());
+            segment.flush();
+            if (!last) {
+                segment.onBecomeInactive();
+            }
+            if (truncated > 0) {
+                // Nothing after a damaged byte is trusted: later segments go.
+                for (int j = loaded.size() - 1; j > i; j--) {
+                    loaded.remove(j).closeAndDelete();
+                }
+                // An empty segment that is not the first is just a gap; drop it too.
+                if (segment.size() == 0 && i > 0) {
+                    loaded.remove(i).closeAndDelete();
+                    LogSegment previous = loaded.get(i - 1);
+                    LogSegment fresh = LogSegment.create(dir, previous.readNextOffset(), config, time.milliseconds());
+                    loaded.add(fresh);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Reads the leader-epoch file, or rebuilds it from the batches' epochs; then fits it to the log. */
+    private LeaderEpochCache loadLeaderEpochs(LogSegments segments, long logStartOffset, long logEndOffset)
+            throws IOException {
+        LeaderEpochCache epochCache = new LeaderEpochCache(dir);
+        boolean changed = false;
+        if (!epochCache.load()) {
+            epochCache.clear();
+            for (LogSegment segment : segments.all()) {
+                segment.forEachBatchFrom(segment.baseOffset(),
+                        batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
+            }
+            changed = true;
+        }
+        changed |= epochCache.truncateFromEnd(logEndOffset);
+        changed |= epochCache.truncateFromStart(logStartOffset);
+        if (changed) {
+            epochCache.write();
+        }
+        return epochCache;
+    }
+
+    /**
+     * Loads the newest snapshot at or below the log end offset and replays the batches after it;
+     * without a snapshot, replays the whole log.
+     */
+    private ProducerStateManager rebuildProducerState(LogSegments segments, long logStartOffset, long logEndOffset)
+            throws IOException {
+        ProducerStateManager producerState = new ProducerStateManager(dir);
+        producerState.loadLatestSnapshot(logEndOffset, logStartOffset);
+        long from = Math.max(producerState.mapEndOffset(), segments.first().baseOffset());
+        for (LogSegment segment : segments.from(from)) {
+            segment.forEachBatchFrom(from, producerState::replay);
+        }
+        producerState.commit(producerState.begin(), logEndOffset);
+        return producerState;
+    }
+}
