@@ -19,6 +19,7 @@ import io.fjord.log.LogManagerConfig;
 import io.fjord.log.PartitionLog;
 import io.fjord.common.ThreadScheduler;
 import io.fjord.common.Time;
+import io.fjord.network.RequestMetrics;
 import io.fjord.network.SocketServer;
 import io.fjord.common.errors.Errors;
 import io.fjord.replication.Partition;
@@ -201,6 +202,11 @@ public final class Broker {
     /** The port the listener is bound to (the chosen one when configured with port 0). */
     public int boundPort() {
         return socketServer.boundAddress().getPort();
+    }
+
+    /** Per-API request timings and counts, and what clients sent that was ignored. */
+    public RequestMetrics requestMetrics() {
+        return socketServer.requestMetrics();
     }
 
     /** The first log dir, where the metadata lives unless {@code metadata.log.dir} says otherwise. */

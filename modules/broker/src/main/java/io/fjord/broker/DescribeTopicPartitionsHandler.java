@@ -13,6 +13,7 @@ import io.fjord.protocol.message.DescribeTopicPartitionsResponse;
 import io.fjord.protocol.message.DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition;
 import io.fjord.protocol.message.DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic;
 
+import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -112,6 +113,9 @@ final class DescribeTopicPartitionsHandler implements ApiFamily {
                 .setLeaderId(p.leader())
                 .setLeaderEpoch(p.leaderEpoch())
                 .setReplicaNodes(p.replicas())
-                .setIsrNodes(p.isr());
+                .setIsrNodes(p.isr())
+                // No eligible leader replicas (KIP-966) here; Kafka's admin client needs the empty lists.
+                .setEligibleLeaderReplicas(List.of())
+                .setLastKnownElr(List.of());
     }
 }
