@@ -119,8 +119,8 @@ public final class Broker {
             }
         }
         metadataStore.addListener(new LogUpdater());
-        groupCoordinator = new GroupCoordinator(config.groupCoordinatorConfig(), replicaManager,
-                this::createOffsetsTopic, Time.SYSTEM, new Timer("group-coordinator"), scheduler);
+        groupCoordinator = new GroupCoordinator(config.groupCoordinatorConfig(), replicaManager, this::createOffsetsTopic,
+                this::partitionExists, Time.SYSTEM, new Timer("group-coordinator"), scheduler);
         TopicImage offsetsTopic = metadataStore.image().topic(TopicNames.CONSUMER_OFFSETS);
         groupCoordinator.startup(offsetsTopic == null ? 0 : offsetsTopic.partitionCount());
         groupCoordinator.startTimerReaper();
@@ -234,6 +234,12 @@ public final class Broker {
                     + "; group coordination is unavailable until the setting fits the live brokers");
             throw new CoordinatorException(Errors.COORDINATOR_NOT_AVAILABLE, e.getMessage());
         }
+    }
+
+    /** Whether the metadata has the partition now: the coordinator commits offsets only for those. */
+    private boolean partitionExists(TopicPartition tp) {
+        TopicImage topic = metadataStore.image().topic(tp.topic());
+        return topic != null && topic.partition(tp.partition()) != null;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.fjord.timer.Timer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +45,7 @@ public final class GroupCoordinator {
     static final String OFFSETS_TOPIC = OffsetsTopic.NAME;
 
     private final GroupCoordinatorConfig config;
+    private final PartitionExistence partitionExistence;
     private final Time time;
     private final Timer timer;
     private final Scheduler scheduler;
@@ -58,13 +60,16 @@ public final class GroupCoordinator {
 
     /**
      * @param topicCreator creates {@code __consumer_offsets} on first use
+     * @param partitionExistence whether a partition an offset is committed for exists
      * @param timer the timing wheel for session, rebalance and sync deadlines; its clock must
      *     advance with {@code time} (tests drive both by hand)
      * @param scheduler runs the replay of offsets partitions and the retention check
      */
     public GroupCoordinator(GroupCoordinatorConfig config, ReplicaManager replicaManager,
-            OffsetsTopicCreator topicCreator, Time time, Timer timer, Scheduler scheduler) {
+            OffsetsTopicCreator topicCreator, PartitionExistence partitionExistence, Time time, Timer timer,
+            Scheduler scheduler) {
         this.config = config;
+        this.partitionExistence = partitionExistence;
         this.time = time;
         this.timer = timer;
         this.scheduler = scheduler;
@@ -240,16 +245,40 @@ public final class GroupCoordinator {
     /**
      * OffsetCommit: validated against the group (a generation of -1 with no member id is an admin
      * or standalone commit, accepted while the group is Empty or absent), written to the log and
-     * answered per partition once appended.
+     * answered per partition once appended. A partition that does not exist is answered
+     * UNKNOWN_TOPIC_OR_PARTITION whatever the group, as Kafka's broker does before its
+     * coordinator sees the request; nothing is stored for it.
      */
     public void commitOffsets(String groupId, String memberId, String instanceId, int generationId,
             Map<TopicPartition, PartitionOffset> offsets, Consumer<Map<TopicPartition, Errors>> callback) {
-        Errors error = availability(groupId);
-        if (error != Errors.NONE) {
-            callback.accept(OffsetManager.allPartitions(offsets.keySet(), error));
+        Map<TopicPartition, PartitionOffset> existing = new LinkedHashMap<>();
+        offsets.forEach((tp, offset) -> {
+            if (partitionExistence.exists(tp)) {
+                existing.put(tp, offset);
+            }
+        });
+        Consumer<Map<TopicPartition, Errors>> answer = existing.size() == offsets.size() ? callback
+                : results -> callback.accept(withUnknownPartitions(offsets.keySet(), results));
+        if (existing.isEmpty()) {
+            answer.accept(Map.of());
             return;
         }
-        offsetManager.commitOffsets(groupId, memberId, instanceId, generationId, offsets, callback);
+        Errors error = availability(groupId);
+        if (error != Errors.NONE) {
+            answer.accept(OffsetManager.allPartitions(existing.keySet(), error));
+            return;
+        }
+        offsetManager.commitOffsets(groupId, memberId, instanceId, generationId, existing, answer);
+    }
+
+    /** The answer to every requested partition, in request order: those not answered did not exist. */
+    private static Map<TopicPartition, Errors> withUnknownPartitions(Set<TopicPartition> requested,
+            Map<TopicPartition, Errors> results) {
+        Map<TopicPartition, Errors> all = new LinkedHashMap<>();
+        for (TopicPartition tp : requested) {
+            all.put(tp, results.getOrDefault(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        }
+        return all;
     }
 
     /**

@@ -16,7 +16,7 @@
  *   <li>{@code ClassicGroupManager}: join (with static membership), sync, heartbeat, leave,
  *       list, describe and delete groups; {@code ClassicGroupRebalancer}: the rebalance phases
  *       and the deadlines of phases, sessions and pending member ids;
- *   <li>{@code OffsetManager}: commits, fetches, deletions,
+ *   <li>{@code OffsetManager}: commits (only for partitions that exist), fetches, deletions,
  *       retention, and the offsets of deleted topics;
  *   <li>{@code OffsetsTopic}: whether {@code __consumer_offsets} exists, which partitions still
  *       load, and the writes of a group's records; {@code GroupLoader} reads a partition at

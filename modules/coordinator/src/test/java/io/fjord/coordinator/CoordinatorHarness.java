@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,6 +28,8 @@ final class CoordinatorHarness implements AutoCloseable {
 
     static final int PARTITIONS = 3;
     static final String PROTOCOL_TYPE = "consumer";
+    /** The topics that exist, with their partition counts: offsets are committed only for these. */
+    final Map<String, Integer> topics = new ConcurrentHashMap<>(Map.of("t", 2, "other", 1));
 
     final Path dir;
     final MockTime time;
@@ -61,7 +64,8 @@ final class CoordinatorHarness implements AutoCloseable {
         if (topicExists) {
             leadOffsetsPartitions();
         }
-        coordinator = new GroupCoordinator(config, replicaManager, this::leadOffsetsPartitions, time, timer, scheduler);
+        coordinator = new GroupCoordinator(config, replicaManager, this::leadOffsetsPartitions,
+                tp -> tp.partition() < topics.getOrDefault(tp.topic(), 0), time, timer, scheduler);
         coordinator.startup(topicExists ? PARTITIONS : 0);
     }
 
