@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,13 +157,20 @@ final class ClassicGroupManager {
     }
 
     /**
-     * A static member rejoining with an empty member id (a restarted instance): it takes over the
-     * old member's place under a new id; the old id is fenced. A Stable group with unchanged
-     * metadata keeps its generation and assignment (no rebalance), as KIP-345 intends.
+     * A static member rejoining with an empty member id (a restarted instance), by Kafka's rules
+     * (updateStaticMemberThenRebalanceOrCompleteJoin): it takes the old member's place under a
+     * new id, and the old id is fenced.
+     *
+     * <p>In a Stable group whose chosen protocol stays the same (Kafka compares only that, not
+     * the metadata bytes), nothing is rebalanced: the new id is written with the group's metadata
+     * and the member is answered with the current generation and its old assignment. A returning
+     * leader is answered as a follower too, under the old leader id, as Kafka answers JoinGroup
+     * before v9: it syncs for the assignment it had instead of computing a new one. Any other
+     * case rebalances.
      */
     private void rejoinStaticMember(ClassicGroup group, GroupMember old, String newId, JoinGroupRequest req,
             Consumer<JoinGroupResult> callback) {
-        boolean sameProtocols = old.sameProtocols(req.protocols());
+        String previousLeader = group.leaderId();
         old.answerJoin(JoinGroupResult.error(Errors.FENCED_INSTANCE_ID, old.memberId()));
         old.answerSync(SyncGroupResult.error(Errors.FENCED_INSTANCE_ID));
         ClassicGroupRebalancer.cancel(old.heartbeat());
@@ -170,33 +178,46 @@ final class ClassicGroupManager {
         fresh.assignment(old.assignment());
         group.replaceStaticMember(old, fresh);
         rebalancer.scheduleHeartbeat(group, fresh);
+        fresh.parkJoin(callback);
         String instance = "static member " + old.groupInstanceId();
         switch (group.state()) {
             case STABLE -> {
-                if (sameProtocols && !group.isLeader(newId)) {
-                    // Persist the new member id so a restart does not bring back the fenced one.
-                    int generation = group.generationId();
-                    offsetsTopic.writeGroupMetadata(group, error -> {
-                        if (error == Errors.NONE || group.generationId() != generation) {
-                            callback.accept(currentGeneration(group, fresh));
-                        } else {
-                            callback.accept(JoinGroupResult.error(error, newId));
-                        }
-                    });
+                if (Objects.equals(group.protocolName(), group.selectProtocol())) {
+                    persistStaticMemberReplacement(group, old, fresh, previousLeader);
                 } else {
-                    fresh.parkJoin(callback);
-                    rebalancer.prepareRebalance(group, instance + " rejoined");
+                    rebalancer.prepareRebalance(group, instance + " rejoined with a change of protocol");
                 }
             }
-            case COMPLETING_REBALANCE -> {
-                fresh.parkJoin(callback);
-                rebalancer.prepareRebalance(group, instance + " rejoined during a rebalance");
-            }
-            default -> {
-                fresh.parkJoin(callback);
-                rebalancer.maybeCompleteJoin(group);
-            }
+            // The leader may be assigning to the old id already: only a new generation is consistent.
+            case COMPLETING_REBALANCE -> rebalancer.prepareRebalance(group, instance + " rejoined during a rebalance");
+            case PREPARING_REBALANCE -> rebalancer.maybeCompleteJoin(group);
+            case EMPTY, DEAD -> throw new IllegalStateException("Group " + group.groupId() + " has a "
+                    + instance + " while " + group.state().kafkaName());
         }
+    }
+
+    /**
+     * Writes the group's metadata with the static member's new id, so a restart does not bring
+     * back the fenced one, then answers it. If the write fails, the old id stands again (as in
+     * Kafka) and the new instance gets the error and retries. A rebalance that answered the
+     * member meanwhile has the last word.
+     */
+    private void persistStaticMemberReplacement(ClassicGroup group, GroupMember old, GroupMember fresh,
+            String previousLeader) {
+        offsetsTopic.writeGroupMetadata(group, error -> {
+            if (!fresh.isAwaitingJoin()) {
+                return;
+            }
+            if (error == Errors.NONE) {
+                fresh.answerJoin(new JoinGroupResult(Errors.NONE, group.generationId(), group.protocolName(),
+                        previousLeader, fresh.memberId(), List.of()));
+                return;
+            }
+            fresh.answerJoin(JoinGroupResult.error(error, ""));
+            ClassicGroupRebalancer.cancel(fresh.heartbeat());
+            group.replaceStaticMember(fresh, old);
+            rebalancer.scheduleHeartbeat(group, old);
+        });
     }
 
     private void addMemberAndRebalance(ClassicGroup group, JoinGroupRequest req, String memberId,
