@@ -50,7 +50,8 @@ import java.util.logging.Logger;
  * <p>Topic changes reach the logs through a {@link MetadataListener}: created topics and
  * partitions get their logs before the admin request is answered; deleted topics have their log
  * folders renamed at once and their files removed later in the background, and their committed
- * offsets removed from every group; changed configs apply to the open logs at once.
+ * offsets removed from every group (a deleted {@code __consumer_offsets} takes the groups with it
+ * and is created again on next use); changed configs apply to the open logs at once.
  */
 public final class Broker {
 

@@ -361,6 +361,23 @@ final class ClassicGroup {
         newMemberAdded = added;
     }
 
+    /** Every live deadline of the group and its members, to cancel them all when it is unloaded. */
+    List<Deadline> deadlines() {
+        List<Deadline> all = new ArrayList<>(pendingMembers.values());
+        for (GroupMember m : members.values()) {
+            if (m.heartbeat() != null) {
+                all.add(m.heartbeat());
+            }
+        }
+        if (joinDeadline != null) {
+            all.add(joinDeadline);
+        }
+        if (syncDeadline != null) {
+            all.add(syncDeadline);
+        }
+        return all;
+    }
+
     // ---------------------------------------------------------------- offsets
 
     CommittedOffset offset(TopicPartition tp) {

@@ -462,7 +462,25 @@ final class ClassicGroupManager {
         }
     }
 
-    // ---------------------------------------------------------------- shutdown
+    // ---------------------------------------------------------------- unload, shutdown
+
+    /**
+     * Drops every group, as Kafka's coordinator does for the partitions it no longer owns: parked
+     * joins and syncs are answered NOT_COORDINATOR, deadlines cancelled, groups Dead. Their
+     * clients look the coordinator up again and start over.
+     */
+    void unloadAll() {
+        for (ClassicGroup group : groups.all()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    continue;
+                }
+                answerParked(group, Errors.NOT_COORDINATOR);
+                group.deadlines().forEach(ClassicGroupRebalancer::cancel);
+                groups.remove(group);
+            }
+        }
+    }
 
     /** Answers every parked join and sync of every group with {@code error}. */
     void answerAllParked(Errors error) {

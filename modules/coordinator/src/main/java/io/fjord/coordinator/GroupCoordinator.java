@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * (their groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile) and schedules offset retention;
  * {@link #shutdown} answers every parked request with NOT_COORDINATOR, as Kafka does when a
  * coordinator resigns, and refuses later ones the same way. It writes nothing: every commit was
- * appended before it was answered.
+ * appended before it was answered. If {@code __consumer_offsets} is deleted, the coordinator
+ * drops its groups the same way and creates the topic again on the next group request.
  */
 public final class GroupCoordinator {
 
@@ -89,8 +90,8 @@ public final class GroupCoordinator {
      */
     public synchronized void startup(int existingPartitions) {
         if (existingPartitions > 0) {
-            offsetsTopic.useExisting(existingPartitions);
-            jobs.add(scheduler.schedule("offsets-load", this::loadAll, 0, 0));
+            int incarnation = offsetsTopic.useExisting(existingPartitions);
+            jobs.add(scheduler.schedule("offsets-load", () -> loadAll(incarnation), 0, 0));
         }
         jobs.add(scheduler.schedule("offsets-retention", this::cleanupExpiredOffsets,
                 config.offsetsRetentionCheckIntervalMs(), config.offsetsRetentionCheckIntervalMs()));
@@ -131,13 +132,13 @@ public final class GroupCoordinator {
      * Replays each offsets partition into a registry of its own and adopts its groups once the
      * whole partition is read; until then the partition's groups are not answered.
      */
-    private void loadAll() {
+    private void loadAll(int incarnation) {
         for (int p : offsetsTopic.loadingPartitions()) {
             if (!active) {
                 return;
             }
             GroupRegistry loaded = load(p);
-            offsetsTopic.finishLoading(p, () -> rebalancer.startSessions(groups.adopt(loaded)));
+            offsetsTopic.finishLoading(p, incarnation, () -> rebalancer.startSessions(groups.adopt(loaded)));
         }
     }
 
@@ -321,13 +322,20 @@ public final class GroupCoordinator {
     }
 
     /**
-     * Removes every group's committed offsets of a deleted topic, writing tombstones, as Kafka's
-     * coordinator does: a topic created again under the same name starts without stale commits.
+     * A topic was deleted. Every group's committed offsets of it are removed, writing tombstones,
+     * as Kafka's coordinator does: a topic created again under the same name starts without stale
+     * commits. If it was {@code __consumer_offsets} itself, the coordinator drops every group,
+     * as Kafka's does for partitions it no longer leads (parked requests are answered
+     * NOT_COORDINATOR), and the next group request creates the topic again.
      *
-     * @return the number of offsets removed
+     * @return the number of offsets removed (for {@code __consumer_offsets}: 0)
      */
     public int onTopicDeleted(String topic) {
         if (!active || !offsetsTopic.exists()) {
+            return 0;
+        }
+        if (topic.equals(OFFSETS_TOPIC)) {
+            offsetsTopic.forget(groupManager::unloadAll);
             return 0;
         }
         return offsetManager.onTopicDeleted(topic);

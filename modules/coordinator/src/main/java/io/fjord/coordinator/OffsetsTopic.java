@@ -20,13 +20,15 @@ import java.util.function.Consumer;
  * partitions, which partitions are still being replayed, which partition holds a group, and the
  * writes of a group's records to that partition.
  *
- * <p>Invariants: the partition count is 0 exactly while the topic is not created yet; loading
- * partitions are below the partition count.
+ * <p>Invariants: the partition count is 0 exactly while the coordinator knows no offsets topic
+ * (not created yet, or deleted since); loading partitions are below the partition count. Each
+ * topic the coordinator comes to know is a new incarnation, so a load begun for a topic that was
+ * deleted since publishes nothing.
  *
  * <p>Thread safety: the partition count and the loading set are read without a lock, also under
- * a group's monitor. Creating the topic and publishing a loaded partition synchronize on this
- * object and may take groups' monitors inside it; nothing takes this monitor while holding a
- * group's, so the two never deadlock.
+ * a group's monitor. Creating the topic, forgetting it and publishing a loaded partition
+ * synchronize on this object and may take groups' monitors inside it; nothing takes this monitor
+ * while holding a group's, so the two never deadlock.
  */
 final class OffsetsTopic {
 
@@ -39,6 +41,8 @@ final class OffsetsTopic {
     private final Time time;
     private volatile int partitionCount;
     private final Set<Integer> loading = ConcurrentHashMap.newKeySet();
+    /** Guarded by this object. */
+    private int incarnation;
 
     OffsetsTopic(GroupCoordinatorConfig config, ReplicaManager replicaManager, OffsetsTopicCreator creator,
             GroupRegistry groups, Time time) {
@@ -57,12 +61,17 @@ final class OffsetsTopic {
 
     // ---------------------------------------------------------------- existence and loading
 
-    /** Takes an existing topic of {@code partitions} partitions, every one of them to be loaded. */
-    synchronized void useExisting(int partitions) {
+    /**
+     * Takes an existing topic of {@code partitions} partitions, every one of them to be loaded.
+     *
+     * @return its incarnation, for {@link #finishLoading}
+     */
+    synchronized int useExisting(int partitions) {
         partitionCount = partitions;
         for (int p = 0; p < partitions; p++) {
             loading.add(p);
         }
+        return incarnation;
     }
 
     /** The partitions still to be loaded, in order. */
@@ -76,16 +85,33 @@ final class OffsetsTopic {
     }
 
     /**
-     * Ends the load of {@code partition}: {@code publish} runs, and the partition's groups are
-     * answered from then on.
+     * Ends the load of {@code partition}: {@code publish} runs, unless the topic loaded was
+     * forgotten since, and the partition's groups are answered from then on.
      */
-    synchronized void finishLoading(int partition, Runnable publish) {
-        publish.run();
-        loading.remove(partition);
+    synchronized void finishLoading(int partition, int loadedIncarnation, Runnable publish) {
+        if (loadedIncarnation == incarnation) {
+            publish.run();
+            loading.remove(partition);
+        }
     }
 
     /**
-     * The number of partitions, creating the topic on first use.
+     * Forgets the topic, which was deleted: {@code unload} drops the groups' state, and the next
+     * group request creates the topic again.
+     *
+     * <p>The broker calls this from its metadata listener, under its metadata store's lock, while
+     * {@link #ensureCreated} calls the store under this monitor. They never wait for each other:
+     * creation runs only while no offsets topic exists, and only an existing one is deleted.
+     */
+    synchronized void forget(Runnable unload) {
+        partitionCount = 0;
+        loading.clear();
+        incarnation++;
+        unload.run();
+    }
+
+    /**
+     * The number of partitions, creating the topic on first use (and again after a deletion).
      *
      * @throws CoordinatorException with COORDINATOR_NOT_AVAILABLE when it cannot be created
      */
@@ -159,7 +185,13 @@ final class OffsetsTopic {
      * coordinator answers, under the group's monitor. The caller holds that monitor.
      */
     private void append(ClassicGroup group, List<CoordinatorRecords.Decoded> records, Consumer<Errors> done) {
-        TopicPartition tp = new TopicPartition(NAME, partitionFor(group.groupId(), partitionCount));
+        int n = partitionCount;
+        if (n == 0) {
+            // The topic was deleted: as an append to a partition that is gone.
+            done.accept(appendError(Errors.UNKNOWN_TOPIC_OR_PARTITION));
+            return;
+        }
+        TopicPartition tp = new TopicPartition(NAME, partitionFor(group.groupId(), n));
         RecordBatchBuilder builder = new RecordBatchBuilder(0);
         long now = time.milliseconds();
         for (CoordinatorRecords.Decoded record : records) {
