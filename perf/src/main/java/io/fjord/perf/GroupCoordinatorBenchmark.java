@@ -41,9 +41,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The group coordinator's steady-state paths, below the wire, for one Stable consumer group with
- * one member: an OffsetCommit of 10 partitions (validation, two records per partition encoded in
- * Kafka's layout, one batch appended to {@code __consumer_offsets} with acks=all, the in-memory
- * update); a Heartbeat (validation and moving the session deadline on the timing wheel); an
+ * one member: an OffsetCommit of 10 partitions (their existence and the member's validation, two
+ * records per partition encoded in Kafka's layout, one batch appended to {@code __consumer_offsets}
+ * with acks=all, the replay into memory); a Heartbeat (validation and moving the session deadline on the timing wheel); an
  * OffsetFetch of the same 10 partitions. Microseconds per operation.
  */
 @State(Scope.Thread)
@@ -56,6 +56,8 @@ public class GroupCoordinatorBenchmark {
 
     private static final String GROUP = "bench-group";
     private static final int OFFSETS_PARTITIONS = 50;
+    private static final String TOPIC = "orders";
+    private static final int TOPIC_PARTITIONS = 10;
 
     private Path root;
     private ThreadScheduler scheduler;
@@ -78,7 +80,7 @@ public class GroupCoordinatorBenchmark {
         logManager.startup();
         replicaManager = new ReplicaManager(1, logManager);
         coordinator = new GroupCoordinator(GroupCoordinatorConfig.from(Map.of("group.initial.rebalance.delay.ms", "0")),
-                replicaManager, this::leadOffsetsTopic, Time.SYSTEM, new Timer("bench"), scheduler);
+                replicaManager, this::leadOffsetsTopic, this::partitionExists, Time.SYSTEM, new Timer("bench"), scheduler);
         coordinator.startup(0);
         List<JoinProtocol> protocols = List.of(new JoinProtocol("range", new byte[64]));
         AtomicReference<JoinGroupResult> joined = new AtomicReference<>();
@@ -87,9 +89,13 @@ public class GroupCoordinatorBenchmark {
         memberId = joined.get().memberId();
         generation = joined.get().generationId();
         coordinator.syncGroup(GROUP, generation, memberId, null, Map.of(memberId, new byte[64]), r -> { });
-        for (int p = 0; p < 10; p++) {
-            partitions.add(new TopicPartition("orders", p));
+        for (int p = 0; p < TOPIC_PARTITIONS; p++) {
+            partitions.add(new TopicPartition(TOPIC, p));
         }
+    }
+
+    private boolean partitionExists(TopicPartition tp) {
+        return tp.topic().equals(TOPIC) && tp.partition() < TOPIC_PARTITIONS;
     }
 
     private int leadOffsetsTopic() {

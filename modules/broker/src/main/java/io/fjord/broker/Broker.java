@@ -51,7 +51,8 @@ import java.util.logging.Logger;
  * <p>Topic changes reach the logs through a {@link MetadataListener}: created topics and
  * partitions get their logs before the admin request is answered; deleted topics have their log
  * folders renamed at once and their files removed later in the background, and their committed
- * offsets removed from every group; changed configs apply to the open logs at once.
+ * offsets removed from every group (a deleted {@code __consumer_offsets} takes the groups with it
+ * and is created again on next use); changed configs apply to the open logs at once.
  */
 public final class Broker {
 
@@ -120,8 +121,8 @@ public final class Broker {
             }
         }
         metadataStore.addListener(new LogUpdater());
-        groupCoordinator = new GroupCoordinator(config.groupCoordinatorConfig(), replicaManager,
-                this::createOffsetsTopic, Time.SYSTEM, new Timer("group-coordinator"), scheduler);
+        groupCoordinator = new GroupCoordinator(config.groupCoordinatorConfig(), replicaManager, this::createOffsetsTopic,
+                this::partitionExists, Time.SYSTEM, new Timer("group-coordinator"), scheduler);
         TopicImage offsetsTopic = metadataStore.image().topic(TopicNames.CONSUMER_OFFSETS);
         groupCoordinator.startup(offsetsTopic == null ? 0 : offsetsTopic.partitionCount());
         groupCoordinator.startTimerReaper();
@@ -273,6 +274,12 @@ public final class Broker {
                     + "; group coordination is unavailable until the setting fits the live brokers");
             throw new CoordinatorException(Errors.COORDINATOR_NOT_AVAILABLE, e.getMessage());
         }
+    }
+
+    /** Whether the metadata has the partition now: the coordinator commits offsets only for those. */
+    private boolean partitionExists(TopicPartition tp) {
+        TopicImage topic = metadataStore.image().topic(tp.topic());
+        return topic != null && topic.partition(tp.partition()) != null;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -12,6 +13,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Collection;
@@ -36,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kafka's {@code Admin} on consumer groups: listing, describing, listing, altering and deleting
- * committed offsets, deleting groups, each with the error Kafka gives when the group is in use.
+ * committed offsets, deleting groups, each with the error Kafka gives when the group is in use or
+ * the partition does not exist.
  */
 class GroupAdminTest extends GroupBrokerTest {
 
@@ -143,6 +146,19 @@ class GroupAdminTest extends GroupBrokerTest {
             }
         });
         two.forEach(PolledConsumer::assertHealthy);
+    }
+
+    @Test
+    void offsetsOfTopicsOrPartitionsThatDoNotExistAreRefused() throws Exception {
+        TopicPartition missingTopic = tp("never-created", 0);
+        TopicPartition missingPartition = tp(TOPIC, PARTITIONS);
+        AlterConsumerGroupOffsetsResult altered = admin.alterConsumerGroupOffsets(GROUP, Map.of(
+                tp(TOPIC, 0), new OffsetAndMetadata(3), missingTopic, new OffsetAndMetadata(4),
+                missingPartition, new OffsetAndMetadata(5)));
+        assertNull(failureOf(altered.partitionResult(tp(TOPIC, 0))));
+        assertInstanceOf(UnknownTopicOrPartitionException.class, failureOf(altered.partitionResult(missingTopic)));
+        assertInstanceOf(UnknownTopicOrPartitionException.class, failureOf(altered.partitionResult(missingPartition)));
+        assertEquals(Map.of(tp(TOPIC, 0), 3L), committed(admin, GROUP), "only the existing partition's offset is stored");
     }
 
     @Test

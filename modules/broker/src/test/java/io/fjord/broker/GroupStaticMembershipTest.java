@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Static membership ({@code group.instance.id}, KIP-345): a static member that closes does not
  * leave, one that comes back under the same instance id within its session takes over its old
- * place and partitions under a new member id without a rebalance of the others, and a second
- * live instance with the same id fences the first.
+ * place and partitions under a new member id without a rebalance of the others (the leader too),
+ * and a second live instance with the same id fences the first.
  */
 class GroupStaticMembershipTest extends GroupBrokerTest {
 
@@ -95,6 +95,41 @@ class GroupStaticMembershipTest extends GroupBrokerTest {
         assertTrue(twoAgain.received().stream().allMatch(r -> twosPartitions.contains(r.partition())));
         one.assertHealthy();
         twoAgain.assertHealthy();
+    }
+
+    @Test
+    void aStaticLeaderRejoiningWithinItsSessionKeepsItsPartitionsWithoutARebalance() throws Exception {
+        Set<TopicPartition> all = GroupSupport.partitions(TOPIC, PARTITIONS);
+        // "one" joins first and leads; it is the one that restarts.
+        PolledConsumer one = staticMember("one", "instance-one");
+        waitUntil(() -> "one to own everything: " + assignments(List.of(one)), SETTLE_TIMEOUT_MS,
+                () -> one.assignment().equals(all));
+        PolledConsumer two = staticMember("two", "instance-two");
+        waitUntil(() -> "a 3/3 split: " + assignments(List.of(one, two)), SETTLE_TIMEOUT_MS,
+                () -> splits(List.of(one, two), all, 3));
+        String oldLeaderId = describedInstance("instance-one").consumerId();
+        Set<TopicPartition> onesPartitions = one.assignment();
+        int generation = two.call(consumer -> consumer.groupMetadata().generationId());
+        int twoEvents = two.events().size();
+
+        one.close();
+        PolledConsumer oneAgain = staticMember("one-again", "instance-one");
+        waitUntil(() -> "the returning leader to get its partitions: " + assignments(List.of(oneAgain)),
+                SETTLE_TIMEOUT_MS, () -> !oneAgain.assignment().isEmpty());
+        assertEquals(onesPartitions, oneAgain.assignment(), "the returning leader keeps its partitions");
+        assertEquals(twoEvents, two.events().size(), "no rebalance callbacks at the other member: " + two.events());
+        assertEquals(generation, (int) two.call(consumer -> consumer.groupMetadata().generationId()),
+                "the generation did not move");
+        assertEquals(generation, (int) oneAgain.call(consumer -> consumer.groupMetadata().generationId()));
+        assertNotEquals(oldLeaderId, describedInstance("instance-one").consumerId(), "a new member id");
+        assertEquals(2, GroupSupport.describe(admin, GROUP).members().size());
+
+        GroupSupport.produce(producer, TOPIC, PARTITIONS, "after-return", 60);
+        waitUntil("both members to read their partitions", SETTLE_TIMEOUT_MS,
+                () -> oneAgain.received().size() >= 30 && two.received().size() >= 30);
+        assertTrue(oneAgain.received().stream().allMatch(r -> onesPartitions.contains(r.partition())));
+        oneAgain.assertHealthy();
+        two.assertHealthy();
     }
 
     @Test

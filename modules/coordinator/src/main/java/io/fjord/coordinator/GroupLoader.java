@@ -1,8 +1,6 @@
 package io.fjord.coordinator;
 
-import io.fjord.api.TopicPartition;
 import io.fjord.coordinator.store.CoordinatorRecords;
-import io.fjord.coordinator.store.GroupMetadataValue;
 import io.fjord.log.FileSlice;
 import io.fjord.log.PartitionLog;
 import io.fjord.protocol.errors.ProtocolException;
@@ -13,30 +11,17 @@ import io.fjord.replication.Partition;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Replays one partition of {@code __consumer_offsets} from its log start to its high watermark:
- * the last value of each key wins and a tombstone removes it. Reads at most {@code
+ * Reads one partition of {@code __consumer_offsets} from its log start to its high watermark and
+ * hands each record, decoded, to the replay, in log order. Reads at most {@code
  * offsets.load.buffer.size} bytes at a time (more only for a single larger batch). A record that
  * does not decode is skipped and reported, so one bad record costs one key, not the partition.
  */
 final class GroupLoader {
 
     private static final System.Logger LOG = System.getLogger(GroupLoader.class.getName());
-
-    /** The replayed state of one group. */
-    static final class LoadedGroup {
-        final String groupId;
-        GroupMetadataValue metadata;
-        final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
-
-        LoadedGroup(String groupId) {
-            this.groupId = groupId;
-        }
-    }
 
     private final Partition partition;
     private final int readSize;
@@ -47,10 +32,9 @@ final class GroupLoader {
         this.readSize = readSize;
     }
 
-    Map<String, LoadedGroup> load() throws IOException {
-        Map<String, LoadedGroup> groups = new LinkedHashMap<>();
+    void load(Consumer<CoordinatorRecords.Decoded> replay) throws IOException {
         if (partition == null) {
-            return groups;
+            return;
         }
         PartitionLog log = partition.log();
         long end = partition.highWatermark();
@@ -71,7 +55,7 @@ final class GroupLoader {
                 try {
                     RecordCursor records = batch.records();
                     while (records.next()) {
-                        if (!apply(groups, records)) {
+                        if (!replayOne(records, replay)) {
                             skipped++;
                         }
                     }
@@ -87,10 +71,10 @@ final class GroupLoader {
             LOG.log(System.Logger.Level.WARNING, "Skipped " + skipped + " undecodable records or batches while loading "
                     + partition.topicPartition());
         }
-        return groups;
     }
 
-    private static boolean apply(Map<String, LoadedGroup> groups, RecordCursor record) {
+    /** Replays one record; false when it does not decode. */
+    private static boolean replayOne(RecordCursor record, Consumer<CoordinatorRecords.Decoded> replay) {
         ByteBuffer key = record.key();
         if (key == null) {
             return false;
@@ -101,18 +85,9 @@ final class GroupLoader {
         } catch (ProtocolException e) {
             return false;
         }
-        if (decoded == null) {
-            return true;
-        }
-        LoadedGroup group = groups.computeIfAbsent(decoded.groupId(), LoadedGroup::new);
-        if (decoded instanceof CoordinatorRecords.OffsetCommit commit) {
-            if (commit.offset() == null) {
-                group.offsets.remove(commit.partition());
-            } else {
-                group.offsets.put(commit.partition(), commit.offset());
-            }
-        } else if (decoded instanceof CoordinatorRecords.GroupMetadata metadata) {
-            group.metadata = metadata.value();
+        // Null: a record type of KIP-848 consumer groups or share groups, which are not kept.
+        if (decoded != null) {
+            replay.accept(decoded);
         }
         return true;
     }

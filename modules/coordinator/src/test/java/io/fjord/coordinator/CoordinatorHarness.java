@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,6 +29,10 @@ final class CoordinatorHarness implements AutoCloseable {
 
     static final int PARTITIONS = 3;
     static final String PROTOCOL_TYPE = "consumer";
+    /** The topics that exist, with their partition counts: offsets are committed only for these. */
+    final Map<String, Integer> topics = new ConcurrentHashMap<>(Map.of("t", 2, "other", 1));
+    /** How many times the coordinator had {@code __consumer_offsets} created. */
+    final AtomicInteger offsetsTopicCreations = new AtomicInteger();
 
     final Path dir;
     final MockTime time;
@@ -61,7 +67,12 @@ final class CoordinatorHarness implements AutoCloseable {
         if (topicExists) {
             leadOffsetsPartitions();
         }
-        coordinator = new GroupCoordinator(config, replicaManager, this::leadOffsetsPartitions, time, timer, scheduler);
+        OffsetsTopicCreator creator = () -> {
+            offsetsTopicCreations.incrementAndGet();
+            return leadOffsetsPartitions();
+        };
+        coordinator = new GroupCoordinator(config, replicaManager, creator,
+                tp -> tp.partition() < topics.getOrDefault(tp.topic(), 0), time, timer, scheduler);
         coordinator.startup(topicExists ? PARTITIONS : 0);
     }
 
@@ -74,6 +85,14 @@ final class CoordinatorHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return PARTITIONS;
+    }
+
+    /** Deletes {@code __consumer_offsets} as the broker does: its logs go, then the coordinator is told. */
+    void deleteOffsetsTopic() throws IOException {
+        for (int p = 0; p < PARTITIONS; p++) {
+            replicaManager.deletePartition(new TopicPartition(GroupCoordinator.OFFSETS_TOPIC, p));
+        }
+        coordinator.onTopicDeleted(GroupCoordinator.OFFSETS_TOPIC);
     }
 
     /**

@@ -345,6 +345,105 @@ class GroupCoordinatorTest {
                 new MemberIdentity("", "instance-1"))).memberErrors());
     }
 
+    /**
+     * A Stable group of a static leader ({@code instance-1}) and a dynamic follower, both with
+     * {@code protocols}; returns the static id, the follower's id and the generation.
+     */
+    private String[] staticLeaderAndFollower(List<JoinProtocol> protocols) {
+        JoinGroupResult leaderJoin = h.join(join(GROUP, "", "instance-1", SESSION, REBALANCE, protocols)).get();
+        String staticId = leaderJoin.memberId();
+        assertEquals(staticId, leaderJoin.leaderId());
+        String followerId = h.join(join(GROUP, "", null, SESSION, REBALANCE, protocols)).get().memberId();
+        AtomicReference<JoinGroupResult> followerJoin = h.join(join(GROUP, followerId, null, SESSION, REBALANCE,
+                protocols));
+        AtomicReference<JoinGroupResult> leaderRejoin = h.join(join(GROUP, staticId, "instance-1", SESSION, REBALANCE,
+                protocols));
+        int gen = leaderRejoin.get().generationId();
+        assertEquals(gen, followerJoin.get().generationId());
+        assertEquals(staticId, followerJoin.get().leaderId());
+        AtomicReference<SyncGroupResult> followerSync = h.sync(GROUP, gen, followerId, null, Map.of());
+        h.sync(GROUP, gen, staticId, "instance-1", Map.of(staticId, bytes("L"), followerId, bytes("F")));
+        assertArrayEquals(bytes("F"), followerSync.get().assignment());
+        return new String[] {staticId, followerId, Integer.toString(gen)};
+    }
+
+    @Test
+    void aRestartedStaticLeaderIsAnsweredAsAFollowerWithoutARebalance() throws Exception {
+        startWithoutInitialDelay();
+        String[] group = staticLeaderAndFollower(protocols("range"));
+        String staticId = group[0];
+        String followerId = group[1];
+        int gen = Integer.parseInt(group[2]);
+
+        // The instance restarts with other metadata (a consumer's owned partitions change) for the same protocol.
+        JoinGroupResult r = h.join(join(GROUP, "", "instance-1", SESSION, REBALANCE,
+                List.of(new JoinProtocol("range", bytes("new-subscription"))))).get();
+        assertNotNull(r, "the chosen protocol stays: answered at once");
+        assertEquals(Errors.NONE, r.error());
+        assertEquals(gen, r.generationId(), "no rebalance");
+        assertEquals("range", r.protocolName());
+        assertNotEquals(staticId, r.memberId());
+        assertEquals(staticId, r.leaderId(), "answered as a follower: the old leader id, so it does not assign");
+        assertTrue(r.members().isEmpty());
+        assertEquals(Errors.NONE, h.coordinator.heartbeat(GROUP, followerId, null, gen), "the follower keeps going");
+        assertEquals(Errors.FENCED_INSTANCE_ID, h.coordinator.heartbeat(GROUP, staticId, "instance-1", gen));
+        assertArrayEquals(bytes("L"), h.sync(GROUP, gen, r.memberId(), "instance-1", Map.of()).get().assignment(),
+                "the new id syncs for the old assignment");
+        GroupDescription d = h.coordinator.describeGroup(GROUP);
+        assertEquals(GroupState.STABLE, d.state());
+        assertEquals(List.of(r.memberId(), followerId), d.members().stream().map(GroupDescription.Member::memberId)
+                .toList(), "in the old member's place");
+        assertArrayEquals(bytes("new-subscription"), d.members().get(0).metadata());
+
+        h.restart();
+        h.load();
+        assertEquals(Errors.FENCED_INSTANCE_ID, h.coordinator.heartbeat(GROUP, staticId, "instance-1", gen),
+                "the new id was written: a restart does not bring back the old one");
+        // The new id leads the next rebalance.
+        assertEquals(List.of(Errors.NONE), h.coordinator.leaveGroup(GROUP, List.of(
+                new MemberIdentity(followerId, null))).memberErrors());
+        JoinGroupResult next = h.join(join(GROUP, r.memberId(), "instance-1", SESSION, REBALANCE,
+                protocols("range"))).get();
+        assertEquals(gen + 1, next.generationId());
+        assertEquals(r.memberId(), next.leaderId());
+        assertEquals(1, next.members().size());
+    }
+
+    @Test
+    void aRestartedStaticMemberThatChangesTheChosenProtocolRebalances() throws Exception {
+        startWithoutInitialDelay();
+        String[] group = staticLeaderAndFollower(protocols("range", "roundrobin"));
+        String followerId = group[1];
+        int gen = Integer.parseInt(group[2]);
+
+        AtomicReference<JoinGroupResult> restarted = h.join(join(GROUP, "", "instance-1", SESSION, REBALANCE,
+                protocols("roundrobin")));
+        assertNull(restarted.get(), "the group would choose another protocol: it rebalances");
+        assertEquals(Errors.REBALANCE_IN_PROGRESS, h.coordinator.heartbeat(GROUP, followerId, null, gen));
+        AtomicReference<JoinGroupResult> follower = h.join(join(GROUP, followerId, null, SESSION, REBALANCE,
+                protocols("range", "roundrobin")));
+        assertEquals(gen + 1, restarted.get().generationId());
+        assertEquals("roundrobin", follower.get().protocolName());
+        assertEquals(restarted.get().memberId(), follower.get().leaderId(), "the new id took the leader's place");
+    }
+
+    @Test
+    void aStaticMemberWhoseNewIdCannotBeWrittenKeepsItsOldId() throws Exception {
+        startWithoutInitialDelay();
+        String[] group = staticLeaderAndFollower(protocols("range"));
+        String staticId = group[0];
+        int gen = Integer.parseInt(group[2]);
+        h.replicaManager.deletePartition(new TopicPartition(GroupCoordinator.OFFSETS_TOPIC,
+                GroupCoordinator.partitionFor(GROUP, CoordinatorHarness.PARTITIONS)));
+
+        JoinGroupResult r = h.join(join(GROUP, "", "instance-1", SESSION, REBALANCE, protocols("range"))).get();
+        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, r.error());
+        assertEquals("", r.memberId(), "no new id: the instance joins again");
+        assertEquals(Errors.NONE, h.coordinator.heartbeat(GROUP, staticId, "instance-1", gen),
+                "the old id stands, as in Kafka");
+        assertEquals(staticId, h.coordinator.describeGroup(GROUP).members().get(0).memberId());
+    }
+
     @Test
     void whenTheLeaderLeavesTheFirstRemainingMemberLeadsTheNextGeneration() throws Exception {
         startWithoutInitialDelay();

@@ -135,6 +135,35 @@ class OffsetStoreTest {
     }
 
     @Test
+    void commitsOfPartitionsThatDoNotExistAreAnsweredUnknownAndNotStored() throws Exception {
+        h = new CoordinatorHarness(dir, Map.of("group.initial.rebalance.delay.ms", "0"));
+        TopicPartition beyondTheTopic = new TopicPartition("t", 2);
+        TopicPartition missing = new TopicPartition("missing", 0);
+        Map<TopicPartition, Errors> expected = new LinkedHashMap<>();
+        expected.put(T0, Errors.NONE);
+        expected.put(beyondTheTopic, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        expected.put(missing, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        Map<TopicPartition, Errors> answered = h.commit("g", "", -1, offsets(T0, 1L, beyondTheTopic, 2L, missing, 3L));
+        assertEquals(expected, answered);
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(answered.keySet()), "answered in request order");
+        assertEquals(List.of(T0), new ArrayList<>(h.coordinator.fetchOffsets("g", null).offsets().keySet()));
+
+        assertEquals(Map.of(missing, Errors.UNKNOWN_TOPIC_OR_PARTITION), h.commit("new", "", -1, offsets(missing, 1L)));
+        assertEquals(GroupState.DEAD, h.coordinator.describeGroup("new").state(), "no group was made for it");
+        assertEquals(Map.of(missing, Errors.UNKNOWN_TOPIC_OR_PARTITION), h.commit("", "", -1, offsets(missing, 1L)),
+                "checked before the group, as Kafka's broker does");
+
+        String[] member = consumerGroup("live", "t");
+        assertEquals(Map.of(T1, Errors.NONE, missing, Errors.UNKNOWN_TOPIC_OR_PARTITION),
+                h.commit("live", member[0], Integer.parseInt(member[1]), offsets(T1, 4L, missing, 5L)));
+        assertNull(fetch("live", missing));
+
+        h.topics.put("missing", 1);
+        assertEquals(Map.of(missing, Errors.NONE), h.commit("g", "", -1, offsets(missing, 6L)), "once created, it is");
+        assertEquals(6, fetch("g", missing).offset());
+    }
+
+    @Test
     void commitsAreKafkaRecordsInTheGroupsPartition() throws Exception {
         h = new CoordinatorHarness(dir, Map.of());
         h.commit("g", "", -1, offsets(T0, 10L));

@@ -36,7 +36,7 @@ class OffsetsTopicUnavailableTest {
             return 1;
         };
         MockTime time = new MockTime(0);
-        GroupCoordinator coordinator = new GroupCoordinator(GroupCoordinatorConfig.DEFAULTS, null, creator, time,
+        GroupCoordinator coordinator = new GroupCoordinator(GroupCoordinatorConfig.DEFAULTS, null, creator, tp -> true, time,
                 new Timer("test", time::milliseconds), new ManualScheduler(time));
         coordinator.startup(0);
         try {
