@@ -54,6 +54,8 @@ final class GroupHandler implements ApiFamily {
     private static final byte GROUP_KEY_TYPE = 0;
     /** The first FindCoordinator version that asks for several keys at once. */
     private static final short FIRST_BATCHED_FIND_COORDINATOR = 4;
+    /** The first JoinGroup version that can tell a returning static leader to skip the assignment. */
+    private static final short FIRST_JOIN_GROUP_SKIPPING_ASSIGNMENT = 9;
     /** The group type of KIP-848's ListGroups v5: every group here speaks the classic protocol. */
     private static final String CLASSIC_GROUP_TYPE = "classic";
 
@@ -115,7 +117,8 @@ final class GroupHandler implements ApiFamily {
         short version = request.header().apiVersion();
         io.fjord.coordinator.JoinGroupRequest join = new io.fjord.coordinator.JoinGroupRequest(body.groupId(),
                 body.memberId(), body.groupInstanceId(), clientId(request), clientHost(request.remoteAddress()),
-                body.rebalanceTimeoutMs(), body.sessionTimeoutMs(), body.protocolType(), protocols, version >= 4);
+                body.rebalanceTimeoutMs(), body.sessionTimeoutMs(), body.protocolType(), protocols, version >= 4,
+                version >= FIRST_JOIN_GROUP_SKIPPING_ASSIGNMENT);
         coordinator.joinGroup(join, result -> Responses.send(request, joinResponse(result, body.protocolType(), version)));
     }
 
@@ -129,7 +132,8 @@ final class GroupHandler implements ApiFamily {
                 .setProtocolType(joined ? protocolType : null)
                 .setProtocolName(result.protocolName() == null ? noProtocol : result.protocolName())
                 .setLeader(result.leaderId() == null ? "" : result.leaderId())
-                .setMemberId(result.memberId() == null ? "" : result.memberId());
+                .setMemberId(result.memberId() == null ? "" : result.memberId())
+                .setSkipAssignment(result.skipAssignment());
         for (JoinGroupResult.Member m : result.members()) {
             response.members().add(new JoinGroupResponse.JoinGroupResponseMember()
                     .setMemberId(m.memberId())

@@ -164,9 +164,9 @@ final class ClassicGroupManager {
      * <p>In a Stable group whose chosen protocol stays the same (Kafka compares only that, not
      * the metadata bytes), nothing is rebalanced: the new id is written with the group's metadata
      * and the member is answered with the current generation and its old assignment. A returning
-     * leader is answered as a follower too, under the old leader id, as Kafka answers JoinGroup
-     * before v9: it syncs for the assignment it had instead of computing a new one. Any other
-     * case rebalances.
+     * leader that speaks JoinGroup v9 is told it leads, with the members, and to skip the
+     * assignment (KIP-814); before v9 it is answered as a follower under the old leader id, so it
+     * syncs for the assignment it had instead of computing a new one. Any other case rebalances.
      */
     private void rejoinStaticMember(ClassicGroup group, GroupMember old, String newId, JoinGroupRequest req,
             Consumer<JoinGroupResult> callback) {
@@ -183,7 +183,7 @@ final class ClassicGroupManager {
         switch (group.state()) {
             case STABLE -> {
                 if (Objects.equals(group.protocolName(), group.selectProtocol())) {
-                    persistStaticMemberReplacement(group, old, fresh, previousLeader);
+                    persistStaticMemberReplacement(group, old, fresh, previousLeader, req.supportsSkippingAssignment());
                 } else {
                     rebalancer.prepareRebalance(group, instance + " rejoined with a change of protocol");
                 }
@@ -203,14 +203,18 @@ final class ClassicGroupManager {
      * member meanwhile has the last word.
      */
     private void persistStaticMemberReplacement(ClassicGroup group, GroupMember old, GroupMember fresh,
-            String previousLeader) {
+            String previousLeader, boolean canSkipAssignment) {
         offsetsTopic.writeGroupMetadata(group, error -> {
             if (!fresh.isAwaitingJoin()) {
                 return;
             }
             if (error == Errors.NONE) {
-                fresh.answerJoin(new JoinGroupResult(Errors.NONE, group.generationId(), group.protocolName(),
-                        previousLeader, fresh.memberId(), List.of()));
+                boolean skip = canSkipAssignment && group.isLeader(fresh.memberId());
+                fresh.answerJoin(skip
+                        ? new JoinGroupResult(Errors.NONE, group.generationId(), group.protocolName(), fresh.memberId(),
+                                fresh.memberId(), group.membersForLeader(), true)
+                        : new JoinGroupResult(Errors.NONE, group.generationId(), group.protocolName(), previousLeader,
+                                fresh.memberId(), List.of()));
                 return;
             }
             fresh.answerJoin(JoinGroupResult.error(error, ""));

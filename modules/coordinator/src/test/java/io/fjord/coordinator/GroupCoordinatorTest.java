@@ -368,6 +368,33 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void aRestartedStaticLeaderSpeakingJoinGroupV9LeadsAndSkipsTheAssignment() throws Exception {
+        startWithoutInitialDelay();
+        String[] group = staticLeaderAndFollower(protocols("range"));
+        String staticId = group[0];
+        String followerId = group[1];
+        int gen = Integer.parseInt(group[2]);
+
+        JoinGroupRequest v5 = join(GROUP, "", "instance-1", SESSION, REBALANCE,
+                List.of(new JoinProtocol("range", bytes("new-subscription"))));
+        JoinGroupRequest v9 = new JoinGroupRequest(v5.groupId(), v5.memberId(), v5.groupInstanceId(), v5.clientId(),
+                v5.clientHost(), v5.rebalanceTimeoutMs(), v5.sessionTimeoutMs(), v5.protocolType(), v5.protocols(),
+                true, true);
+        JoinGroupResult r = h.join(v9).get();
+        assertNotNull(r, "the chosen protocol stays: answered at once");
+        assertEquals(Errors.NONE, r.error());
+        assertEquals(gen, r.generationId(), "no rebalance");
+        assertEquals(r.memberId(), r.leaderId(), "it leads, under its new id");
+        assertTrue(r.skipAssignment(), "and must not compute a new assignment");
+        assertEquals(List.of(r.memberId(), followerId), r.members().stream().map(JoinGroupResult.Member::memberId).toList());
+        assertEquals(Errors.NONE, h.coordinator.heartbeat(GROUP, followerId, null, gen), "the follower keeps going");
+        assertEquals(Errors.FENCED_INSTANCE_ID, h.coordinator.heartbeat(GROUP, staticId, "instance-1", gen));
+        assertArrayEquals(bytes("L"), h.sync(GROUP, gen, r.memberId(), "instance-1", Map.of()).get().assignment(),
+                "the leader syncs without assignments and gets the one it had");
+        assertEquals(GroupState.STABLE, h.coordinator.describeGroup(GROUP).state());
+    }
+
+    @Test
     void aRestartedStaticLeaderIsAnsweredAsAFollowerWithoutARebalance() throws Exception {
         startWithoutInitialDelay();
         String[] group = staticLeaderAndFollower(protocols("range"));
