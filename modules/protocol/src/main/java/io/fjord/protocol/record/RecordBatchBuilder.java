@@ -205,11 +205,6 @@ public final class RecordBatchBuilder {
         return count;
     }
 
-    /** Bytes of encoded records so far, before compression. */
-    public int uncompressedRecordsSize() {
-        return size;
-    }
-
     /**
      * The batch: a new heap buffer, position 0, limit at its end, owned by the caller.
      *

@@ -75,7 +75,6 @@ public final class RecordBatchView {
     private static final int TIMESTAMP_TYPE_BIT = 0x08;
     private static final int TRANSACTIONAL_BIT = 0x10;
     private static final int CONTROL_BIT = 0x20;
-    private static final int DELETE_HORIZON_BIT = 0x40;
 
     /** The caller's buffer (or a big-endian duplicate of it), read and written at absolute indexes only. */
     private final ByteBuffer bytes;
@@ -180,11 +179,6 @@ public final class RecordBatchView {
 
     public boolean isControlBatch() {
         return (attributes() & CONTROL_BIT) != 0;
-    }
-
-    /** Whether compaction stamped a delete horizon into the base timestamp. */
-    public boolean hasDeleteHorizon() {
-        return (attributes() & DELETE_HORIZON_BIT) != 0;
     }
 
     public int lastOffsetDelta() {
