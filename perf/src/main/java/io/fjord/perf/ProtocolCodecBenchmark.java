@@ -1,9 +1,11 @@
 package io.fjord.perf;
 
 import io.fjord.protocol.message.ApiKeys;
+import io.fjord.protocol.message.ApiMessage;
+import io.fjord.protocol.message.FetchResponse;
 import io.fjord.protocol.message.MessageCodec;
+import io.fjord.protocol.message.ProduceRequest;
 import io.fjord.protocol.message.RequestHeader;
-import io.fjord.protocol.schema.Struct;
 import io.fjord.protocol.types.EncodedMessage;
 import io.fjord.protocol.types.Frames;
 import io.fjord.protocol.types.MemoryRecordSet;
@@ -46,15 +48,17 @@ public class ProtocolCodecBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Random random = new Random(42);
-        Struct produce = MessageCodec.newRequest(ApiKeys.PRODUCE).set("acks", -1).set("timeout_ms", 30_000)
-                .set("transactional_id", null);
+        ProduceRequest produce = new ProduceRequest().setAcks((short) -1).setTimeoutMs(30_000).setTransactionalId(null);
         fetchRecords = new RecordSet[TOPICS * PARTITIONS];
         for (int t = 0; t < TOPICS; t++) {
-            Struct topic = produce.addElement("topic_data").set("name", "topic-" + t);
+            ProduceRequest.TopicProduceData topic = new ProduceRequest.TopicProduceData().setName("topic-" + t);
+            produce.topicData().add(topic);
             for (int p = 0; p < PARTITIONS; p++) {
                 byte[] batch = new byte[BATCH_BYTES];
                 random.nextBytes(batch);
-                topic.addElement("partition_data").set("index", p).set("records", ByteBuffer.wrap(batch));
+                topic.partitionData().add(new ProduceRequest.PartitionProduceData()
+                        .setIndex(p)
+                        .setRecords(MemoryRecordSet.readOnly(ByteBuffer.wrap(batch))));
                 fetchRecords[t * PARTITIONS + p] = MemoryRecordSet.readOnly(ByteBuffer.wrap(batch));
             }
         }
@@ -64,21 +68,25 @@ public class ProtocolCodecBenchmark {
     }
 
     @Benchmark
-    public Struct decodeProduceRequest1MiB() {
+    public ApiMessage decodeProduceRequest1MiB() {
         return MessageCodec.decodeRequest(produceFrame.duplicate()).body();
     }
 
     @Benchmark
     public EncodedMessage encodeFetchResponse1MiB() {
-        Struct response = MessageCodec.newResponse(ApiKeys.FETCH);
+        FetchResponse response = new FetchResponse();
         for (int t = 0; t < TOPICS; t++) {
-            Struct topic = response.addElement("responses").set("topic", "topic-" + t);
+            FetchResponse.FetchableTopicResponse topic = new FetchResponse.FetchableTopicResponse().setTopic("topic-" + t);
+            response.responses().add(topic);
             for (int p = 0; p < PARTITIONS; p++) {
-                topic.addElement("partitions").set("partition_index", p).set("high_watermark", 1_000_000L)
-                        .set("last_stable_offset", 1_000_000L).set("log_start_offset", 0L)
-                        .set("records", fetchRecords[t * PARTITIONS + p]);
+                topic.partitions().add(new FetchResponse.PartitionData()
+                        .setPartitionIndex(p)
+                        .setHighWatermark(1_000_000L)
+                        .setLastStableOffset(1_000_000L)
+                        .setLogStartOffset(0L)
+                        .setRecords(fetchRecords[t * PARTITIONS + p]));
             }
         }
-        return MessageCodec.encodeResponse(ApiKeys.FETCH, (short) 11, 1, response);
+        return MessageCodec.encodeResponse((short) 11, 1, response);
     }
 }

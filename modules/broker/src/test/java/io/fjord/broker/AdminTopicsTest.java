@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -69,7 +70,7 @@ class AdminTopicsTest {
         assertNotEquals(Uuid.ZERO_UUID, id);
         assertEquals(2, created.numPartitions("ids").get());
         assertEquals("producer", created.config("ids").get().get("compression.type").value());
-        assertEquals(fixture.broker.metadataStore().image().topic("ids").id(),
+        assertEquals(fixture.broker().metadataStore().image().topic("ids").id(),
                 new java.util.UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()));
 
         TopicDescription byName = admin.describeTopics(List.of("ids")).allTopicNames().get().get("ids");
@@ -96,7 +97,7 @@ class AdminTopicsTest {
         assertEquals(3, orders.partitions().size());
         for (TopicPartitionInfo p : orders.partitions()) {
             assertEquals(1, p.leader().id());
-            assertEquals(fixture.broker.boundPort(), p.leader().port());
+            assertEquals(fixture.broker().boundPort(), p.leader().port());
             assertEquals(List.of(1), p.replicas().stream().map(Node::id).toList());
             assertEquals(List.of(1), p.isr().stream().map(Node::id).toList());
         }
@@ -156,7 +157,7 @@ class AdminTopicsTest {
         assertEquals(1, nodes.size());
         assertEquals(1, nodes.get(0).id());
         assertEquals("127.0.0.1", nodes.get(0).host());
-        assertEquals(fixture.broker.boundPort(), nodes.get(0).port());
+        assertEquals(fixture.broker().boundPort(), nodes.get(0).port());
         assertEquals(1, cluster.controller().get().id());
         String clusterId = cluster.clusterId().get();
         assertNotNull(clusterId);
@@ -165,7 +166,7 @@ class AdminTopicsTest {
 
     @Test
     void internalTopicsAreHiddenUnlessAsked() throws Exception {
-        fixture.broker.metadataStore().consumerOffsetsTopic();
+        fixture.broker().metadataStore().consumerOffsetsTopic();
         assertFalse(admin.listTopics().names().get().contains("__consumer_offsets"));
         assertTrue(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get()
                 .contains("__consumer_offsets"));
@@ -178,7 +179,7 @@ class AdminTopicsTest {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("again", new byte[] {1})).get();
             admin.deleteTopics(List.of("again")).all().get();
             admin.createTopics(List.of(new NewTopic("again", 1, (short) 1))).all().get();
-            assertEquals(0L, fixture.broker.replicaManager().partition(new io.fjord.api.TopicPartition("again", 0))
+            assertEquals(0L, fixture.broker().replicaManager().partition(new io.fjord.api.TopicPartition("again", 0))
                     .logEndOffset(), "the new topic does not inherit the old log");
         }
     }

@@ -1,6 +1,7 @@
 package io.fjord.broker;
 
 import io.fjord.api.ConfigException;
+import io.fjord.broker.testing.BrokerFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -88,7 +89,7 @@ class BrokerCompressionTest {
         for (String type : TOPIC_TYPES) {
             String topic = type + "-from-" + producerCodec;
             assertEquals(StoredBatches.valuesOf(sent.get(topic)), StoredBatches.readValues(fixture, topic, 200), topic);
-            List<String> codecs = StoredBatches.codecsOf(fixture.dataDir, topic);
+            List<String> codecs = StoredBatches.codecsOf(fixture.dataDir(), topic);
             String expected = type.equals("producer") ? producerCodec : type.equals("uncompressed") ? "none" : type;
             assertFalse(codecs.isEmpty());
             assertEquals(Collections.nCopies(codecs.size(), expected), codecs, topic);
@@ -133,8 +134,8 @@ class BrokerCompressionTest {
             // A topic that keeps the producer's codec stores snappy untouched: no codec is needed.
             StoredBatches.sendAll(producer, StoredBatches.records("keeps-snappy", "y", 5));
         }
-        assertEquals(Set.of("snappy"), Set.copyOf(StoredBatches.codecsOf(fixture.dataDir, "keeps-snappy")));
-        assertEquals(List.of(), StoredBatches.codecsOf(fixture.dataDir, "zstd-only"), "nothing was stored");
+        assertEquals(Set.of("snappy"), Set.copyOf(StoredBatches.codecsOf(fixture.dataDir(), "keeps-snappy")));
+        assertEquals(List.of(), StoredBatches.codecsOf(fixture.dataDir(), "zstd-only"), "nothing was stored");
     }
 
     @Test

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import static io.fjord.broker.BrokerFixture.waitUntil;
+import static io.fjord.broker.testing.BrokerFixture.waitUntil;
 import static io.fjord.broker.GroupSupport.SETTLE_TIMEOUT_MS;
 import static io.fjord.broker.GroupSupport.assignments;
 import static io.fjord.broker.GroupSupport.committed;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.fjord.broker.BrokerFixture.waitUntil;
+import static io.fjord.broker.testing.BrokerFixture.waitUntil;
 import static io.fjord.broker.GroupSupport.SETTLE_TIMEOUT_MS;
 import static io.fjord.broker.GroupSupport.assignments;
 import static io.fjord.broker.GroupSupport.splits;

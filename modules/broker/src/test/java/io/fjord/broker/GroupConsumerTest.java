@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static io.fjord.broker.BrokerFixture.waitUntil;
+import static io.fjord.broker.testing.BrokerFixture.waitUntil;
 import static io.fjord.broker.GroupSupport.SETTLE_TIMEOUT_MS;
 import static io.fjord.broker.GroupSupport.assignments;
 import static io.fjord.broker.GroupSupport.committed;
@@ -288,6 +288,6 @@ class GroupConsumerTest extends GroupBrokerTest {
             assertTrue(member.groupInstanceId().isEmpty());
         }
         assertFalse(description.isSimpleConsumerGroup());
-        assertEquals(fixture.broker.config().nodeId(), description.coordinator().id());
+        assertEquals(fixture.broker().config().nodeId(), description.coordinator().id());
     }
 }

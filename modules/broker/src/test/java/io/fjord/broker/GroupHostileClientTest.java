@@ -1,9 +1,26 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import io.fjord.common.errors.Errors;
+import io.fjord.network.testing.WireClient;
 import io.fjord.protocol.message.ApiKeys;
-import io.fjord.protocol.message.MessageCodec;
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.message.DescribeGroupsRequest;
+import io.fjord.protocol.message.DescribeGroupsResponse;
+import io.fjord.protocol.message.DescribeGroupsResponse.DescribedGroup;
+import io.fjord.protocol.message.FindCoordinatorRequest;
+import io.fjord.protocol.message.FindCoordinatorResponse;
+import io.fjord.protocol.message.HeartbeatRequest;
+import io.fjord.protocol.message.HeartbeatResponse;
+import io.fjord.protocol.message.JoinGroupRequest;
+import io.fjord.protocol.message.JoinGroupResponse;
+import io.fjord.protocol.message.LeaveGroupRequest;
+import io.fjord.protocol.message.LeaveGroupResponse;
+import io.fjord.protocol.message.OffsetCommitRequest;
+import io.fjord.protocol.message.OffsetCommitResponse;
+import io.fjord.protocol.message.OffsetFetchRequest;
+import io.fjord.protocol.message.OffsetFetchResponse;
+import io.fjord.protocol.message.SyncGroupRequest;
+import io.fjord.protocol.message.SyncGroupResponse;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
@@ -32,7 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
-import static io.fjord.broker.BrokerFixture.waitUntil;
+import static io.fjord.broker.testing.BrokerFixture.waitUntil;
 import static io.fjord.broker.GroupSupport.SETTLE_TIMEOUT_MS;
 import static io.fjord.broker.GroupSupport.assignments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,7 +99,7 @@ class GroupHostileClientTest {
     }
 
     private RawMember raw(String group, String clientId) throws IOException {
-        RawMember member = new RawMember(fixture.broker.boundPort(), clientId, group);
+        RawMember member = new RawMember(fixture.broker().boundPort(), clientId, group);
         closeables.add(member);
         return member;
     }
@@ -106,10 +123,6 @@ class GroupHostileClientTest {
         return new HashSet<>(ConsumerProtocol.deserializeAssignment(assignmentBytes.duplicate()).partitions());
     }
 
-    private static short error(Struct response) {
-        return response.getShort("error_code");
-    }
-
     /**
      * One member of a classic group driven request by request over its own connection. It
      * remembers the member id and generation the coordinator gave it, and sends what it is told,
@@ -130,86 +143,91 @@ class GroupHostileClientTest {
 
         int rebalanceTimeoutMs = REBALANCE_TIMEOUT_MS;
 
-        Struct joinRequest(int sessionTimeoutMs, String protocolType, ByteBuffer metadata) {
-            Struct request = MessageCodec.newRequest(ApiKeys.JOIN_GROUP);
-            request.set("group_id", group);
-            request.set("session_timeout_ms", sessionTimeoutMs);
-            request.set("rebalance_timeout_ms", rebalanceTimeoutMs);
-            request.set("member_id", memberId);
-            request.set("protocol_type", protocolType);
-            request.addElement("protocols").set("name", "range").set("metadata", metadata);
-            return request;
+        JoinGroupRequest joinRequest(int sessionTimeoutMs, String protocolType, ByteBuffer metadata) {
+            return new JoinGroupRequest()
+                    .setGroupId(group)
+                    .setSessionTimeoutMs(sessionTimeoutMs)
+                    .setRebalanceTimeoutMs(rebalanceTimeoutMs)
+                    .setMemberId(memberId)
+                    .setProtocolType(protocolType)
+                    .setProtocols(List.of(new JoinGroupRequest.JoinGroupRequestProtocol()
+                            .setName("range")
+                            .setMetadata(metadata)));
         }
 
         /** Sends a JoinGroup without waiting: the coordinator parks it until the join phase completes. */
         int sendJoin(int sessionTimeoutMs, ByteBuffer metadata) throws IOException {
-            return wire.send(ApiKeys.JOIN_GROUP, JOIN_VERSION, joinRequest(sessionTimeoutMs, "consumer", metadata));
+            return wire.send(JOIN_VERSION, joinRequest(sessionTimeoutMs, "consumer", metadata));
         }
 
         /** Reads a JoinGroup answer and takes the member id and generation it carries. */
-        Struct receiveJoin(int correlationId) throws IOException {
-            Struct response = wire.receive(ApiKeys.JOIN_GROUP, JOIN_VERSION, correlationId);
-            if (error(response) == Errors.NONE.code() || error(response) == Errors.MEMBER_ID_REQUIRED.code()) {
-                memberId = response.getString("member_id");
+        JoinGroupResponse receiveJoin(int correlationId) throws IOException {
+            JoinGroupResponse response = wire.receive(ApiKeys.JOIN_GROUP, JOIN_VERSION, correlationId,
+                    JoinGroupResponse.class);
+            short error = response.errorCode();
+            if (error == Errors.NONE.code() || error == Errors.MEMBER_ID_REQUIRED.code()) {
+                memberId = response.memberId();
             }
-            if (error(response) == Errors.NONE.code()) {
-                generation = response.getInt("generation_id");
+            if (error == Errors.NONE.code()) {
+                generation = response.generationId();
             }
             return response;
         }
 
         /** The first JoinGroup of a dynamic member: MEMBER_ID_REQUIRED with an id to join with (v4+). */
         void obtainMemberId(int sessionTimeoutMs, ByteBuffer metadata) throws IOException {
-            Struct first = receiveJoin(sendJoin(sessionTimeoutMs, metadata));
-            assertEquals(Errors.MEMBER_ID_REQUIRED.code(), error(first), "a dynamic member's first join");
+            JoinGroupResponse first = receiveJoin(sendJoin(sessionTimeoutMs, metadata));
+            assertEquals(Errors.MEMBER_ID_REQUIRED.code(), first.errorCode(), "a dynamic member's first join");
             assertTrue(memberId.startsWith(clientId + "-"), "Kafka's member id is the client id, a dash and a UUID: " + memberId);
         }
 
-        Struct sync(int generationId, Map<String, ByteBuffer> assignments) throws IOException {
-            Struct request = MessageCodec.newRequest(ApiKeys.SYNC_GROUP);
-            request.set("group_id", group);
-            request.set("generation_id", generationId);
-            request.set("member_id", memberId);
-            assignments.forEach((member, bytes) ->
-                    request.addElement("assignments").set("member_id", member).set("assignment", bytes));
-            return wire.call(ApiKeys.SYNC_GROUP, SYNC_VERSION, request);
+        SyncGroupResponse sync(int generationId, Map<String, ByteBuffer> assignments) throws IOException {
+            SyncGroupRequest request = new SyncGroupRequest()
+                    .setGroupId(group)
+                    .setGenerationId(generationId)
+                    .setMemberId(memberId);
+            assignments.forEach((member, bytes) -> request.assignments().add(
+                    new SyncGroupRequest.SyncGroupRequestAssignment().setMemberId(member).setAssignment(bytes)));
+            return wire.call(SYNC_VERSION, request, SyncGroupResponse.class);
         }
 
         short heartbeat(int generationId) throws IOException {
-            Struct request = MessageCodec.newRequest(ApiKeys.HEARTBEAT);
-            request.set("group_id", group);
-            request.set("generation_id", generationId);
-            request.set("member_id", memberId);
-            return error(wire.call(ApiKeys.HEARTBEAT, HEARTBEAT_VERSION, request));
+            HeartbeatRequest request = new HeartbeatRequest()
+                    .setGroupId(group)
+                    .setGenerationId(generationId)
+                    .setMemberId(memberId);
+            return wire.call(HEARTBEAT_VERSION, request, HeartbeatResponse.class).errorCode();
         }
 
         /** Commits {@code offset} for partition 0 of {@code topic} and returns the partition's error code. */
         short commit(int generationId, String topic, long offset) throws IOException {
-            Struct request = MessageCodec.newRequest(ApiKeys.OFFSET_COMMIT);
-            request.set("group_id", group);
-            request.set("generation_id_or_member_epoch", generationId);
-            request.set("member_id", memberId);
-            Struct t = request.addElement("topics").set("name", topic);
-            t.addElement("partitions").set("partition_index", 0).set("committed_offset", offset)
-                    .set("committed_metadata", "");
-            Struct response = wire.call(ApiKeys.OFFSET_COMMIT, COMMIT_VERSION, request);
-            return response.getStructArray("topics").get(0).getStructArray("partitions").get(0).getShort("error_code");
+            OffsetCommitRequest request = new OffsetCommitRequest()
+                    .setGroupId(group)
+                    .setGenerationIdOrMemberEpoch(generationId)
+                    .setMemberId(memberId)
+                    .setTopics(List.of(new OffsetCommitRequest.OffsetCommitRequestTopic()
+                            .setName(topic)
+                            .setPartitions(List.of(new OffsetCommitRequest.OffsetCommitRequestPartition()
+                                    .setPartitionIndex(0)
+                                    .setCommittedOffset(offset)
+                                    .setCommittedMetadata("")))));
+            OffsetCommitResponse response = wire.call(COMMIT_VERSION, request, OffsetCommitResponse.class);
+            return response.topics().get(0).partitions().get(0).errorCode();
         }
 
         /** Leaves the group; returns the top-level and the member's error codes. */
         short[] leave() throws IOException {
-            Struct request = MessageCodec.newRequest(ApiKeys.LEAVE_GROUP);
-            request.set("group_id", group);
-            request.addElement("members").set("member_id", memberId);
-            Struct response = wire.call(ApiKeys.LEAVE_GROUP, LEAVE_VERSION, request);
-            List<Struct> members = response.getStructArray("members");
-            return new short[] {error(response), members.isEmpty() ? Short.MIN_VALUE : members.get(0).getShort("error_code")};
+            LeaveGroupRequest request = new LeaveGroupRequest()
+                    .setGroupId(group)
+                    .setMembers(List.of(new LeaveGroupRequest.MemberIdentity().setMemberId(memberId)));
+            LeaveGroupResponse response = wire.call(LEAVE_VERSION, request, LeaveGroupResponse.class);
+            List<LeaveGroupResponse.MemberResponse> members = response.members();
+            return new short[] {response.errorCode(), members.isEmpty() ? Short.MIN_VALUE : members.get(0).errorCode()};
         }
 
-        Struct describe() throws IOException {
-            Struct request = MessageCodec.newRequest(ApiKeys.DESCRIBE_GROUPS);
-            request.set("groups", List.of(group));
-            return wire.call(ApiKeys.DESCRIBE_GROUPS, DESCRIBE_VERSION, request).getStructArray("groups").get(0);
+        DescribedGroup describe() throws IOException {
+            DescribeGroupsRequest request = new DescribeGroupsRequest().setGroups(List.of(group));
+            return wire.call(DESCRIBE_VERSION, request, DescribeGroupsResponse.class).groups().get(0);
         }
 
         @Override
@@ -224,54 +242,54 @@ class GroupHostileClientTest {
         ByteBuffer metadata = subscription("rules");
         RawMember first = raw("rules-group", "first");
 
-        Struct find = MessageCodec.newRequest(ApiKeys.FIND_COORDINATOR);
-        find.set("key", "rules-group");
-        find.set("key_type", (byte) 0);
-        Struct coordinator = first.wire.call(ApiKeys.FIND_COORDINATOR, FIND_COORDINATOR_VERSION, find);
-        assertEquals(Errors.NONE.code(), error(coordinator));
-        assertEquals(fixture.broker.config().nodeId(), coordinator.getInt("node_id"));
-        assertEquals(fixture.broker.boundPort(), coordinator.getInt("port"));
+        FindCoordinatorRequest find = new FindCoordinatorRequest().setKey("rules-group").setKeyType((byte) 0);
+        FindCoordinatorResponse coordinator = first.wire.call(FIND_COORDINATOR_VERSION, find,
+                FindCoordinatorResponse.class);
+        assertEquals(Errors.NONE.code(), coordinator.errorCode());
+        assertEquals(fixture.broker().config().nodeId(), coordinator.nodeId());
+        assertEquals(fixture.broker().boundPort(), coordinator.port());
 
-        Struct unknownGroup = raw("never-joined", "observer").describe();
-        assertEquals(Errors.NONE.code(), error(unknownGroup));
-        assertEquals("Dead", unknownGroup.getString("group_state"), "Kafka describes a group it does not know as Dead");
-        assertEquals(0, unknownGroup.getStructArray("members").size());
+        DescribedGroup unknownGroup = raw("never-joined", "observer").describe();
+        assertEquals(Errors.NONE.code(), unknownGroup.errorCode());
+        assertEquals("Dead", unknownGroup.groupState(), "Kafka describes a group it does not know as Dead");
+        assertEquals(0, unknownGroup.members().size());
 
         RawMember nameless = raw("", "nameless");
-        assertEquals(Errors.INVALID_GROUP_ID.code(), error(nameless.receiveJoin(nameless.sendJoin(6_000, metadata))));
+        assertEquals(Errors.INVALID_GROUP_ID.code(), nameless.receiveJoin(nameless.sendJoin(6_000, metadata)).errorCode());
         for (int timeout : new int[] {GroupSupport.MIN_SESSION_TIMEOUT_MS - 1, GroupSupport.MAX_SESSION_TIMEOUT_MS + 1, 0, -1}) {
-            assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), error(first.receiveJoin(first.sendJoin(timeout, metadata))),
+            assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(),
+                    first.receiveJoin(first.sendJoin(timeout, metadata)).errorCode(),
                     "session timeout " + timeout);
         }
         assertEquals("", first.memberId, "a refused join hands out no member id");
 
         // One member joins alone and settles: generation g.
         first.obtainMemberId(6_000, metadata);
-        Struct joined = first.receiveJoin(first.sendJoin(6_000, metadata));
-        assertEquals(Errors.NONE.code(), error(joined));
-        assertEquals(first.memberId, joined.getString("leader"), "the only member leads");
-        assertEquals(1, joined.getStructArray("members").size(), "the leader sees the members");
+        JoinGroupResponse joined = first.receiveJoin(first.sendJoin(6_000, metadata));
+        assertEquals(Errors.NONE.code(), joined.errorCode());
+        assertEquals(first.memberId, joined.leader(), "the only member leads");
+        assertEquals(1, joined.members().size(), "the leader sees the members");
         int g = first.generation;
         TopicPartition p0 = new TopicPartition("rules", 0);
-        Struct synced = first.sync(g, Map.of(first.memberId, assignment(Set.of(p0))));
-        assertEquals(Errors.NONE.code(), error(synced));
-        assertEquals(Set.of(p0), partitionsOf(synced.getBytes("assignment")));
+        SyncGroupResponse synced = first.sync(g, Map.of(first.memberId, assignment(Set.of(p0))));
+        assertEquals(Errors.NONE.code(), synced.errorCode());
+        assertEquals(Set.of(p0), partitionsOf(synced.assignment()));
         assertEquals(Errors.NONE.code(), first.heartbeat(g));
 
         // Another protocol type cannot join a consumer group.
         RawMember stranger = raw("rules-group", "stranger");
-        Struct wrongType = stranger.wire.call(ApiKeys.JOIN_GROUP, JOIN_VERSION,
-                stranger.joinRequest(6_000, "connect", metadata));
-        assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), error(wrongType));
+        JoinGroupResponse wrongType = stranger.wire.call(JOIN_VERSION, stranger.joinRequest(6_000, "connect", metadata),
+                JoinGroupResponse.class);
+        assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), wrongType.errorCode());
 
         // A member id the group never gave out.
         RawMember ghost = raw("rules-group", "ghost");
         ghost.memberId = "ghost-00000000-0000-0000-0000-000000000000";
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), ghost.heartbeat(g));
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), ghost.commit(g, "rules", 1));
-        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), error(ghost.sync(g, Map.of())));
+        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), ghost.sync(g, Map.of()).errorCode());
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), ghost.leave()[1]);
-        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), error(ghost.receiveJoin(ghost.sendJoin(6_000, metadata))));
+        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), ghost.receiveJoin(ghost.sendJoin(6_000, metadata)).errorCode());
 
         // A second member joins: the first learns of the rebalance from its heartbeat and rejoins.
         RawMember second = raw("rules-group", "second");
@@ -284,16 +302,16 @@ class GroupHostileClientTest {
                 throw new IllegalStateException(e);
             }
         });
-        Struct rejoined = first.receiveJoin(first.sendJoin(6_000, metadata));
-        Struct secondJoined = second.receiveJoin(secondJoin);
-        assertEquals(Errors.NONE.code(), error(rejoined));
-        assertEquals(Errors.NONE.code(), error(secondJoined));
+        JoinGroupResponse rejoined = first.receiveJoin(first.sendJoin(6_000, metadata));
+        JoinGroupResponse secondJoined = second.receiveJoin(secondJoin);
+        assertEquals(Errors.NONE.code(), rejoined.errorCode());
+        assertEquals(Errors.NONE.code(), secondJoined.errorCode());
         int g2 = first.generation;
         assertEquals(g + 1, g2, "one more generation");
         assertEquals(g2, second.generation);
-        assertEquals(first.memberId, rejoined.getString("leader"), "the leader that rejoins stays leader");
-        assertEquals(2, rejoined.getStructArray("members").size());
-        assertEquals(0, secondJoined.getStructArray("members").size(), "followers are not sent the members");
+        assertEquals(first.memberId, rejoined.leader(), "the leader that rejoins stays leader");
+        assertEquals(2, rejoined.members().size());
+        assertEquals(0, secondJoined.members().size(), "followers are not sent the members");
 
         // Until the leader's assignment arrives, the members may heartbeat but not commit.
         assertEquals(Errors.NONE.code(), second.heartbeat(g2));
@@ -301,28 +319,28 @@ class GroupHostileClientTest {
         // The previous generation is stale for everything.
         assertEquals(Errors.ILLEGAL_GENERATION.code(), first.commit(g, "rules", 1));
         assertEquals(Errors.ILLEGAL_GENERATION.code(), first.heartbeat(g));
-        assertEquals(Errors.ILLEGAL_GENERATION.code(), error(second.sync(g2 + 1, Map.of())));
+        assertEquals(Errors.ILLEGAL_GENERATION.code(), second.sync(g2 + 1, Map.of()).errorCode());
 
-        Struct leaderSync = first.sync(g2, Map.of(first.memberId, assignment(Set.of()), second.memberId, assignment(Set.of(p0))));
-        Struct followerSync = second.sync(g2, Map.of());
-        assertEquals(Errors.NONE.code(), error(leaderSync));
-        assertEquals(Errors.NONE.code(), error(followerSync));
-        assertEquals(Set.of(p0), partitionsOf(followerSync.getBytes("assignment")));
+        SyncGroupResponse leaderSync = first.sync(g2, Map.of(first.memberId, assignment(Set.of()), second.memberId, assignment(Set.of(p0))));
+        SyncGroupResponse followerSync = second.sync(g2, Map.of());
+        assertEquals(Errors.NONE.code(), leaderSync.errorCode());
+        assertEquals(Errors.NONE.code(), followerSync.errorCode());
+        assertEquals(Set.of(p0), partitionsOf(followerSync.assignment()));
         assertEquals(Errors.NONE.code(), second.commit(g2, "rules", 1));
         assertEquals(Errors.NONE.code(), first.heartbeat(g2));
 
         // A follower that rejoins a stable group with the same metadata gets the current generation back.
-        Struct followerAgain = second.receiveJoin(second.sendJoin(6_000, metadata));
-        assertEquals(Errors.NONE.code(), error(followerAgain));
-        assertEquals(g2, followerAgain.getInt("generation_id"), "no rebalance for an unchanged follower");
-        assertEquals(first.memberId, followerAgain.getString("leader"));
+        JoinGroupResponse followerAgain = second.receiveJoin(second.sendJoin(6_000, metadata));
+        assertEquals(Errors.NONE.code(), followerAgain.errorCode());
+        assertEquals(g2, followerAgain.generationId(), "no rebalance for an unchanged follower");
+        assertEquals(first.memberId, followerAgain.leader());
         assertEquals(Errors.NONE.code(), first.heartbeat(g2), "the leader is not disturbed");
-        assertEquals(Set.of(p0), partitionsOf(second.sync(g2, Map.of()).getBytes("assignment")));
+        assertEquals(Set.of(p0), partitionsOf(second.sync(g2, Map.of()).assignment()));
 
-        Struct described = first.describe();
-        assertEquals("Stable", described.getString("group_state"));
+        DescribedGroup described = first.describe();
+        assertEquals("Stable", described.groupState());
         Set<String> members = new HashSet<>();
-        described.getStructArray("members").forEach(m -> members.add(m.getString("member_id")));
+        described.members().forEach(m -> members.add(m.memberId()));
         assertEquals(Set.of(first.memberId, second.memberId), members, "no member from the refused requests");
         assertEquals(Map.of(p0, 1L), GroupSupport.committed(admin, "rules-group"), "only the valid commit counted");
 
@@ -335,36 +353,39 @@ class GroupHostileClientTest {
                 throw new IllegalStateException(e);
             }
         });
-        assertEquals(Errors.NONE.code(), error(second.receiveJoin(second.sendJoin(6_000, metadata))));
-        assertEquals(Errors.NONE.code(), error(first.receiveJoin(leaderRejoin)));
+        assertEquals(Errors.NONE.code(), second.receiveJoin(second.sendJoin(6_000, metadata)).errorCode());
+        assertEquals(Errors.NONE.code(), first.receiveJoin(leaderRejoin).errorCode());
         assertEquals(g2 + 1, first.generation);
         assertEquals(g2 + 1, second.generation);
 
         assertEquals(Errors.NONE.code(), second.leave()[1]);
         assertEquals(Errors.NONE.code(), first.leave()[1]);
-        Struct empty = first.describe();
-        assertEquals("Empty", empty.getString("group_state"));
-        assertEquals(0, empty.getStructArray("members").size());
+        DescribedGroup empty = first.describe();
+        assertEquals("Empty", empty.groupState());
+        assertEquals(0, empty.members().size());
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), first.heartbeat(g2), "an empty group knows no member");
 
         // An unknown group has no offsets: -1, no metadata, no error.
-        Struct fetch = MessageCodec.newRequest(ApiKeys.OFFSET_FETCH);
-        fetch.set("group_id", "never-committed");
-        fetch.addElement("topics").set("name", "rules").set("partition_indexes", new int[] {0});
-        Struct fetched = first.wire.call(ApiKeys.OFFSET_FETCH, (short) 7, fetch);
-        assertEquals(Errors.NONE.code(), error(fetched));
-        Struct partition = fetched.getStructArray("topics").get(0).getStructArray("partitions").get(0);
-        assertEquals(-1L, partition.getLong("committed_offset"));
-        assertEquals("", partition.getString("metadata"));
-        assertEquals(Errors.NONE.code(), partition.getShort("error_code"));
+        OffsetFetchRequest fetch = new OffsetFetchRequest()
+                .setGroupId("never-committed")
+                .setTopics(List.of(new OffsetFetchRequest.OffsetFetchRequestTopic()
+                        .setName("rules")
+                        .setPartitionIndexes(List.of(0))));
+        OffsetFetchResponse fetched = first.wire.call((short) 7, fetch, OffsetFetchResponse.class);
+        assertEquals(Errors.NONE.code(), fetched.errorCode());
+        OffsetFetchResponse.OffsetFetchResponsePartition partition = fetched.topics().get(0).partitions().get(0);
+        assertEquals(-1L, partition.committedOffset());
+        assertEquals("", partition.metadata());
+        assertEquals(Errors.NONE.code(), partition.errorCode());
 
         // Before version 4 a new member joins at once, without the member-id round trip.
         RawMember old = raw("old-client-group", "old");
-        Struct oldJoin = old.wire.call(ApiKeys.JOIN_GROUP, (short) 3, old.joinRequest(6_000, "consumer", metadata));
-        assertEquals(Errors.NONE.code(), error(oldJoin));
-        assertTrue(oldJoin.getString("member_id").startsWith("old-"), oldJoin.getString("member_id"));
-        assertEquals(oldJoin.getString("member_id"), oldJoin.getString("leader"));
-        assertEquals(1, oldJoin.getInt("generation_id"));
+        JoinGroupResponse oldJoin = old.wire.call((short) 3, old.joinRequest(6_000, "consumer", metadata),
+                JoinGroupResponse.class);
+        assertEquals(Errors.NONE.code(), oldJoin.errorCode());
+        assertTrue(oldJoin.memberId().startsWith("old-"), oldJoin.memberId());
+        assertEquals(oldJoin.memberId(), oldJoin.leader());
+        assertEquals(1, oldJoin.generationId());
     }
 
     @Test
@@ -380,16 +401,16 @@ class GroupHostileClientTest {
         RawMember silent = raw(group, "silent");
         int sessionTimeoutMs = 1_000;
         silent.obtainMemberId(sessionTimeoutMs, subscription(topic));
-        Struct joined = silent.receiveJoin(silent.sendJoin(sessionTimeoutMs, subscription(topic)));
-        assertEquals(Errors.NONE.code(), error(joined));
-        String leaderId = joined.getString("leader");
+        JoinGroupResponse joined = silent.receiveJoin(silent.sendJoin(sessionTimeoutMs, subscription(topic)));
+        assertEquals(Errors.NONE.code(), joined.errorCode());
+        String leaderId = joined.leader();
         assertNotEquals(silent.memberId, leaderId, "the Java member led and rejoined, so it still leads");
-        assertEquals(0, joined.getStructArray("members").size());
+        assertEquals(0, joined.members().size());
 
         // The follower claims every partition for itself: the coordinator must hand out the leader's plan.
-        Struct synced = silent.sync(silent.generation, Map.of(silent.memberId, assignment(all), leaderId, assignment(Set.of())));
-        assertEquals(Errors.NONE.code(), error(synced));
-        Set<TopicPartition> given = partitionsOf(synced.getBytes("assignment"));
+        SyncGroupResponse synced = silent.sync(silent.generation, Map.of(silent.memberId, assignment(all), leaderId, assignment(Set.of())));
+        assertEquals(Errors.NONE.code(), synced.errorCode());
+        Set<TopicPartition> given = partitionsOf(synced.assignment());
         assertEquals(2, given.size(), "range gives each of two members two of four partitions: " + given);
         Set<TopicPartition> rest = new HashSet<>(all);
         rest.removeAll(given);
@@ -439,7 +460,7 @@ class GroupHostileClientTest {
         RawMember lazy = raw("unsynced-group", "lazy");
         lazy.rebalanceTimeoutMs = 2_000;
         lazy.obtainMemberId(10_000, subscription(topic));
-        assertEquals(Errors.NONE.code(), error(lazy.receiveJoin(lazy.sendJoin(10_000, subscription(topic)))));
+        assertEquals(Errors.NONE.code(), lazy.receiveJoin(lazy.sendJoin(10_000, subscription(topic))).errorCode());
         // It keeps its session alive but never sends SyncGroup: only the rebalance timeout can remove it.
         heartbeatUntil(lazy, "the member that never synced to be removed", () -> leader.assignment().size() == 4
                 && leader.events().stream().filter(e -> e.kind() == PolledConsumer.RebalanceEvent.Kind.ASSIGNED).count() >= 3);
@@ -456,8 +477,8 @@ class GroupHostileClientTest {
         RawMember stubborn = raw(group, "stubborn");
         stubborn.rebalanceTimeoutMs = 2_000;
         stubborn.obtainMemberId(10_000, subscription(topic));
-        assertEquals(Errors.NONE.code(), error(stubborn.receiveJoin(stubborn.sendJoin(10_000, subscription(topic)))));
-        assertEquals(Errors.NONE.code(), error(stubborn.sync(stubborn.generation, Map.of())));
+        assertEquals(Errors.NONE.code(), stubborn.receiveJoin(stubborn.sendJoin(10_000, subscription(topic))).errorCode());
+        assertEquals(Errors.NONE.code(), stubborn.sync(stubborn.generation, Map.of()).errorCode());
         heartbeatUntil(stubborn, "a 2/2 split", () -> leader.assignment().size() == 2);
         int stubbornGeneration = stubborn.generation;
 
@@ -474,10 +495,10 @@ class GroupHostileClientTest {
             }
         });
         // Its session (10 s) outlasts the rebalance timeout (3 s): only the join deadline can drop it.
-        Struct joined = newcomer.receiveJoin(newcomerJoin);
-        assertEquals(Errors.NONE.code(), error(joined), "the join phase completes without the member that did not rejoin");
+        JoinGroupResponse joined = newcomer.receiveJoin(newcomerJoin);
+        assertEquals(Errors.NONE.code(), joined.errorCode(), "the join phase completes without the member that did not rejoin");
         assertTrue(newcomer.generation > stubbornGeneration);
-        assertEquals(Errors.NONE.code(), error(newcomer.sync(newcomer.generation, Map.of())));
+        assertEquals(Errors.NONE.code(), newcomer.sync(newcomer.generation, Map.of()).errorCode());
         heartbeatUntil(newcomer, "the leader and the newcomer to split", () -> leader.assignment().size() == 2);
         assertEquals(Set.of("java-leader", "newcomer"), GroupSupport.describedAssignments(admin, group).keySet());
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), stubborn.heartbeat(stubbornGeneration), "the stubborn member was dropped");
@@ -490,7 +511,7 @@ class GroupHostileClientTest {
         GroupSupport.createTopic(admin, topic, 2);
         // A hundred clients take a member id (MEMBER_ID_REQUIRED) and vanish without joining with it.
         for (int i = 0; i < 100; i++) {
-            try (RawMember quitter = new RawMember(fixture.broker.boundPort(), "quitter-" + i, "abandoned-group")) {
+            try (RawMember quitter = new RawMember(fixture.broker().boundPort(), "quitter-" + i, "abandoned-group")) {
                 quitter.obtainMemberId(GroupSupport.MIN_SESSION_TIMEOUT_MS, subscription(topic));
             }
         }
@@ -550,10 +571,10 @@ class GroupHostileClientTest {
         assertEquals(total, synced + toldToRejoin, "a sync either completes or asks for a rejoin: " + outcomes);
 
         RawMember observer = raw("storm-group", "observer");
-        Struct after = observer.describe();
-        assertEquals(Errors.NONE.code(), after.getShort("error_code"));
-        assertTrue(Set.of("Empty", "Dead").contains(after.getString("group_state")), after.getString("group_state"));
-        assertEquals(0, after.getStructArray("members").size(), "no ghost members after the storm");
+        DescribedGroup after = observer.describe();
+        assertEquals(Errors.NONE.code(), after.errorCode());
+        assertTrue(Set.of("Empty", "Dead").contains(after.groupState()), after.groupState());
+        assertEquals(0, after.members().size(), "no ghost members after the storm");
         assertTrue(GroupSupport.describe(admin, "storm-group").members().isEmpty());
 
         assertEquals(sent.size(), calm.received().size(), "the calm group read each record once");
@@ -565,16 +586,16 @@ class GroupHostileClientTest {
     /** One storm member: join (with the member-id round trip), sync as leader or follower, leave. */
     private void joinSyncAndLeave(String clientId, Map<String, AtomicInteger> outcomes) throws IOException {
         ByteBuffer metadata = subscription("storm");
-        try (RawMember member = new RawMember(fixture.broker.boundPort(), clientId, "storm-group")) {
+        try (RawMember member = new RawMember(fixture.broker().boundPort(), clientId, "storm-group")) {
             member.obtainMemberId(10_000, metadata);
-            Struct joined = member.receiveJoin(member.sendJoin(10_000, metadata));
-            count(outcomes, "join", error(joined));
-            if (error(joined) == Errors.NONE.code()) {
+            JoinGroupResponse joined = member.receiveJoin(member.sendJoin(10_000, metadata));
+            count(outcomes, "join", joined.errorCode());
+            if (joined.errorCode() == Errors.NONE.code()) {
                 Map<String, ByteBuffer> plan = new HashMap<>();
-                for (Struct m : joined.getStructArray("members")) {
-                    plan.put(m.getString("member_id"), assignment(Set.of()));
+                for (JoinGroupResponse.JoinGroupResponseMember m : joined.members()) {
+                    plan.put(m.memberId(), assignment(Set.of()));
                 }
-                count(outcomes, "sync", error(member.sync(member.generation, plan)));
+                count(outcomes, "sync", member.sync(member.generation, plan).errorCode());
             }
             short[] left = member.leave();
             count(outcomes, "leave", left[0] == Errors.NONE.code() ? left[1] : left[0]);

@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -107,7 +108,7 @@ class HostileClientTest {
 
     private Socket connect() throws IOException {
         Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", fixture.broker.boundPort()), 30_000);
+        socket.connect(new InetSocketAddress("127.0.0.1", fixture.broker().boundPort()), 30_000);
         socket.setSoTimeout(30_000);
         return socket;
     }
@@ -292,7 +293,7 @@ class HostileClientTest {
         AtomicLong written = new AtomicLong();
         try (Socket greedy = new Socket()) {
             greedy.setReceiveBufferSize(4096);
-            greedy.connect(new InetSocketAddress("127.0.0.1", fixture.broker.boundPort()), 30_000);
+            greedy.connect(new InetSocketAddress("127.0.0.1", fixture.broker().boundPort()), 30_000);
             Thread writer = new Thread(() -> {
                 try {
                     OutputStream out = greedy.getOutputStream();

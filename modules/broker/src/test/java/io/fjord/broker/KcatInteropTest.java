@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -73,7 +74,7 @@ class KcatInteropTest {
         // kcat -J: {"originating_broker":{...},"query":{...},"controllerid":..,"brokers":[{"id":1,"name":"127.0.0.1:<port>"}],
         // "topics":[{"topic":"kcat-listed","partitions":[{"partition":0,"leader":1,...},...]}]}
         String compact = json.replace(" ", "");
-        assertTrue(compact.contains("\"brokers\":[{\"id\":1,\"name\":\"127.0.0.1:" + fixture.broker.boundPort() + "\"}]"), json);
+        assertTrue(compact.contains("\"brokers\":[{\"id\":1,\"name\":\"127.0.0.1:" + fixture.broker().boundPort() + "\"}]"), json);
         assertTrue(compact.contains("\"topic\":\"kcat-listed\""), json);
         for (int p = 0; p < 3; p++) {
             assertTrue(compact.contains("\"partition\":" + p + ",\"leader\":1"), json);
@@ -82,7 +83,7 @@ class KcatInteropTest {
         assertFalse(compact.contains("\"error\""), json);
 
         String all = kcat("", "-L").replace("\t", " ");
-        assertTrue(all.contains("broker 1 at 127.0.0.1:" + fixture.broker.boundPort()), all);
+        assertTrue(all.contains("broker 1 at 127.0.0.1:" + fixture.broker().boundPort()), all);
         assertTrue(all.contains("topic \"kcat-listed\" with 3 partitions"), all);
     }
 
@@ -120,7 +121,7 @@ class KcatInteropTest {
 
     /** The compression bits of the attributes of the first batch in the partition's first segment. */
     private static int firstBatchCodec(String topic) throws IOException {
-        Path segment = fixture.dataDir.resolve(topic + "-0").resolve("00000000000000000000.log");
+        Path segment = fixture.dataDir().resolve(topic + "-0").resolve("00000000000000000000.log");
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
             // Record batch v2: baseOffset(8) length(4) partitionLeaderEpoch(4) magic(1) crc(4) attributes(2).
             ByteBuffer head = ByteBuffer.allocate(23);

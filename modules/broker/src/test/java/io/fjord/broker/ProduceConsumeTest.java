@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -264,7 +265,7 @@ class ProduceConsumeTest {
         }
         TopicPartition tp = new TopicPartition("fire", 0);
         BrokerFixture.waitUntil("the acks=0 records to be appended", 30_000,
-                () -> fixture.broker.replicaManager().partition(new io.fjord.api.TopicPartition("fire", 0))
+                () -> fixture.broker().replicaManager().partition(new io.fjord.api.TopicPartition("fire", 0))
                         .highWatermark() == 50);
         try (KafkaConsumer<byte[], byte[]> consumer = fixture.consumer(Map.of())) {
             consumer.assign(List.of(tp));
@@ -287,7 +288,7 @@ class ProduceConsumeTest {
             Thread sender = new Thread(() -> {
                 try {
                     BrokerFixture.waitUntil("the consumer's fetch to be parked", 30_000,
-                            () -> fixture.broker.replicaManager().delayedFetchCount() > 0);
+                            () -> fixture.broker().replicaManager().delayedFetchCount() > 0);
                     sentAt[0] = System.nanoTime();
                     producer.send(new ProducerRecord<>("waiting", 0, null, "hello".getBytes(StandardCharsets.UTF_8)))
                             .get();

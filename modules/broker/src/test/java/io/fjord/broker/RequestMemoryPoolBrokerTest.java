@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,11 +72,11 @@ class RequestMemoryPoolBrokerTest {
             }
             long stored = 0;
             for (int partition = 0; partition < 4; partition++) {
-                stored += fixture.broker.replicaManager()
+                stored += fixture.broker().replicaManager()
                         .partition(new io.fjord.api.TopicPartition("pooled", partition)).log().logEndOffset();
             }
             assertEquals((long) producers * perProducer, stored, "every record was stored");
-            var server = fixture.broker.socketServer();
+            var server = fixture.broker().socketServer();
             // A request frame is at most max.request.size plus its header and the client id.
             assertTrue(server.peakRequestBytesInFlight() <= POOL_BYTES + MAX_REQUEST_BYTES + 1024,
                     "peak " + server.peakRequestBytesInFlight());

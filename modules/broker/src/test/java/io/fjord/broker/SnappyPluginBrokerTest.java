@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import io.fjord.kernel.PluginLoadError;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -58,10 +59,10 @@ class SnappyPluginBrokerTest {
 
     @Test
     void aBrokenPluginIsReportedAndTheOthersLoad() {
-        List<PluginLoadError> errors = fixture.broker.pluginLoadErrors();
+        List<PluginLoadError> errors = fixture.broker().pluginLoadErrors();
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.get(0).location().endsWith("broken.jar"), errors.toString());
-        assertNull(fixture.broker.codecs().missingCodec("snappy"));
+        assertNull(fixture.broker().codecs().missingCodec("snappy"));
     }
 
     @Test
@@ -80,7 +81,7 @@ class SnappyPluginBrokerTest {
         List<String> expected = new ArrayList<>(StoredBatches.valuesOf(fromSnappy));
         expected.addAll(StoredBatches.valuesOf(fromNone));
         assertEquals(expected, StoredBatches.readValues(fixture, "snappy-topic", expected.size()));
-        List<String> codecs = StoredBatches.codecsOf(fixture.dataDir, "snappy-topic");
+        List<String> codecs = StoredBatches.codecsOf(fixture.dataDir(), "snappy-topic");
         assertEquals(Collections.nCopies(codecs.size(), "snappy"), codecs);
     }
 
@@ -94,7 +95,7 @@ class SnappyPluginBrokerTest {
             StoredBatches.sendAll(producer, sent);
         }
         assertEquals(StoredBatches.valuesOf(sent), StoredBatches.readValues(fixture, "gzip-topic", sent.size()));
-        List<String> codecs = StoredBatches.codecsOf(fixture.dataDir, "gzip-topic");
+        List<String> codecs = StoredBatches.codecsOf(fixture.dataDir(), "gzip-topic");
         assertEquals(Collections.nCopies(codecs.size(), "gzip"), codecs);
     }
 

@@ -1,9 +1,9 @@
 package io.fjord.cli;
 
 import io.fjord.protocol.message.ApiKeys;
+import io.fjord.protocol.message.ApiMessage;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.message.RequestHeader;
-import io.fjord.protocol.schema.Struct;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -18,8 +18,8 @@ import java.nio.ByteBuffer;
  * plain socket, encoded and decoded with the protocol module's codecs. Fjord has no client module
  * yet; this is deliberately not one (no metadata cache, no retries, no pipelining).
  *
- * <p>Response frames are read into a fresh array per response; decoded {@code BYTES} and
- * {@code RECORDS} values are slices of it and stay valid after the next request.
+ * <p>Response frames are read into a fresh array per response; decoded {@code bytes} and
+ * {@code records} values are slices of it and stay valid after the next request.
  */
 final class BrokerConnection implements AutoCloseable {
 
@@ -62,11 +62,12 @@ final class BrokerConnection implements AutoCloseable {
         }
     }
 
-    /** Sends {@code body} as {@code api} at {@code version} and waits for the response body. */
-    Struct send(ApiKeys api, short version, Struct body) throws IOException {
+    /** Sends {@code request} at {@code version} and waits for the response body, a {@code responseType}. */
+    <R extends ApiMessage> R send(short version, ApiMessage request, Class<R> responseType) throws IOException {
+        ApiKeys api = ApiKeys.forId(request.apiKey());
         int correlationId = nextCorrelationId++;
         ByteBuffer frame = MessageCodec.encodeRequest(
-                new RequestHeader(api, version, correlationId, "fjord-console"), body).toByteBuffer();
+                new RequestHeader(api, version, correlationId, "fjord-console"), request).toByteBuffer();
         out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
         out.flush();
         int size = in.readInt();
@@ -80,7 +81,7 @@ final class BrokerConnection implements AutoCloseable {
             throw new IOException("Response correlation id " + response.header().correlationId()
                     + " does not match request " + correlationId);
         }
-        return response.body();
+        return responseType.cast(response.body());
     }
 
     @Override

@@ -3,13 +3,17 @@ package io.fjord.cli;
 import io.fjord.api.compression.CompressionCodec;
 import io.fjord.kernel.PluginRuntime;
 import io.fjord.common.errors.Errors;
-import io.fjord.protocol.message.ApiKeys;
-import io.fjord.protocol.message.MessageCodec;
+import io.fjord.protocol.message.FetchRequest;
+import io.fjord.protocol.message.FetchResponse;
+import io.fjord.protocol.message.ListOffsetsRequest;
+import io.fjord.protocol.message.ListOffsetsResponse;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
 import io.fjord.protocol.record.CodecRegistry;
 import io.fjord.protocol.record.RecordBatchIterator;
 import io.fjord.protocol.record.RecordBatchView;
 import io.fjord.protocol.record.RecordCursor;
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.types.MemoryRecordSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,18 +92,19 @@ public final class ConsumeCommand implements Callable<Integer> {
             long printed = 0;
             long lastRecordAt = System.nanoTime();
             while (printed < maxMessages) {
-                Struct response = connection.send(ApiKeys.FETCH, FETCH_VERSION, fetchRequest(positions));
+                FetchResponse response = connection.send(FETCH_VERSION, fetchRequest(positions), FetchResponse.class);
                 int before = (int) Math.min(Integer.MAX_VALUE, printed);
-                for (Struct t : response.getStructArray("responses")) {
-                    for (Struct p : t.getStructArray("partitions")) {
-                        Errors error = Errors.forCode(p.getShort("error_code"));
+                for (FetchResponse.FetchableTopicResponse t : response.responses()) {
+                    for (FetchResponse.PartitionData p : t.partitions()) {
+                        Errors error = Errors.forCode(p.errorCode());
                         if (error != Errors.NONE) {
-                            throw new IOException("Fetching " + topic + "-" + p.getInt("partition_index")
+                            throw new IOException("Fetching " + topic + "-" + p.partitionIndex()
                                     + " failed: " + error + " (" + error.defaultMessage() + ")");
                         }
-                        int index = p.getInt("partition_index");
+                        int index = p.partitionIndex();
                         long position = positions.get(index);
-                        RecordBatchIterator batches = new RecordBatchIterator(p.getRecords("records"));
+                        // Decoded records are in memory: a slice of the response frame.
+                        RecordBatchIterator batches = new RecordBatchIterator(((MemoryRecordSet) p.records()).buffer());
                         while (batches.hasNext() && printed < maxMessages) {
                             RecordBatchView batch = batches.next();
                             batch.ensureValid();
@@ -156,22 +161,23 @@ public final class ConsumeCommand implements Callable<Integer> {
         return CodecRegistry.of(codecs);
     }
 
-    private Struct fetchRequest(Map<Integer, Long> positions) {
-        Struct request = MessageCodec.newRequest(ApiKeys.FETCH);
-        request.set("max_wait_ms", FETCH_MAX_WAIT_MS);
-        request.set("min_bytes", 1);
-        request.set("isolation_level", (byte) 0);
-        request.set("session_id", 0);
-        request.set("session_epoch", -1);
-        Struct t = request.addElement("topics");
-        t.set("topic", topic);
+    private FetchRequest fetchRequest(Map<Integer, Long> positions) {
+        FetchRequest.FetchTopic fetchTopic = new FetchRequest.FetchTopic().setTopic(topic);
         for (Map.Entry<Integer, Long> position : positions.entrySet()) {
-            t.addElement("partitions").set("partition", position.getKey()).set("fetch_offset", position.getValue())
-                    .set("partition_max_bytes", PARTITION_MAX_BYTES);
+            fetchTopic.partitions().add(new FetchRequest.FetchPartition()
+                    .setPartition(position.getKey())
+                    .setFetchOffset(position.getValue())
+                    .setPartitionMaxBytes(PARTITION_MAX_BYTES));
         }
-        request.set("forgotten_topics_data", List.of());
-        request.set("rack_id", "");
-        return request;
+        return new FetchRequest()
+                .setMaxWaitMs(FETCH_MAX_WAIT_MS)
+                .setMinBytes(1)
+                .setIsolationLevel((byte) 0)
+                .setSessionId(0)
+                .setSessionEpoch(-1)
+                .setTopics(List.of(fetchTopic))
+                .setForgottenTopicsData(List.of())
+                .setRackId("");
     }
 
     /** The partitions to read, each with the offset to start at. */
@@ -180,15 +186,16 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (partition != null) {
             partitions.add(partition);
         } else {
-            Struct request = MessageCodec.newRequest(ApiKeys.METADATA);
-            request.addElement("topics").set("name", topic);
-            request.set("allow_auto_topic_creation", false);
-            Struct t = connection.send(ApiKeys.METADATA, METADATA_VERSION, request).getStructArray("topics").get(0);
-            Errors error = Errors.forCode(t.getShort("error_code"));
+            MetadataRequest request = new MetadataRequest()
+                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic)))
+                    .setAllowAutoTopicCreation(false);
+            MetadataResponse.MetadataResponseTopic t = connection.send(METADATA_VERSION, request,
+                    MetadataResponse.class).topics().get(0);
+            Errors error = Errors.forCode(t.errorCode());
             if (error != Errors.NONE) {
                 throw new IOException("Topic " + topic + " is not available: " + error.defaultMessage());
             }
-            t.getStructArray("partitions").forEach(p -> partitions.add(p.getInt("partition_index")));
+            t.partitions().forEach(p -> partitions.add(p.partitionIndex()));
         }
         long target;
         if (offset == null || offset.equals("latest")) {
@@ -206,21 +213,23 @@ public final class ConsumeCommand implements Callable<Integer> {
             partitions.forEach(p -> positions.put(p, target));
             return positions;
         }
-        Struct request = MessageCodec.newRequest(ApiKeys.LIST_OFFSETS);
-        request.set("replica_id", -1);
-        request.set("isolation_level", (byte) 0);
-        Struct t = request.addElement("topics");
-        t.set("name", topic);
-        partitions.forEach(p -> t.addElement("partitions").set("partition_index", p).set("timestamp", target));
-        for (Struct result : connection.send(ApiKeys.LIST_OFFSETS, LIST_OFFSETS_VERSION, request)
-                .getStructArray("topics")) {
-            for (Struct p : result.getStructArray("partitions")) {
-                Errors error = Errors.forCode(p.getShort("error_code"));
+        ListOffsetsRequest.ListOffsetsTopic listTopic = new ListOffsetsRequest.ListOffsetsTopic().setName(topic);
+        partitions.forEach(p -> listTopic.partitions().add(new ListOffsetsRequest.ListOffsetsPartition()
+                .setPartitionIndex(p)
+                .setTimestamp(target)));
+        ListOffsetsRequest request = new ListOffsetsRequest()
+                .setReplicaId(-1)
+                .setIsolationLevel((byte) 0)
+                .setTopics(List.of(listTopic));
+        ListOffsetsResponse response = connection.send(LIST_OFFSETS_VERSION, request, ListOffsetsResponse.class);
+        for (ListOffsetsResponse.ListOffsetsTopicResponse result : response.topics()) {
+            for (ListOffsetsResponse.ListOffsetsPartitionResponse p : result.partitions()) {
+                Errors error = Errors.forCode(p.errorCode());
                 if (error != Errors.NONE) {
-                    throw new IOException("Listing offsets of " + topic + "-" + p.getInt("partition_index")
+                    throw new IOException("Listing offsets of " + topic + "-" + p.partitionIndex()
                             + " failed: " + error + " (" + error.defaultMessage() + ")");
                 }
-                positions.put(p.getInt("partition_index"), p.getLong("offset"));
+                positions.put(p.partitionIndex(), p.offset());
             }
         }
         return positions;

@@ -3,10 +3,12 @@ package io.fjord.cli;
 import io.fjord.api.compression.CompressionCodec;
 import io.fjord.kernel.PluginRuntime;
 import io.fjord.common.errors.Errors;
-import io.fjord.protocol.message.ApiKeys;
-import io.fjord.protocol.message.MessageCodec;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
+import io.fjord.protocol.message.ProduceRequest;
+import io.fjord.protocol.message.ProduceResponse;
 import io.fjord.protocol.record.RecordBatchBuilder;
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.types.MemoryRecordSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -98,15 +100,16 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private int partitionCount(BrokerConnection connection) throws IOException {
-        Struct request = MessageCodec.newRequest(ApiKeys.METADATA);
-        request.addElement("topics").set("name", topic);
-        request.set("allow_auto_topic_creation", true);
-        Struct t = connection.send(ApiKeys.METADATA, METADATA_VERSION, request).getStructArray("topics").get(0);
-        Errors error = Errors.forCode(t.getShort("error_code"));
-        if (error != Errors.NONE || t.getStructArray("partitions").isEmpty()) {
+        MetadataRequest request = new MetadataRequest()
+                .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic)))
+                .setAllowAutoTopicCreation(true);
+        MetadataResponse.MetadataResponseTopic t = connection.send(METADATA_VERSION, request, MetadataResponse.class)
+                .topics().get(0);
+        Errors error = Errors.forCode(t.errorCode());
+        if (error != Errors.NONE || t.partitions().isEmpty()) {
             throw new IOException("Topic " + topic + " is not available: " + error.defaultMessage());
         }
-        return t.getStructArray("partitions").size();
+        return t.partitions().size();
     }
 
     /** One produce request with one batch per partition that has records of these lines. */
@@ -120,19 +123,22 @@ public final class ProduceCommand implements Callable<Integer> {
             batches.computeIfAbsent(partition, p -> new RecordBatchBuilder(0L).compression(codec))
                     .append(now, record[0], record[1]);
         }
-        Struct request = MessageCodec.newRequest(ApiKeys.PRODUCE);
-        request.set("acks", (short) -1);
-        request.set("timeout_ms", timeoutMs);
-        Struct t = request.addElement("topic_data");
-        t.set("name", topic);
+        ProduceRequest.TopicProduceData topicData = new ProduceRequest.TopicProduceData().setName(topic);
         for (Map.Entry<Integer, RecordBatchBuilder> batch : batches.entrySet()) {
-            t.addElement("partition_data").set("index", batch.getKey()).set("records", batch.getValue().build());
+            topicData.partitionData().add(new ProduceRequest.PartitionProduceData()
+                    .setIndex(batch.getKey())
+                    .setRecords(MemoryRecordSet.readOnly(batch.getValue().build())));
         }
-        for (Struct result : connection.send(ApiKeys.PRODUCE, PRODUCE_VERSION, request).getStructArray("responses")) {
-            for (Struct p : result.getStructArray("partition_responses")) {
-                Errors error = Errors.forCode(p.getShort("error_code"));
+        ProduceRequest request = new ProduceRequest()
+                .setAcks((short) -1)
+                .setTimeoutMs(timeoutMs)
+                .setTopicData(List.of(topicData));
+        ProduceResponse response = connection.send(PRODUCE_VERSION, request, ProduceResponse.class);
+        for (ProduceResponse.TopicProduceResponse result : response.responses()) {
+            for (ProduceResponse.PartitionProduceResponse p : result.partitionResponses()) {
+                Errors error = Errors.forCode(p.errorCode());
                 if (error != Errors.NONE) {
-                    throw new IOException("Producing to " + topic + "-" + p.getInt("index") + " failed: "
+                    throw new IOException("Producing to " + topic + "-" + p.index() + " failed: "
                             + error + " (" + error.defaultMessage() + ")");
                 }
             }

@@ -2,9 +2,16 @@ package io.fjord.cli;
 
 import io.fjord.controller.ClusterIds;
 import io.fjord.common.errors.Errors;
-import io.fjord.protocol.message.ApiKeys;
-import io.fjord.protocol.message.MessageCodec;
-import io.fjord.protocol.schema.Struct;
+import io.fjord.protocol.message.CreateTopicsRequest;
+import io.fjord.protocol.message.CreateTopicsResponse;
+import io.fjord.protocol.message.DeleteTopicsRequest;
+import io.fjord.protocol.message.DeleteTopicsResponse;
+import io.fjord.protocol.message.DescribeConfigsRequest;
+import io.fjord.protocol.message.DescribeConfigsResponse;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
+import io.fjord.protocol.message.MetadataResponse.MetadataResponsePartition;
+import io.fjord.protocol.message.MetadataResponse.MetadataResponseTopic;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -74,7 +81,7 @@ public final class TopicsCommand implements Callable<Integer> {
             } else if (action.delete) {
                 delete(connection, requireTopic());
             } else if (action.list) {
-                metadata(connection, null).stream().map(t -> t.getString("name")).sorted().forEach(out::println);
+                metadata(connection, null).stream().map(MetadataResponseTopic::name).sorted().forEach(out::println);
             } else {
                 describe(connection, out);
             }
@@ -95,93 +102,96 @@ public final class TopicsCommand implements Callable<Integer> {
     }
 
     private void create(BrokerConnection connection, String name) throws IOException {
-        Struct request = MessageCodec.newRequest(ApiKeys.CREATE_TOPICS);
-        request.set("timeout_ms", timeoutMs);
-        Struct t = request.addElement("topics");
-        t.set("name", name);
-        t.set("num_partitions", partitions);
-        t.set("replication_factor", replicationFactor);
+        CreateTopicsRequest.CreatableTopic newTopic = new CreateTopicsRequest.CreatableTopic()
+                .setName(name)
+                .setNumPartitions(partitions)
+                .setReplicationFactor(replicationFactor);
         for (String config : configs) {
             int eq = config.indexOf('=');
             if (eq <= 0) {
                 throw new TopicCommandException("Config '" + config + "' is not key=value");
             }
-            t.addElement("configs").set("name", config.substring(0, eq)).set("value", config.substring(eq + 1));
+            newTopic.configs().add(new CreateTopicsRequest.CreatableTopicConfig()
+                    .setName(config.substring(0, eq))
+                    .setValue(config.substring(eq + 1)));
         }
-        Struct result = connection.send(ApiKeys.CREATE_TOPICS, CREATE_TOPICS_VERSION, request)
-                .getStructArray("topics").get(0);
-        check(result.getShort("error_code"), result.getString("error_message"), name);
+        CreateTopicsRequest request = new CreateTopicsRequest()
+                .setTopics(List.of(newTopic))
+                .setTimeoutMs(timeoutMs);
+        CreateTopicsResponse.CreatableTopicResult result = connection.send(CREATE_TOPICS_VERSION, request,
+                CreateTopicsResponse.class).topics().get(0);
+        check(result.errorCode(), result.errorMessage(), name);
     }
 
     private void delete(BrokerConnection connection, String name) throws IOException {
-        Struct request = MessageCodec.newRequest(ApiKeys.DELETE_TOPICS);
-        request.set("topic_names", List.of(name));
-        request.set("timeout_ms", timeoutMs);
-        Struct result = connection.send(ApiKeys.DELETE_TOPICS, DELETE_TOPICS_VERSION, request)
-                .getStructArray("responses").get(0);
-        check(result.getShort("error_code"), null, name);
+        DeleteTopicsRequest request = new DeleteTopicsRequest()
+                .setTopicNames(List.of(name))
+                .setTimeoutMs(timeoutMs);
+        DeleteTopicsResponse.DeletableTopicResult result = connection.send(DELETE_TOPICS_VERSION, request,
+                DeleteTopicsResponse.class).responses().get(0);
+        check(result.errorCode(), null, name);
     }
 
     private void describe(BrokerConnection connection, PrintWriter out) throws IOException {
-        List<Struct> topics = metadata(connection, topic);
-        topics.sort((a, b) -> a.getString("name").compareTo(b.getString("name")));
-        for (Struct t : topics) {
-            String name = t.getString("name");
-            check(t.getShort("error_code"), null, name);
-            List<Struct> parts = new ArrayList<>(t.getStructArray("partitions"));
-            parts.sort((a, b) -> Integer.compare(a.getInt("partition_index"), b.getInt("partition_index")));
-            int replication = parts.isEmpty() ? 0 : parts.get(0).getIntArray("replica_nodes").length;
-            out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.getUuid("topic_id")) + "\tPartitionCount: " + parts.size()
+        List<MetadataResponseTopic> topics = metadata(connection, topic);
+        topics.sort(Comparator.comparing(MetadataResponseTopic::name));
+        for (MetadataResponseTopic t : topics) {
+            String name = t.name();
+            check(t.errorCode(), null, name);
+            List<MetadataResponsePartition> parts = new ArrayList<>(t.partitions());
+            parts.sort(Comparator.comparingInt(MetadataResponsePartition::partitionIndex));
+            int replication = parts.isEmpty() ? 0 : parts.get(0).replicaNodes().size();
+            out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.topicId()) + "\tPartitionCount: " + parts.size()
                     + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(connection, name));
-            for (Struct p : parts) {
-                out.println("\tTopic: " + name + "\tPartition: " + p.getInt("partition_index")
-                        + "\tLeader: " + p.getInt("leader_id")
-                        + "\tReplicas: " + join(p.getIntArray("replica_nodes"))
-                        + "\tIsr: " + join(p.getIntArray("isr_nodes")));
+            for (MetadataResponsePartition p : parts) {
+                out.println("\tTopic: " + name + "\tPartition: " + p.partitionIndex()
+                        + "\tLeader: " + p.leaderId()
+                        + "\tReplicas: " + join(p.replicaNodes())
+                        + "\tIsr: " + join(p.isrNodes()));
             }
         }
     }
 
     /** The topic's overrides (not the broker defaults), as Kafka's describe prints them. */
     private String topicConfigs(BrokerConnection connection, String name) throws IOException {
-        Struct request = MessageCodec.newRequest(ApiKeys.DESCRIBE_CONFIGS);
-        request.addElement("resources").set("resource_type", TOPIC_RESOURCE).set("resource_name", name)
-                .set("configuration_keys", null);
-        Struct result = connection.send(ApiKeys.DESCRIBE_CONFIGS, DESCRIBE_CONFIGS_VERSION, request)
-                .getStructArray("results").get(0);
-        check(result.getShort("error_code"), result.getString("error_message"), name);
-        return result.getStructArray("configs").stream()
-                .filter(c -> c.getByte("config_source") == DYNAMIC_TOPIC_CONFIG)
-                .map(c -> c.getString("name") + "=" + c.getString("value"))
+        DescribeConfigsRequest request = new DescribeConfigsRequest().setResources(List.of(
+                new DescribeConfigsRequest.DescribeConfigsResource()
+                        .setResourceType(TOPIC_RESOURCE)
+                        .setResourceName(name)
+                        // Null asks for every config key.
+                        .setConfigurationKeys(null)));
+        DescribeConfigsResponse.DescribeConfigsResult result = connection.send(DESCRIBE_CONFIGS_VERSION, request,
+                DescribeConfigsResponse.class).results().get(0);
+        check(result.errorCode(), result.errorMessage(), name);
+        return result.configs().stream()
+                .filter(c -> c.configSource() == DYNAMIC_TOPIC_CONFIG)
+                .map(c -> c.name() + "=" + c.value())
                 .sorted()
                 .collect(Collectors.joining(","));
     }
 
     /** Topics named (all when {@code name} is null) with their partitions; an unknown name fails. */
-    private static List<Struct> metadata(BrokerConnection connection, String name) throws IOException {
-        Struct request = MessageCodec.newRequest(ApiKeys.METADATA);
-        if (name == null) {
-            request.set("topics", null);
-        } else {
-            request.addElement("topics").set("name", name);
-        }
-        request.set("allow_auto_topic_creation", false);
-        List<Struct> topics = new ArrayList<>(
-                connection.send(ApiKeys.METADATA, METADATA_VERSION, request).getStructArray("topics"));
+    private static List<MetadataResponseTopic> metadata(BrokerConnection connection, String name) throws IOException {
+        MetadataRequest request = new MetadataRequest()
+                // A null list asks for every topic.
+                .setTopics(name == null ? null : List.of(new MetadataRequest.MetadataRequestTopic().setName(name)))
+                .setAllowAutoTopicCreation(false);
+        List<MetadataResponseTopic> topics = new ArrayList<>(
+                connection.send(METADATA_VERSION, request, MetadataResponse.class).topics());
         if (name != null) {
-            for (Struct t : topics) {
-                if (t.getShort("error_code") == Errors.UNKNOWN_TOPIC_OR_PARTITION.code()) {
+            for (MetadataResponseTopic t : topics) {
+                if (t.errorCode() == Errors.UNKNOWN_TOPIC_OR_PARTITION.code()) {
                     throw new TopicCommandException("Topic '" + name + "' does not exist as expected");
                 }
             }
         } else {
-            topics.removeIf(t -> t.getShort("error_code") != Errors.NONE.code());
+            topics.removeIf(t -> t.errorCode() != Errors.NONE.code());
         }
         return topics;
     }
 
-    private static String join(int[] ids) {
-        return Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    private static String join(List<Integer> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     private static void check(short code, String message, String name) {

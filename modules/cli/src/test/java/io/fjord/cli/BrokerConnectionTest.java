@@ -1,7 +1,9 @@
 package io.fjord.cli;
 
-import io.fjord.protocol.message.ApiKeys;
-import io.fjord.protocol.message.MessageCodec;
+import io.fjord.protocol.message.ApiVersionsRequest;
+import io.fjord.protocol.message.ApiVersionsResponse;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,8 +47,8 @@ class BrokerConnectionTest {
             CompletableFuture<Void> served = answerOnce(server, new byte[] {
                 (byte) (size >>> 24), (byte) (size >>> 16), (byte) (size >>> 8), (byte) size});
             try (BrokerConnection connection = BrokerConnection.open("127.0.0.1:" + server.getLocalPort(), 10_000)) {
-                IOException e = assertThrows(IOException.class, () -> connection.send(ApiKeys.METADATA, (short) 4,
-                        MessageCodec.newRequest(ApiKeys.METADATA)));
+                IOException e = assertThrows(IOException.class, () -> connection.send((short) 4,
+                        new MetadataRequest(), MetadataResponse.class));
                 assertTrue(e.getMessage().contains("out of range"), e.getMessage());
             }
             served.join();
@@ -60,8 +62,8 @@ class BrokerConnectionTest {
             byte[] frame = {0, 0, 0, 10, 0, 0, 0, 99, 0, 0, 0, 0, 0, 0};
             CompletableFuture<Void> served = answerOnce(server, frame);
             try (BrokerConnection connection = BrokerConnection.open("127.0.0.1:" + server.getLocalPort(), 10_000)) {
-                IOException e = assertThrows(IOException.class, () -> connection.send(ApiKeys.API_VERSIONS, (short) 0,
-                        MessageCodec.newRequest(ApiKeys.API_VERSIONS)));
+                IOException e = assertThrows(IOException.class, () -> connection.send((short) 0,
+                        new ApiVersionsRequest(), ApiVersionsResponse.class));
                 assertTrue(e.getMessage().contains("correlation id 99"), e.getMessage());
             }
             served.join();

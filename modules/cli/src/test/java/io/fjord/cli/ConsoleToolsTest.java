@@ -1,7 +1,6 @@
 package io.fjord.cli;
 
-import io.fjord.broker.Broker;
-import io.fjord.broker.BrokerConfig;
+import io.fjord.broker.testing.BrokerFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,7 +41,7 @@ class ConsoleToolsTest {
     @TempDir
     Path dir;
 
-    private Broker broker;
+    private BrokerFixture broker;
     private String bootstrap;
 
     /** Exit code and the two output streams of one command line. */
@@ -54,20 +53,13 @@ class ConsoleToolsTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = new Broker(BrokerConfig.of(Map.of(
-                "node.id", "1",
-                "listeners", "PLAINTEXT://127.0.0.1:0",
-                "log.dirs", dir.toString(),
-                "offsets.topic.replication.factor", "1",
-                "num.network.threads", "2",
-                "num.io.threads", "2")));
-        broker.start();
-        bootstrap = "127.0.0.1:" + broker.boundPort();
+        broker = BrokerFixture.start(dir);
+        bootstrap = broker.bootstrap();
     }
 
     @AfterEach
     void stop() throws Exception {
-        broker.shutdown();
+        broker.close();
     }
 
     private Result runWithInput(String stdin, String... args) {

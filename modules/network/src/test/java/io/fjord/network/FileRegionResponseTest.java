@@ -3,6 +3,7 @@ package io.fjord.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fjord.network.testing.WireClient;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.types.MemoryRecordSet;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fjord.network.testing.WireClient;
 import io.fjord.protocol.message.ApiKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package io.fjord.broker;
+package io.fjord.broker.testing;
 
+import io.fjord.broker.Broker;
+import io.fjord.broker.BrokerConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,10 +20,10 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** A real broker on 127.0.0.1 with a free port and its data in a temporary folder, and Kafka clients for it. */
-final class BrokerFixture implements AutoCloseable {
+public final class BrokerFixture implements AutoCloseable {
 
-    final Path dataDir;
-    final Broker broker;
+    private final Path dataDir;
+    private final Broker broker;
 
     private BrokerFixture(Path dataDir, Map<String, String> extra) throws Exception {
         this.dataDir = dataDir;
@@ -40,38 +42,48 @@ final class BrokerFixture implements AutoCloseable {
         broker.start();
     }
 
-    static BrokerFixture start(Path dataDir) throws Exception {
+    public static BrokerFixture start(Path dataDir) throws Exception {
         return new BrokerFixture(dataDir, Map.of());
     }
 
-    static BrokerFixture start(Path dataDir, Map<String, String> extra) throws Exception {
+    /** A broker with {@code extra} settings on top of the fixture's. */
+    public static BrokerFixture start(Path dataDir, Map<String, String> extra) throws Exception {
         return new BrokerFixture(dataDir, extra);
     }
 
-    String bootstrap() {
+    public Broker broker() {
+        return broker;
+    }
+
+    /** The broker's log.dirs. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String bootstrap() {
         return "127.0.0.1:" + broker.boundPort();
     }
 
-    Admin admin() {
+    public Admin admin() {
         return admin(bootstrap());
     }
 
-    KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+    public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
         return producer(bootstrap(), overrides);
     }
 
-    KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
+    public KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
         return consumer(bootstrap(), overrides);
     }
 
     /** An admin client for the broker at {@code bootstrap}, this fixture's or a forked one. */
-    static Admin admin(String bootstrap) {
+    public static Admin admin(String bootstrap) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
 
     /** An idempotent acks=all producer for the broker at {@code bootstrap}, with {@code overrides} on top. */
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -82,7 +94,7 @@ final class BrokerFixture implements AutoCloseable {
     }
 
     /** A consumer reading from the earliest offset without auto-commit, with {@code overrides} on top. */
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> overrides) {
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -92,7 +104,7 @@ final class BrokerFixture implements AutoCloseable {
     }
 
     /** Polls {@code condition} until it holds, failing after {@code timeoutMs}. */
-    static void waitUntil(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
+    public static void waitUntil(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
         waitUntil(() -> what, timeoutMs, condition);
     }
 
@@ -100,7 +112,7 @@ final class BrokerFixture implements AutoCloseable {
      * Polls {@code condition} until it holds, failing after {@code timeoutMs} with the description
      * {@code what} gives at that moment, so the failure shows the state that was not reached.
      */
-    static void waitUntil(Supplier<String> what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
+    public static void waitUntil(Supplier<String> what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
