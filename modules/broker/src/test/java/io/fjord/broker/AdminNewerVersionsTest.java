@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -78,7 +79,7 @@ class AdminNewerVersionsTest {
     }
 
     private long handled(ApiKeys api) {
-        return fixture.broker.requestMetrics().api(api).handleTime().count();
+        return fixture.broker().requestMetrics().api(api).handleTime().count();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,7 +68,7 @@ class AlterConfigsTest {
         for (AlterConfigsRequestData.AlterConfigsResource r : resources) {
             request.resources().add(r);
         }
-        try (KafkaWire wire = new KafkaWire(fixture.broker.boundPort())) {
+        try (KafkaWire wire = new KafkaWire(fixture.broker().boundPort())) {
             return ((AlterConfigsResponse) wire.call(ApiKeys.ALTER_CONFIGS, version, request)).data();
         }
     }

@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static io.fjord.broker.BrokerFixture.waitUntil;
+import static io.fjord.broker.testing.BrokerFixture.waitUntil;
 import static io.fjord.broker.GroupSupport.SETTLE_TIMEOUT_MS;
 import static io.fjord.broker.GroupSupport.committed;
 import static io.fjord.broker.GroupSupport.endOffsets;

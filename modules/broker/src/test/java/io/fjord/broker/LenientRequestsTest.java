@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.testing.BrokerFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +84,7 @@ class LenientRequestsTest {
     /** Sends {@code frame} on a new connection; the answer's bytes after the size, or null if the broker closed. */
     private byte[] exchange(byte[] frame) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", fixture.broker.boundPort()), 10_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", fixture.broker().boundPort()), 10_000);
             socket.setSoTimeout(20_000);
             socket.getOutputStream().write(frame);
             DataInputStream in = new DataInputStream(socket.getInputStream());
@@ -105,16 +106,16 @@ class LenientRequestsTest {
 
     @Test
     void librdkafkasMetadataRequestIsAnsweredAndItsStrayBytesCounted() throws Exception {
-        long before = fixture.broker.requestMetrics().requestsWithTrailingBytes();
+        long before = fixture.broker().requestMetrics().requestsWithTrailingBytes();
         for (int i = 0; i < 2; i++) {
             byte[] answer = exchange(framed(HexFormat.of().parseHex(LIBRDKAFKA_METADATA)));
             MetadataResponse response = (MetadataResponse) org.apache.kafka.common.requests.AbstractResponse.parseResponse(
                     ByteBuffer.wrap(answer), new RequestHeader(ApiKeys.METADATA, (short) 13, "0035_api_version", 3));
             MetadataResponseData data = response.data();
             assertTrue(data.topics().stream().anyMatch(t -> t.name().equals("seen")), "every topic is listed");
-            assertEquals(fixture.broker.config().nodeId(), data.brokers().iterator().next().nodeId());
+            assertEquals(fixture.broker().config().nodeId(), data.brokers().iterator().next().nodeId());
         }
-        assertEquals(before + 2, fixture.broker.requestMetrics().requestsWithTrailingBytes());
+        assertEquals(before + 2, fixture.broker().requestMetrics().requestsWithTrailingBytes());
         List<String> logged = messages().stream().filter(m -> m.contains("bytes after the end")).toList();
         assertEquals(1, logged.size(), "logged once per client: " + logged);
         assertTrue(logged.get(0).contains("0035_api_version") && logged.get(0).contains("Metadata v13"), logged.get(0));
