@@ -231,16 +231,6 @@ public final class Broker {
         return codecs;
     }
 
-    /** The host clients are told to use. */
-    String advertisedHost() {
-        return config.advertisedHost();
-    }
-
-    /** The port clients are told to use: the configured one, or the bound one. */
-    int advertisedPort() {
-        return advertisedPort;
-    }
-
     MetadataStore metadataStore() {
         return metadataStore;
     }
@@ -251,14 +241,6 @@ public final class Broker {
 
     SocketServer socketServer() {
         return socketServer;
-    }
-
-    ProducerIdManager producerIdManager() {
-        return producerIdManager;
-    }
-
-    GroupCoordinator groupCoordinator() {
-        return groupCoordinator;
     }
 
     /**

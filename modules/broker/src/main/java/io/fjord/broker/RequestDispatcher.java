@@ -7,7 +7,12 @@ import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.ApiMessage;
 import io.fjord.protocol.message.MessageCodec;
+import io.fjord.protocol.message.ApiVersionsRequest;
 import io.fjord.protocol.message.RequestHeader;
+import io.fjord.protocol.message.SaslAuthenticateRequest;
+import io.fjord.protocol.message.SaslAuthenticateResponse;
+import io.fjord.protocol.message.SaslHandshakeRequest;
+import io.fjord.protocol.message.SaslHandshakeResponse;
 import io.fjord.protocol.types.WireReader;
 
 import java.util.List;
@@ -20,9 +25,9 @@ import java.util.logging.Logger;
  *
  * <p>A body that does not decode closes the connection, as Kafka does, since no error body can be
  * trusted to parse on the client. Bytes after the body are ignored, as Kafka's parser ignores
- * them, and reported to the network layer (a metric, and a log line once per client). An
- * advertised API without a handler (the SASL ones) is answered with COORDINATOR_NOT_AVAILABLE
- * where its layout has a top-level error code; otherwise the connection is closed.
+ * them, and reported to the network layer (a metric, and a log line once per client). The SASL
+ * APIs, advertised but not served on a plaintext listener, are answered with
+ * COORDINATOR_NOT_AVAILABLE; an API with no route closes the connection.
  */
 final class RequestDispatcher implements RequestHandler {
 
@@ -31,8 +36,12 @@ final class RequestDispatcher implements RequestHandler {
     private final Routes routes = new Routes();
 
     RequestDispatcher(List<ApiFamily> families) {
-        routes.add(ApiKeys.API_VERSIONS, io.fjord.protocol.message.ApiVersionsRequest.class,
-                (request, body) -> Responses.send(request, ApiVersionsAnswer.supported(request.header().apiVersion())));
+        routes.add(ApiKeys.API_VERSIONS, ApiVersionsRequest.class,
+                        (request, body) -> Responses.send(request, ApiVersionsAnswer.supported(request.header().apiVersion())))
+                .add(ApiKeys.SASL_HANDSHAKE, SaslHandshakeRequest.class, (request, body) -> Responses.send(request,
+                        new SaslHandshakeResponse().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())))
+                .add(ApiKeys.SASL_AUTHENTICATE, SaslAuthenticateRequest.class, (request, body) -> Responses.send(request,
+                        new SaslAuthenticateResponse().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())));
         for (ApiFamily family : families) {
             family.register(routes);
         }
@@ -62,7 +71,7 @@ final class RequestDispatcher implements RequestHandler {
         try {
             Routes.Route route = routes.route(api);
             if (route == null) {
-                notServed(request, body);
+                request.closeConnection();
             } else {
                 route.handle(request, body);
             }
@@ -73,18 +82,6 @@ final class RequestDispatcher implements RequestHandler {
             } else {
                 LOG.log(Level.WARNING, api.apiName() + " failed after its response", e);
             }
-        }
-    }
-
-    /** An advertised API nothing here answers: its error code if its response has one, else a close. */
-    private static void notServed(NetworkRequest request, ApiMessage body) {
-        ApiMessage response = request.header().api().newResponse();
-        if (response instanceof io.fjord.protocol.message.SaslHandshakeResponse handshake) {
-            Responses.send(request, handshake.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()));
-        } else if (response instanceof io.fjord.protocol.message.SaslAuthenticateResponse authenticate) {
-            Responses.send(request, authenticate.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()));
-        } else {
-            request.closeConnection();
         }
     }
 }

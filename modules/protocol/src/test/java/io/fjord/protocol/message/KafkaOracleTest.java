@@ -55,6 +55,59 @@ class KafkaOracleTest {
         }
     }
 
+    /**
+     * Every field Kafka's schema has in this version, in Kafka's wire order, is a field of Fjord's
+     * class under the same name (Kafka's snake_case wire name in lower camel case), nested structs
+     * included; tagged fields are left to the byte comparison above.
+     */
+    @ParameterizedTest(name = "{0} v{1} request={2}")
+    @MethodSource("everyApiVersionAndDirection")
+    void fieldNamesAreKafkas(ApiKeys api, short version, boolean request) {
+        org.apache.kafka.common.message.ApiMessageType kafka =
+                org.apache.kafka.common.protocol.ApiKeys.forId(api.id()).messageType;
+        org.apache.kafka.common.protocol.types.Schema schema =
+                (request ? kafka.requestSchemas() : kafka.responseSchemas())[version];
+        Class<?> fjord = (request ? api.newRequest() : api.newResponse()).getClass();
+        assertFieldsOf(schema, fjord, api.apiName() + " v" + version);
+    }
+
+    private static void assertFieldsOf(org.apache.kafka.common.protocol.types.Schema schema, Class<?> fjord,
+            String where) {
+        for (org.apache.kafka.common.protocol.types.BoundField f : schema.fields()) {
+            if (f.def.type instanceof org.apache.kafka.common.protocol.types.TaggedFields) {
+                continue;
+            }
+            String name = camelCase(f.def.name);
+            java.lang.reflect.Method getter;
+            try {
+                getter = fjord.getMethod(name);
+            } catch (NoSuchMethodException e) {
+                throw new AssertionError(where + ": " + fjord.getSimpleName() + " has no field " + name);
+            }
+            org.apache.kafka.common.protocol.types.Type element = f.def.type.arrayElementType().orElse(f.def.type);
+            if (element instanceof org.apache.kafka.common.protocol.types.Schema nested) {
+                java.lang.reflect.Type type = getter.getGenericReturnType();
+                Class<?> nestedClass = type instanceof java.lang.reflect.ParameterizedType list
+                        ? (Class<?>) list.getActualTypeArguments()[0] : (Class<?>) type;
+                assertFieldsOf(nested, nestedClass, where + "." + name);
+            }
+        }
+    }
+
+    private static String camelCase(String snake) {
+        StringBuilder b = new StringBuilder();
+        boolean upper = false;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                b.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return b.toString();
+    }
+
     static io.fjord.protocol.message.ApiMessage decode(ApiKeys api, boolean request, short version,
             ByteBuffer bytes) {
         WireReader in = new WireReader(bytes.duplicate());
