@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The committed-offset APIs on the wire: OffsetCommit (versions 2 to 9), OffsetFetch (1 to 9, for
@@ -80,13 +81,8 @@ final class OffsetHandler implements ApiFamily {
         OffsetFetchResponse response = new OffsetFetchResponse();
         if (version >= FIRST_BATCHED_OFFSET_FETCH) {
             for (OffsetFetchRequest.OffsetFetchRequestGroup g : body.groups()) {
-                List<TopicPartition> partitions = null;
-                if (g.topics() != null) {
-                    partitions = new ArrayList<>();
-                    for (OffsetFetchRequest.OffsetFetchRequestTopics t : g.topics()) {
-                        addPartitions(partitions, t.name(), t.partitionIndexes());
-                    }
-                }
+                List<TopicPartition> partitions = requested(g.topics(), OffsetFetchRequest.OffsetFetchRequestTopics::name,
+                        OffsetFetchRequest.OffsetFetchRequestTopics::partitionIndexes);
                 OffsetFetchResult result = coordinator.fetchOffsets(g.groupId(), partitions);
                 OffsetFetchResponse.OffsetFetchResponseGroup group = new OffsetFetchResponse.OffsetFetchResponseGroup()
                         .setGroupId(g.groupId()).setErrorCode(result.error().code());
@@ -104,13 +100,8 @@ final class OffsetHandler implements ApiFamily {
                 response.groups().add(group.setTopics(topics.topics()));
             }
         } else {
-            List<TopicPartition> partitions = null;
-            if (body.topics() != null) {
-                partitions = new ArrayList<>();
-                for (OffsetFetchRequest.OffsetFetchRequestTopic t : body.topics()) {
-                    addPartitions(partitions, t.name(), t.partitionIndexes());
-                }
-            }
+            List<TopicPartition> partitions = requested(body.topics(), OffsetFetchRequest.OffsetFetchRequestTopic::name,
+                    OffsetFetchRequest.OffsetFetchRequestTopic::partitionIndexes);
             OffsetFetchResult result = coordinator.fetchOffsets(body.groupId(), partitions);
             // Before v2 there is no group-level error: it goes into every partition.
             Errors partitionError = version < FIRST_OFFSET_FETCH_GROUP_ERROR ? result.error() : Errors.NONE;
@@ -131,12 +122,21 @@ final class OffsetHandler implements ApiFamily {
         Responses.send(request, response);
     }
 
-    private static void addPartitions(List<TopicPartition> partitions, String topic, List<Integer> indexes) {
-        for (int p : indexes) {
-            if (p >= 0) {
-                partitions.add(new TopicPartition(topic, p));
+    /** The partitions a fetch names (negative indexes left out), or null for every committed one. */
+    private static <T> List<TopicPartition> requested(List<T> topics, Function<T, String> name,
+            Function<T, List<Integer>> indexes) {
+        if (topics == null) {
+            return null;
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (T t : topics) {
+            for (int p : indexes.apply(t)) {
+                if (p >= 0) {
+                    partitions.add(new TopicPartition(name.apply(t), p));
+                }
             }
         }
+        return partitions;
     }
 
     /** The partitions an answer lists: those found, or on a group error those asked for. */
