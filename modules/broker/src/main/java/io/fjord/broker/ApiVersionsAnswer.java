@@ -21,13 +21,17 @@ final class ApiVersionsAnswer {
             "kraft.version", "share.version", "streams.version", "transaction.version");
     private static final short FIRST_VERSION_WITH_ZERO_LEVELS = 4;
 
+    // Built once and only ever encoded, which reads them: safe to share between handler threads.
+    private static final ApiVersionsResponse WITHOUT_FEATURES = answer(false);
+    private static final ApiVersionsResponse WITH_FEATURES = answer(true);
+    private static final ApiVersionsResponse UNSUPPORTED = MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
+
     private ApiVersionsAnswer() {
     }
 
-    /** The answer to a supported ApiVersions request of {@code version}. */
-    static ApiVersionsResponse supported(short version) {
+    private static ApiVersionsResponse answer(boolean withFeatures) {
         ApiVersionsResponse response = MessageCodec.apiVersionsResponse(Errors.NONE).setFinalizedFeaturesEpoch(0L);
-        if (version >= FIRST_VERSION_WITH_ZERO_LEVELS) {
+        if (withFeatures) {
             for (String feature : FEATURES) {
                 response.supportedFeatures().add(new ApiVersionsResponse.SupportedFeatureKey()
                         .setName(feature).setMinVersion((short) 0).setMaxVersion((short) 0));
@@ -36,8 +40,13 @@ final class ApiVersionsAnswer {
         return response;
     }
 
-    /** The version 0 answer to an ApiVersions request of a version above Fjord's. */
+    /** The answer to a supported ApiVersions request of {@code version}; shared, never to be changed. */
+    static ApiVersionsResponse supported(short version) {
+        return version >= FIRST_VERSION_WITH_ZERO_LEVELS ? WITH_FEATURES : WITHOUT_FEATURES;
+    }
+
+    /** The version 0 answer to an ApiVersions request of a version above Fjord's; shared, never to be changed. */
     static ApiVersionsResponse unsupportedVersion() {
-        return MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
+        return UNSUPPORTED;
     }
 }

@@ -67,28 +67,25 @@ final class ListOffsetsHandler implements ApiFamily {
             return rp.setErrorCode(fenced.code());
         }
         long timestamp = p.timestamp();
-        rp.setLeaderEpoch(leaderEpoch);
         if (timestamp == PartitionLog.EARLIEST_TIMESTAMP || timestamp == EARLIEST_LOCAL_TIMESTAMP) {
-            return rp.setOffset(partition.logStartOffset());
+            return rp.setOffset(partition.logStartOffset()).setLeaderEpoch(leaderEpoch);
         }
         if (timestamp == PartitionLog.LATEST_TIMESTAMP) {
-            return rp.setOffset(partition.highWatermark());
+            return rp.setOffset(partition.highWatermark()).setLeaderEpoch(leaderEpoch);
         }
         if (timestamp == LATEST_TIERED_TIMESTAMP) {
-            return rp.setLeaderEpoch(NO_EPOCH);
+            return rp;
         }
         if (timestamp < 0 && timestamp != PartitionLog.MAX_TIMESTAMP) {
-            return rp.setLeaderEpoch(NO_EPOCH).setErrorCode(Errors.INVALID_REQUEST.code());
+            return rp.setErrorCode(Errors.INVALID_REQUEST.code());
         }
         try {
             TimestampOffset found = partition.log().offsetForTimestamp(timestamp);
             if (found != null && found.offset() < partition.highWatermark()) {
-                rp.setTimestamp(found.timestamp()).setOffset(found.offset());
-            } else {
-                rp.setLeaderEpoch(NO_EPOCH);
+                rp.setTimestamp(found.timestamp()).setOffset(found.offset()).setLeaderEpoch(leaderEpoch);
             }
         } catch (LogException e) {
-            return rp.setLeaderEpoch(NO_EPOCH).setErrorCode(e.error().code());
+            return rp.setErrorCode(e.error().code());
         }
         return rp;
     }

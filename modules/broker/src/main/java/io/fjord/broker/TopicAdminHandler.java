@@ -6,6 +6,7 @@ import io.fjord.controller.ConfigEntry;
 import io.fjord.controller.MetadataException;
 import io.fjord.controller.MetadataStore;
 import io.fjord.controller.NewTopic;
+import io.fjord.controller.TopicConfigs;
 import io.fjord.controller.TopicImage;
 import io.fjord.log.LogException;
 import io.fjord.network.NetworkRequest;
@@ -43,14 +44,14 @@ final class TopicAdminHandler implements ApiFamily {
     private final MetadataStore store;
     private final PartitionLookup partitions;
     private final BrokerCodecs codecs;
-    private final Map<String, String> brokerProperties;
+    private final TopicConfigs topicConfigs;
 
     TopicAdminHandler(MetadataStore store, PartitionLookup partitions, BrokerCodecs codecs,
             Map<String, String> brokerProperties) {
         this.store = store;
         this.partitions = partitions;
         this.codecs = codecs;
-        this.brokerProperties = brokerProperties;
+        this.topicConfigs = TopicConfigs.forBroker(brokerProperties);
     }
 
     @Override
@@ -107,7 +108,7 @@ final class TopicAdminHandler implements ApiFamily {
         result.setTopicId(topic.id())
                 .setNumPartitions(topic.partitionCount())
                 .setReplicationFactor((short) topic.partition(0).replicas().size());
-        for (ConfigEntry e : io.fjord.controller.TopicConfigs.forBroker(brokerProperties).describe(topic.configs())) {
+        for (ConfigEntry e : topicConfigs.describe(topic.configs())) {
             result.configs().add(new CreateTopicsResponse.CreatableTopicConfigs()
                     .setName(e.name())
                     .setValue(e.value())

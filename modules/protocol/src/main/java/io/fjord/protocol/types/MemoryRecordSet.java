@@ -30,6 +30,11 @@ public final class MemoryRecordSet implements RecordSet {
         return new MemoryRecordSet(Objects.requireNonNull(bytes, "bytes").slice());
     }
 
+    /** Over a slice the caller made and hands over (the reader's own slice of a request). */
+    static MemoryRecordSet ofSlice(ByteBuffer slice) {
+        return new MemoryRecordSet(slice);
+    }
+
     /** A view of the bytes, positioned at their start; writable if the record set was made by {@link #of}. */
     public ByteBuffer buffer() {
         return bytes.duplicate();

@@ -246,7 +246,7 @@ public final class WireReader {
      */
     public RecordSet readRecords(boolean compact, boolean nullable) {
         ByteBuffer bytes = readBytes(compact, nullable);
-        return bytes == null ? null : MemoryRecordSet.of(bytes);
+        return bytes == null ? null : MemoryRecordSet.ofSlice(bytes);
     }
 
     /**

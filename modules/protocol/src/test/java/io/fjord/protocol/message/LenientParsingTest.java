@@ -54,15 +54,11 @@ class LenientParsingTest {
     }
 
     private static ByteBuffer frame(ApiKeys api, short version, ApiMessage kafkaBody) {
+        io.fjord.protocol.types.WireWriter header = new io.fjord.protocol.types.WireWriter();
+        new RequestHeader(api, version, 7, "lenient").write(header);
+        ByteBuffer head = header.finishAsBuffer();
         ByteBuffer body = KafkaMessages.write(kafkaBody, version);
-        ByteBuffer header = MessageCodec.encodeRequest(new RequestHeader(api, version, 7, "lenient"),
-                api.newRequest()).toByteBuffer();
-        // The header alone: the encoded empty request minus its body.
-        int headerLength = new RequestHeader(api, version, 7, "lenient").headerVersion() >= 2
-                ? 2 + 2 + 4 + 2 + "lenient".length() + 1 : 2 + 2 + 4 + 2 + "lenient".length();
-        ByteBuffer frame = ByteBuffer.allocate(headerLength + body.remaining());
-        frame.put(header.slice(4, headerLength)).put(body);
-        return frame.flip();
+        return ByteBuffer.allocate(head.remaining() + body.remaining()).put(head).put(body).flip();
     }
 
     private static ByteBuffer withTrailing(ByteBuffer frame, int extra) {
