@@ -75,6 +75,7 @@ class ModuleDescriptorTest {
                     "exports io.fjord.timer")),
             Map.entry("io.fjord.controller", List.of(
                     "exports io.fjord.controller",
+                    "exports io.fjord.controller.coordination",
                     "requires transitive io.fjord.api",
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.cli", List.of(
