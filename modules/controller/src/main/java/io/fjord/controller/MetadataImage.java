@@ -1,8 +1,11 @@
 package io.fjord.controller;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -20,21 +23,26 @@ import java.util.UUID;
  *
  * <p>Invariants: {@code topicsByName} and {@code topicsById} hold the same topics; {@code epoch}
  * grows by one with every committed change and is persisted, so it never goes back across
- * restarts.
+ * restarts. A single node's image has no brokers and no controller (the node answers for itself);
+ * a cluster member's image has every live broker and the active controller's id.
  *
  * @param clusterId    the cluster id (22 characters, base64url of a random UUID)
  * @param nodeId       this broker's {@code node.id}
  * @param epoch        the number of committed metadata changes since the log dir was created
  * @param topicsByName every topic by name
  * @param topicsById   every topic by id
+ * @param brokers      in a cluster, the live brokers by id (sorted); empty on a single node
+ * @param controllerId in a cluster, the active controller, or -1 when there is none; -1 on a single node
  */
 public record MetadataImage(String clusterId, int nodeId, long epoch,
-                            Map<String, TopicImage> topicsByName, Map<UUID, TopicImage> topicsById) {
+                            Map<String, TopicImage> topicsByName, Map<UUID, TopicImage> topicsById,
+                            SortedMap<Integer, BrokerNode> brokers, int controllerId) {
 
     public MetadataImage {
         Objects.requireNonNull(clusterId, "clusterId");
         topicsByName = Map.copyOf(topicsByName);
         topicsById = Map.copyOf(topicsById);
+        brokers = Collections.unmodifiableSortedMap(new TreeMap<>(brokers));
         if (topicsByName.size() != topicsById.size()) {
             throw new IllegalArgumentException("topic maps disagree: " + topicsByName.size()
                     + " names, " + topicsById.size() + " ids");
@@ -43,6 +51,12 @@ public record MetadataImage(String clusterId, int nodeId, long epoch,
 
     /** An image with the given topics, indexed both ways. */
     public static MetadataImage of(String clusterId, int nodeId, long epoch, Iterable<TopicImage> topics) {
+        return of(clusterId, nodeId, epoch, topics, new TreeMap<>(), -1);
+    }
+
+    /** A cluster member's image: the topics, the live brokers and the active controller. */
+    public static MetadataImage of(String clusterId, int nodeId, long epoch, Iterable<TopicImage> topics,
+            SortedMap<Integer, BrokerNode> brokers, int controllerId) {
         Map<String, TopicImage> byName = new HashMap<>();
         Map<UUID, TopicImage> byId = new HashMap<>();
         for (TopicImage topic : topics) {
@@ -53,7 +67,7 @@ public record MetadataImage(String clusterId, int nodeId, long epoch,
                 throw new IllegalArgumentException("duplicate topic id " + topic.id());
             }
         }
-        return new MetadataImage(clusterId, nodeId, epoch, byName, byId);
+        return new MetadataImage(clusterId, nodeId, epoch, byName, byId, brokers, controllerId);
     }
 
     /** The topic with the given name, or null. */
@@ -64,6 +78,11 @@ public record MetadataImage(String clusterId, int nodeId, long epoch,
     /** The topic with the given id, or null. */
     public TopicImage topic(UUID id) {
         return topicsById.get(id);
+    }
+
+    /** Whether this image is a cluster member's (it lists brokers) rather than a single node's. */
+    public boolean clustered() {
+        return !brokers.isEmpty();
     }
 
     /** The number of topics. */
