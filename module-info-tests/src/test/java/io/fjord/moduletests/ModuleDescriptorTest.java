@@ -95,6 +95,9 @@ class ModuleDescriptorTest {
                     "requires java.logging",
                     "requires org.jctools.core",
                     "requires transitive io.fjord.protocol")),
+            Map.entry("io.fjord.client", List.of(
+                    "exports io.fjord.client.network",
+                    "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.replication", List.of(
                     "exports io.fjord.replication",
                     "requires transitive io.fjord.log",
