@@ -75,25 +75,8 @@ public final class SingleNodeMetadataStore implements MetadataStore {
      */
     public static SingleNodeMetadataStore open(ControllerConfig config) throws IOException {
         TopicConfigs topicConfigs = TopicConfigs.forBroker(config.properties());
-        List<Path> dirs = new ArrayList<>(config.logDirs());
-        if (!dirs.contains(config.metadataLogDir())) {
-            dirs.add(config.metadataLogDir());
-        }
-        Map<Path, MetaProperties> found = new LinkedHashMap<>();
-        for (Path dir : dirs) {
-            Files.createDirectories(dir);
-            Optional<MetaProperties> meta = MetaProperties.read(dir);
-            if (meta.isPresent()) {
-                checkNodeId(dir, meta.get(), config.nodeId());
-                found.put(dir, meta.get());
-            }
-        }
-        String clusterId = clusterId(config, found);
-        for (Path dir : dirs) {
-            if (!found.containsKey(dir)) {
-                new MetaProperties(clusterId, config.nodeId(), ClusterIds.toString(ClusterIds.randomId())).write(dir);
-            }
-        }
+        Map<Path, MetaProperties> found = LogDirs.readMeta(config);
+        String clusterId = LogDirs.claim(config, null);
         Path metadataDir = config.metadataLogDir();
         Optional<MetadataImage> stored = MetadataFile.read(metadataDir);
         MetadataImage image;
@@ -114,31 +97,6 @@ public final class SingleNodeMetadataStore implements MetadataStore {
             MetadataFile.write(metadataDir, image);
         }
         return new SingleNodeMetadataStore(config, topicConfigs, image);
-    }
-
-    private static void checkNodeId(Path dir, MetaProperties meta, int nodeId) {
-        if (meta.nodeId() != nodeId) {
-            throw new ConfigException("Stored node id " + meta.nodeId() + " doesn't match previous node id "
-                    + nodeId + " in " + dir + ". If you moved your data, make sure your configured node id matches."
-                    + " If you intend to create a new node, you should remove all data in your data directories.");
-        }
-    }
-
-    private static String clusterId(ControllerConfig config, Map<Path, MetaProperties> found) {
-        String clusterId = config.clusterId();
-        Path source = null;
-        for (Map.Entry<Path, MetaProperties> e : found.entrySet()) {
-            String stored = e.getValue().clusterId();
-            if (clusterId == null) {
-                clusterId = stored;
-                source = e.getKey();
-            } else if (!clusterId.equals(stored)) {
-                String expectedFrom = source == null ? "fjord.cluster.id" : source.resolve(MetaProperties.FILE_NAME).toString();
-                throw new ConfigException("Invalid cluster.id in: " + e.getKey().resolve(MetaProperties.FILE_NAME)
-                        + ". Expected " + clusterId + " (from " + expectedFrom + "), but read " + stored + ".");
-            }
-        }
-        return clusterId != null ? clusterId : ClusterIds.toString(ClusterIds.randomId());
     }
 
     private static boolean hasSubdirectories(Path dir) throws IOException {
