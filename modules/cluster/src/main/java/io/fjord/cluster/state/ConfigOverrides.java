@@ -36,4 +36,11 @@ public final class ConfigOverrides {
         m.put("entity_path", entityPath);
         return StoredJson.write(m);
     }
+
+    /** A change notification's fields ({@code entity_path}). */
+    public static Map<String, String> notificationOf(byte[] data, String path) {
+        Map<String, String> out = new TreeMap<>();
+        StoredJson.read(data, path).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
 }
