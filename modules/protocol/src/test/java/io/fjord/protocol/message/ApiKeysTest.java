@@ -67,7 +67,8 @@ class ApiKeysTest {
 
     @Test
     void apiVersionsResponseListsEveryApiAndKafkaReadsItAsV0() {
-        ApiVersionsResponse response = MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
+        ApiVersionsResponse response = MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION,
+                java.util.EnumSet.allOf(ApiKeys.class));
         ByteBuffer frame = MessageCodec.encodeResponse((short) 0, 42, response).toByteBuffer();
         ByteBuffer body = Frames.readWholeFrame(frame, 1 << 20);
         assertEquals(42, body.getInt()); // response header v0: the correlation id only
