@@ -8,6 +8,8 @@ module io.fjord.cluster {
     requires transitive io.fjord.controller;
     // Time and scheduling.
     requires io.fjord.common;
+    // The one network client: controller requests to brokers, broker requests to the controller.
+    requires io.fjord.client;
     // The stored state is Kafka's ZooKeeper-mode JSON.
     requires com.fasterxml.jackson.jr.ob;
     requires java.logging;

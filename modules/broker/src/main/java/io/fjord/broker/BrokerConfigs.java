@@ -93,6 +93,15 @@ final class BrokerConfigs {
         d.put("compression.lz4.level", new Definition(ConfigType.INT, "9"));
         d.put("compression.zstd.level", new Definition(ConfigType.INT, "3"));
         d.put("unclean.leader.election.enable", new Definition(ConfigType.BOOLEAN, "false"));
+        d.put("zookeeper.connect", new Definition(ConfigType.STRING, null));
+        d.put("zookeeper.session.timeout.ms", new Definition(ConfigType.INT, "18000"));
+        d.put("zookeeper.connection.timeout.ms", new Definition(ConfigType.INT, null));
+        d.put("zookeeper.max.in.flight.requests", new Definition(ConfigType.INT, "10"));
+        d.put("broker.rack", new Definition(ConfigType.STRING, null));
+        d.put("controlled.shutdown.enable", new Definition(ConfigType.BOOLEAN, "true"));
+        d.put("controlled.shutdown.max.retries", new Definition(ConfigType.INT, "3"));
+        d.put("controlled.shutdown.retry.backoff.ms", new Definition(ConfigType.LONG, "5000"));
+        d.put("controller.socket.timeout.ms", new Definition(ConfigType.INT, "30000"));
         d.put("group.initial.rebalance.delay.ms", new Definition(ConfigType.INT, "3000"));
         d.put("group.min.session.timeout.ms", new Definition(ConfigType.INT, "6000"));
         d.put("group.max.session.timeout.ms", new Definition(ConfigType.INT, "1800000"));

@@ -51,7 +51,8 @@ public final class ClusterMember implements AutoCloseable {
     public record LeaderAndIsrResult(Errors error, Map<TopicPartition, Errors> partitions) {
     }
 
-    private final Identity identity;
+    private final int nodeId;
+    private volatile Identity identity;
     private final CoordinationSession session;
     private final ClusterMetadataCache cache;
     private final ClusterMetadataStore store;
@@ -64,10 +65,10 @@ public final class ClusterMember implements AutoCloseable {
     private int latestControllerEpoch = -1;
     private AutoCloseable controllerWatch;
 
-    private ClusterMember(Identity identity, CoordinationSession session, ClusterMetadataCache cache,
+    private ClusterMember(int nodeId, CoordinationSession session, ClusterMetadataCache cache,
             ClusterMetadataStore store, ClusterController controller, ReplicaHost host,
             ControllerClient controllerClient) {
-        this.identity = identity;
+        this.nodeId = nodeId;
         this.session = session;
         this.cache = cache;
         this.store = store;
@@ -78,22 +79,29 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     /**
-     * Joins the cluster: opens a session, agrees on the cluster id with the log dirs, loads the
-     * topic configs and starts the controller candidate. The broker registers with {@link
-     * #register()} once it serves requests.
+     * Joins the cluster: opens a session, agrees on the cluster id with the log dirs and loads the
+     * topic configs. The broker registers (and runs for controller) with {@link #register} once it
+     * serves requests.
+     *
+     * @param requestTimeoutMs the time-out of requests between brokers and the controller
+     * @param adminWaitMs      how long an admin change waits to reach this broker's metadata
      */
-    public static ClusterMember join(CoordinationEngine engine, Identity identity, ControllerConfig config,
-            ReplicaHost host, BrokerChannel channel, ControllerClient controllerClient, long adminWaitMs)
-            throws IOException {
+    public static ClusterMember join(CoordinationEngine engine, ControllerConfig config, ReplicaHost host,
+            long requestTimeoutMs, long adminWaitMs) throws IOException {
         SessionRelay relay = new SessionRelay();
         CoordinationSession session = engine.open(relay);
+        int nodeId = config.nodeId();
         try {
             String clusterId = LogDirs.claim(config, clusterId(session, config));
-            ClusterMetadataCache cache = new ClusterMetadataCache(clusterId, identity.id());
+            ClusterMetadataCache cache = new ClusterMetadataCache(clusterId, nodeId);
             ClusterMetadataStore store = new ClusterMetadataStore(session, cache, config, adminWaitMs);
-            ClusterController controller = new ClusterController(identity.id(), session, channel,
+            BrokerChannel channel = new NetworkBrokerChannel("fjord-controller-" + nodeId, requestTimeoutMs,
+                    Math.max(30_000, 3 * requestTimeoutMs));
+            ClusterController controller = new ClusterController(nodeId, session, channel,
                     ControllerSettings.from(config.properties()));
-            ClusterMember member = new ClusterMember(identity, session, cache, store, controller, host, controllerClient);
+            ControllerClient controllerClient = new NetworkControllerClient("fjord-broker-" + nodeId, cache,
+                    requestTimeoutMs);
+            ClusterMember member = new ClusterMember(nodeId, session, cache, store, controller, host, controllerClient);
             relay.member = member;
             member.configWatcher.start();
             return member;
@@ -123,10 +131,11 @@ public final class ClusterMember implements AutoCloseable {
         throw new IOException("Could not agree on a cluster id in " + ClusterPaths.CLUSTER_ID);
     }
 
-    /** Registers this broker (it is live for the controller from now on) and runs for controller. */
-    public void register() {
-        brokerEpoch = session.registerBroker(identity.id(), registration().toJson(System.currentTimeMillis()));
-        LOG.info("Broker " + identity.id() + " registered with broker epoch " + brokerEpoch);
+    /** Registers this broker as {@code identity} (it is live for the controller from now on) and runs for controller. */
+    public void register(Identity identity) {
+        this.identity = identity;
+        brokerEpoch = session.registerBroker(nodeId, registration().toJson(System.currentTimeMillis()));
+        LOG.info("Broker " + nodeId + " registered with broker epoch " + brokerEpoch);
         controllerWatch = session.watch(ClusterPaths.CONTROLLER, WatchScope.DATA,
                 () -> cache.controllerChanged(session.activeController().orElse(-1)));
         cache.controllerChanged(session.activeController().orElse(-1));
@@ -134,7 +143,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private BrokerRegistration registration() {
-        return new BrokerRegistration(identity.id(), 0, identity.host(), identity.port(), identity.rack());
+        return new BrokerRegistration(nodeId, 0, identity.host(), identity.port(), identity.rack());
     }
 
     public ClusterMetadataStore store() {
@@ -158,7 +167,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     public int id() {
-        return identity.id();
+        return nodeId;
     }
 
     // ---- what the controller tells this broker
@@ -173,7 +182,7 @@ public final class ClusterMember implements AutoCloseable {
         for (PartitionLeadership p : request.partitions()) {
             TopicPartition tp = new TopicPartition(p.topic(), p.partition());
             Integer current = leaderEpochs.get(tp);
-            if (!p.replicas().contains(identity.id())) {
+            if (!p.replicas().contains(nodeId)) {
                 results.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
             } else if (current != null && p.state().leaderEpoch() <= current) {
                 // Kafka's answer to a leadership this broker already has (or a stale one).
@@ -238,23 +247,23 @@ public final class ClusterMember implements AutoCloseable {
             int controllerId = session.activeController().orElse(-1);
             try {
                 Set<TopicPartition> remaining;
-                if (controllerId == identity.id()) {
-                    remaining = controller.controlledShutdown(identity.id(), brokerEpoch)
+                if (controllerId == nodeId) {
+                    remaining = controller.controlledShutdown(nodeId, brokerEpoch)
                             .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 } else if (controllerId >= 0) {
-                    remaining = controllerClient.controlledShutdown(controllerId, identity.id(), brokerEpoch)
+                    remaining = controllerClient.controlledShutdown(controllerId, nodeId, brokerEpoch)
                             .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 } else {
                     remaining = null;
                 }
                 if (remaining != null && remaining.isEmpty()) {
-                    LOG.info("Controlled shutdown of broker " + identity.id() + " succeeded");
+                    LOG.info("Controlled shutdown of broker " + nodeId + " succeeded");
                     break;
                 }
-                LOG.info("Controlled shutdown of broker " + identity.id() + ", attempt " + attempt + ": "
+                LOG.info("Controlled shutdown of broker " + nodeId + ", attempt " + attempt + ": "
                         + (remaining == null ? "no controller" : remaining.size() + " partitions still led here"));
             } catch (ExecutionException | TimeoutException e) {
-                LOG.log(Level.INFO, "Controlled shutdown of broker " + identity.id() + ", attempt " + attempt
+                LOG.log(Level.INFO, "Controlled shutdown of broker " + nodeId + ", attempt " + attempt
                         + " failed: " + e.getMessage());
             }
             if (attempt < maxAttempts) {
@@ -288,7 +297,7 @@ public final class ClusterMember implements AutoCloseable {
         public void sessionExpired() {
             ClusterMember m = member;
             if (m != null) {
-                LOG.warning("The coordination session of broker " + m.identity.id() + " expired");
+                LOG.warning("The coordination session of broker " + m.nodeId + " expired");
                 m.controller.sessionExpired();
             }
         }
@@ -298,11 +307,11 @@ public final class ClusterMember implements AutoCloseable {
             ClusterMember m = member;
             if (m != null) {
                 try {
-                    m.brokerEpoch = m.session.registerBroker(m.identity.id(),
+                    m.brokerEpoch = m.session.registerBroker(m.nodeId,
                             m.registration().toJson(System.currentTimeMillis()));
-                    LOG.info("Broker " + m.identity.id() + " registered again with broker epoch " + m.brokerEpoch);
+                    LOG.info("Broker " + m.nodeId + " registered again with broker epoch " + m.brokerEpoch);
                 } catch (CoordinationException e) {
-                    LOG.log(Level.SEVERE, "Broker " + m.identity.id() + " could not register again", e);
+                    LOG.log(Level.SEVERE, "Broker " + m.nodeId + " could not register again", e);
                 }
                 m.controller.sessionRenewed();
             }

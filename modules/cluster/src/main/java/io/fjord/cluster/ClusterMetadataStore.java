@@ -254,7 +254,7 @@ public final class ClusterMetadataStore implements MetadataStore {
     }
 
     /** Re-reads a topic's overrides from the store and tells listeners if they changed. */
-    void reloadConfigs(String topicName) {
+    public void reloadConfigs(String topicName) {
         String path = ClusterPaths.topicConfig(topicName);
         Map<String, String> now = session.read(path).map(v -> ConfigOverrides.fromJson(v.data(), path)).orElse(Map.of());
         TopicImage before = image().topic(topicName);
