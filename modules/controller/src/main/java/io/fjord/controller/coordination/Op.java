@@ -14,8 +14,8 @@ public sealed interface Op {
 
     /**
      * Creates a persistent entry; fails the write if it exists. Missing parents are created
-     * (empty, persistent) first, outside the atomic write: an empty parent left behind by a failed
-     * write is harmless.
+     * (empty, persistent) within the same atomic write, so one write can create a topic and the
+     * states of its partitions below it.
      */
     record Create(String path, byte[] data) implements Op {
     }
