@@ -82,7 +82,7 @@ class ImageTest {
         assertEquals(new TreeSet<>(Set.of(
                 "io.fjord.api", "io.fjord.common", "io.fjord.protocol", "io.fjord.kernel", "io.fjord.compression", "io.fjord.assignors", "io.fjord.log",
                 "io.fjord.timer", "io.fjord.network", "io.fjord.client", "io.fjord.controller", "io.fjord.replication", "io.fjord.coordinator",
-                "io.fjord.broker", "io.fjord.cli",
+                "io.fjord.cluster", "io.fjord.broker", "io.fjord.cli", "com.fasterxml.jackson.jr.ob", "com.fasterxml.jackson.core",
                 "info.picocli", "org.lz4.java", "com.github.luben.zstd_jni", "org.jctools.core",
                 "io.netty.buffer", "io.netty.codec", "io.netty.common", "io.netty.handler", "io.netty.resolver",
                 "io.netty.transport", "io.netty.transport.classes.epoll", "io.netty.transport.epoll.linux.x86_64",
