@@ -11,6 +11,8 @@ module io.fjord.plugin.zookeeper {
     // Curator: session handling over ZooKeeper's client, and its transactions.
     requires curator.framework;
     requires curator.client;
+    // Quiets ZooKeeper's and Curator's connection chatter (they log through slf4j-jdk14 to the JDK's logging).
+    requires java.logging;
 
     provides io.fjord.controller.coordination.CoordinationEngine
             with io.fjord.plugin.zookeeper.ZooKeeperEngine;

@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -60,6 +61,19 @@ class ClusterTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = FjordCluster.start(3, Map.of("offsets.topic.num.partitions", "6"));
+    }
+
+    /** Brings back any broker a test killed or stopped, so a failure does not cascade. */
+    @AfterEach
+    void restoreBrokers() throws Exception {
+        for (int id : cluster.ids()) {
+            if (!cluster.node(id).alive()) {
+                cluster.restart(id);
+            }
+        }
+        try (Admin admin = cluster.admin()) {
+            awaitBrokers(admin, 3);
+        }
     }
 
     @AfterAll
@@ -182,7 +196,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void killingABrokerMovesLeadershipWhereAReplicaLivesAndTakesTheRestOffline() throws Exception {
         try (Admin admin = cluster.admin(); KafkaProducer<String, String> producer = producer(false)) {
             Map<Integer, Integer> before = leaders(admin, "triple");
@@ -216,7 +230,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void killingTheControllerElectsAnotherThatCarriesOn() throws Exception {
         try (Admin admin = cluster.admin()) {
             int controller = admin.describeCluster().controller().get().id();
@@ -249,7 +263,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void aCleanBounceOfEveryBrokerInTurnGivesTheProducerNoError() throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger acked = new AtomicInteger();
@@ -290,8 +304,13 @@ class ClusterTest {
         assertTrue(acked.get() > 100, "acked " + acked.get());
     }
 
+    /**
+     * First of the tests that kill: a broker that comes back rejoins an ISR only once it has
+     * caught up by replication, which is the next stage, so every kill before this one would
+     * leave the offsets partitions with fewer brokers to fail over to.
+     */
     @Test
-    @Order(6)
+    @Order(3)
     void aConsumerGroupKeepsWorkingWhenItsCoordinatorDies() throws Exception {
         try (Admin admin = cluster.admin(); KafkaProducer<String, String> producer = producer(false);
              KafkaConsumer<String, String> consumer = consumer("survivors")) {
@@ -303,14 +322,18 @@ class ClusterTest {
             consumer.commitSync();
             Node coordinator = admin.describeConsumerGroups(List.of("survivors")).all().get().get("survivors").coordinator();
             cluster.kill(coordinator.id());
-            // The group's offsets partition gets a new leader, which coordinates it from then on.
+            // The group's offsets partition gets a new leader, which coordinates it from then on. Its
+            // state is not replicated yet (the next stage), so the member joins it afresh.
             await("a new coordinator", FAILOVER, () -> {
+                consumer.poll(Duration.ofMillis(200));
                 try (Admin fresh = cluster.admin()) {
-                    Node c = fresh.describeConsumerGroups(List.of("survivors")).all().get(5, TimeUnit.SECONDS)
-                            .get("survivors").coordinator();
-                    return c != null && c.id() != coordinator.id();
-                } catch (Exception e) {
-                    return false;
+                    Node c = fresh.describeConsumerGroups(List.of("survivors"),
+                            new org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions().timeoutMs(5000))
+                            .all().get().get("survivors").coordinator();
+                    if (c == null || c.id() == coordinator.id()) {
+                        throw new IllegalStateException("coordinator " + c);
+                    }
+                    return true;
                 }
             });
             String marker = "after-coordinator-" + System.nanoTime();
@@ -327,7 +350,6 @@ class ClusterTest {
             AtomicBoolean seen = new AtomicBoolean();
             await("the consumer reading and committing again", FAILOVER, () -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    seen.compareAndSet(false, r.value().equals(marker));
                     if (r.value().equals(marker)) {
                         seen.set(true);
                     }
@@ -347,7 +369,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(6)
     void aBrokerWithoutTheZooKeeperPluginRefusesToStartWithAClearMessage(@TempDir Path dir) throws Exception {
         Path image = Path.of(System.getProperty("fjord.image"));
         Path emptyPlugins = Files.createDirectories(dir.resolve("plugins"));

@@ -19,7 +19,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -99,6 +98,7 @@ final class FjordCluster implements AutoCloseable {
                 "--override", "zookeeper.connect=" + zk.connectString(),
                 "--override", "zookeeper.session.timeout.ms=6000",
                 "--override", "group.initial.rebalance.delay.ms=0",
+                "--override", "offsets.topic.replication.factor=3",
                 "--override", "controlled.shutdown.retry.backoff.ms=500"));
         overrides.forEach((k, v) -> command.addAll(List.of("--override", k + "=" + v)));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -175,18 +175,26 @@ final class FjordCluster implements AutoCloseable {
         return Admin.create(p);
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    /** A condition that may fail while the cluster is changing; a failure counts as "not yet". */
+    interface Check {
+        boolean test() throws Exception;
+    }
+
+    static void await(String what, Duration timeout, Check condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
         while (true) {
             try {
-                if (condition.getAsBoolean()) {
+                if (condition.test()) {
                     return;
                 }
-            } catch (RuntimeException e) {
-                // not yet: the cluster is changing
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                last = e; // not yet: the cluster is changing
             }
             if (System.nanoTime() > deadline) {
-                fail("Timed out after " + timeout + " waiting for " + what);
+                fail("Timed out after " + timeout + " waiting for " + what + (last == null ? "" : "; last: " + last));
             }
             Thread.sleep(50);
         }

@@ -4,7 +4,10 @@ import io.fjord.controller.coordination.CoordinationEngine;
 import io.fjord.controller.coordination.CoordinationSession;
 import io.fjord.controller.coordination.SessionListener;
 
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@code zookeeper} coordination engine: Kafka's {@code zookeeper.connect},
@@ -14,7 +17,19 @@ import java.util.Map;
  */
 public final class ZooKeeperEngine implements CoordinationEngine {
 
+    /**
+     * ZooKeeper and Curator log every connection step at INFO; a broker's output keeps their
+     * warnings and errors only. Held here so the logger settings are not collected.
+     */
+    private static final List<Logger> QUIETED = List.of(quiet("org.apache.zookeeper"), quiet("org.apache.curator"));
+
     private volatile ZooKeeperSettings settings;
+
+    private static Logger quiet(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(Level.WARNING);
+        return logger;
+    }
 
     @Override
     public String name() {
