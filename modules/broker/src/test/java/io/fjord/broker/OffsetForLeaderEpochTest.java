@@ -125,13 +125,16 @@ class OffsetForLeaderEpochTest {
     }
 
     @Test
-    void unknownPartitionsAndNewerCurrentEpochsAreRefusedPerPartition() throws Exception {
+    void unknownPartitionsAndNewerOrOlderCurrentEpochsAreRefusedPerPartition() throws Exception {
         startWithRecords(1);
+        // The partitions' leader epoch is 0 (a single node never bumps it): -2 is the only older epoch
+        // a caller can name, since -1 means "unchecked"; Kafka fences it as it fences any older one.
         List<OffsetForLeaderEpochResponseData.EpochEndOffset> answers = ask((short) 4, -1, "e",
-                partition(0, 1, 0), partition(2, -1, 0), partition(1, 0, 0));
+                partition(0, 1, 0), partition(2, -1, 0), partition(1, 0, 0), partition(0, -2, 0));
         assertAnswer(Errors.UNKNOWN_LEADER_EPOCH, -1, -1, answers.get(0), "a caller ahead of the broker");
         assertAnswer(Errors.UNKNOWN_TOPIC_OR_PARTITION, -1, -1, answers.get(1), "a partition the topic lacks");
         assertAnswer(Errors.NONE, 0, 0, answers.get(2), "the other partitions are answered");
+        assertAnswer(Errors.FENCED_LEADER_EPOCH, -1, -1, answers.get(3), "a caller behind the broker");
         assertAnswer(Errors.UNKNOWN_TOPIC_OR_PARTITION, -1, -1, ask((short) 3, -1, "nope", partition(0, -1, 0)).get(0),
                 "a topic that does not exist");
     }
