@@ -19,6 +19,7 @@ final class KafkaTool {
     static final String GET_OFFSETS = "org.apache.kafka.tools.GetOffsetShell";
     static final String FEATURES = "org.apache.kafka.tools.FeatureCommand";
     static final String CONFIGS = "org.apache.kafka.tools.ConfigCommand";
+    static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
 
     /** What a run printed and how it ended. */
     record Result(int exitCode, String out, String err) {

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fjord.broker.Broker;
 import io.fjord.broker.BrokerConfig;
 import io.fjord.protocol.message.ApiKeys;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka's own command-line tools against a Fjord broker, each in its own process: {@code
  * kafka-topics --describe} (DescribeTopicPartitions with paging), {@code kafka-get-offsets} with
  * the special times -1 to -4 (ListOffsets up to v10), {@code kafka-configs --describe --all} for a
- * topic and the broker (DescribeConfigs with synonyms) and {@code --alter}, and {@code
- * kafka-features describe} (the feature levels of ApiVersions). The broker pages
+ * topic and the broker (DescribeConfigs with synonyms) and {@code --alter}, {@code
+ * kafka-features describe} (the feature levels of ApiVersions), and {@code kafka-log-dirs --describe}
+ * (DescribeLogDirs, filtered to the topics listed). The broker pages
  * DescribeTopicPartitions every two partitions, so the tool must follow the cursor.
  */
 class KafkaToolsTest {
@@ -153,5 +159,36 @@ class KafkaToolsTest {
             assertEquals(List.of("Feature: " + expected.get(i), "SupportedMinVersion: 0", "SupportedMaxVersion: 0",
                     "FinalizedVersionLevel: 0", "Epoch: 0"), List.of(lines.get(i).strip().split("\\s{2,}|\t")));
         }
+    }
+
+    @Test
+    void kafkaLogDirsDescribesTheDirAndTheSizeOfEachPartitionOfTheTopicsListed() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("dirs", 2, (short) 1), new NewTopic("other", 1, (short) 1)))
+                    .all().get();
+        }
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("dirs", 1, "k", "v".repeat(100))).get();
+        }
+        List<String> lines = tool(KafkaTool.LOG_DIRS, "--bootstrap-server", bootstrap, "--describe",
+                "--topic-list", "dirs").lines();
+        assertEquals("Querying brokers for log directories information", lines.get(0));
+        assertEquals("Received log directory information from brokers 1", lines.get(1));
+        String json = lines.get(2);
+        Path data = dir.resolve("data").toAbsolutePath();
+        assertTrue(json.startsWith("{\"brokers\":[{\"broker\":1,\"logDirs\":[{\"partitions\":["), json);
+        assertTrue(json.endsWith("],\"error\":null,\"logDir\":\"" + data + "\"}]}],\"version\":1}"), json);
+        Set<String> partitions = new HashSet<>();
+        Matcher m = Pattern.compile("\\{\"partition\":[^}]*}").matcher(json);
+        while (m.find()) {
+            partitions.add(m.group());
+        }
+        long size = Files.size(data.resolve("dirs-1").resolve("00000000000000000000.log"));
+        assertTrue(size > 100, "the record is on disk");
+        assertEquals(Set.of("{\"partition\":\"dirs-0\",\"size\":0,\"offsetLag\":0,\"isFuture\":false}",
+                "{\"partition\":\"dirs-1\",\"size\":" + size + ",\"offsetLag\":0,\"isFuture\":false}"), partitions,
+                "only the topics listed, each partition with its size on disk");
     }
 }

@@ -206,6 +206,8 @@ public final class Broker {
                 new ProduceHandler(metadataStore, replicaManager, partitions, codecs, maxDecompressedBatchBytes),
                 new FetchHandler(replicaManager, partitions),
                 new ListOffsetsHandler(partitions),
+                new OffsetForLeaderEpochHandler(partitions),
+                new LogDirsHandler(config.logDirs(), logManager::allLogs),
                 new TopicAdminHandler(metadataStore, partitions, codecs, config.properties()),
                 new ConfigHandler(metadataStore, config.properties(), config.nodeId(), codecs),
                 new ProducerIdHandler(producerIdManager),

@@ -18,7 +18,12 @@ import io.fjord.protocol.message.ProduceRequest;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ApiVersions advertises exactly what the broker routes: every advertised (API, version) is answered
  * with a response that decodes, even for a request with every field at its default, and an API
- * Fjord can decode but does not route is not advertised and closes the connection.
+ * Fjord can decode but does not route is not advertised, closes the connection and is logged once
+ * per client and API.
  */
 class AdvertisedApisTest {
 
@@ -100,10 +106,36 @@ class AdvertisedApisTest {
         Set<ApiKeys> notRouted = EnumSet.complementOf(EnumSet.copyOf(advertised()));
         assumeFalse(notRouted.isEmpty(), "every API Fjord speaks is routed");
         ApiKeys api = notRouted.iterator().next();
-        try (WireClient wire = WireClient.connect(fixture.broker().boundPort(), "not-routed")) {
-            wire.send(api.latestVersion(), api.newRequest());
-            assertTrue(wire.closedByServer(), api + " closes the connection");
+        List<String> notices = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                notices.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger noticeLogger = Logger.getLogger("io.fjord.network.ClientNotices");
+        noticeLogger.addHandler(capture);
+        try {
+            for (int i = 0; i < 2; i++) {
+                try (WireClient wire = WireClient.connect(fixture.broker().boundPort(), "not-routed")) {
+                    wire.send(api.latestVersion(), api.newRequest());
+                    assertTrue(wire.closedByServer(), api + " closes the connection");
+                }
+            }
+        } finally {
+            noticeLogger.removeHandler(capture);
         }
+        List<String> logged = notices.stream().filter(m -> m.contains("does not serve")).toList();
+        assertEquals(1, logged.size(), "logged once per client and API: " + notices);
+        assertTrue(logged.get(0).contains(api.apiName() + " (key " + api.id() + ")"), logged.get(0));
         assertFalse(advertised().contains(api));
     }
 }

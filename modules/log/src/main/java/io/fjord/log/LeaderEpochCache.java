@@ -117,6 +117,28 @@ final class LeaderEpochCache {
         return epochs.isEmpty() ? -1 : epochs.lastKey();
     }
 
+    /**
+     * Where {@code requestedEpoch} ended, as Kafka's leader-epoch cache answers it: the latest epoch
+     * ends at {@code logEndOffset}; an older one is answered with the largest known epoch at or
+     * below it and the start offset of the next known epoch; one below every known epoch is
+     * answered with itself and the first epoch's start (the data before is gone). Null for the
+     * undefined epoch -1 and for an epoch above every known one.
+     */
+    EpochEndOffset endOffsetFor(int requestedEpoch, long logEndOffset) {
+        if (requestedEpoch == -1 || epochs.isEmpty()) {
+            return null;
+        }
+        if (requestedEpoch == epochs.lastKey()) {
+            return new EpochEndOffset(requestedEpoch, logEndOffset);
+        }
+        Map.Entry<Integer, Long> next = epochs.higherEntry(requestedEpoch);
+        if (next == null) {
+            return null;
+        }
+        Map.Entry<Integer, Long> floor = epochs.floorEntry(requestedEpoch);
+        return new EpochEndOffset(floor == null ? requestedEpoch : floor.getKey(), next.getValue());
+    }
+
     /** Epoch to start offset, oldest first; a copy. */
     TreeMap<Integer, Long> entries() {
         return new TreeMap<>(epochs);

@@ -196,6 +196,31 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Where leader epoch {@code requestedEpoch} ended in this log, as Kafka's leader answers
+     * OffsetForLeaderEpoch; null when the log knows no such epoch (see {@link
+     * LeaderEpochCache#endOffsetFor}). Fjord records an epoch at its first append, where Kafka
+     * records it when leadership starts: so the leader's own epoch, and any epoch between the
+     * latest recorded one and it, end at the log end even before the leader appended, as they would
+     * in Kafka's cache.
+     *
+     * @param leaderEpoch the epoch in which this replica leads the partition, or -1 if it does not
+     *     lead (a follower knows only the epochs it fetched)
+     */
+    public EpochEndOffset endOffsetForEpoch(int requestedEpoch, int leaderEpoch) {
+        lock.lock();
+        try {
+            int latest = epochCache.latestEpoch();
+            if (requestedEpoch > latest && requestedEpoch <= leaderEpoch) {
+                boolean ownEpochOrNoneBefore = requestedEpoch == leaderEpoch || latest < 0;
+                return new EpochEndOffset(ownEpochOrNoneBefore ? requestedEpoch : latest, logEndOffset);
+            }
+            return epochCache.endOffsetFor(requestedEpoch, logEndOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int numberOfSegments() {
         return segments.count();
     }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 
 import static io.fjord.log.LogTestSupport.TP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class LeaderEpochTest {
 
@@ -90,6 +91,49 @@ class LeaderEpochTest {
             log.deleteRecordsBefore(50);
             Map<Integer, Long> after = log.leaderEpochs();
             assertEquals(epochs(1, 50, 4, 90), after);
+        }
+    }
+
+    @Test
+    void theEndOfEachEpochIsAnsweredAsKafkasCacheAnswersIt() throws IOException {
+        try (PartitionLog log = LogTestSupport.open(dir, config, time, scheduler)) {
+            int[] epochPerBatch = {0, 0, 2, 2, 2, 5, 5, 5};
+            for (int b = 0; b < epochPerBatch.length; b++) {
+                log.append(Batches.plain(2, 10, "e" + b, Batches.BASE_TIME), epochPerBatch[b]);
+            }
+            assertEquals(epochs(0, 0, 2, 4, 5, 10), log.leaderEpochs());
+            assertEquals(16, log.logEndOffset());
+            assertEquals(new EpochEndOffset(0, 4), log.endOffsetForEpoch(0, 5));
+            assertEquals(new EpochEndOffset(0, 4), log.endOffsetForEpoch(1, 5), "an unknown epoch: the one before it");
+            assertEquals(new EpochEndOffset(2, 10), log.endOffsetForEpoch(2, 5));
+            assertEquals(new EpochEndOffset(2, 10), log.endOffsetForEpoch(4, 5));
+            assertEquals(new EpochEndOffset(5, 16), log.endOffsetForEpoch(5, 5), "the current epoch ends at the log end");
+            assertNull(log.endOffsetForEpoch(6, 5), "an epoch above the leader's is unknown");
+            assertNull(log.endOffsetForEpoch(-1, 5), "the undefined epoch");
+            assertEquals(new EpochEndOffset(5, 16), log.endOffsetForEpoch(6, 7),
+                    "an epoch of a leader that has not appended yet: the latest recorded one, to the log end");
+            assertEquals(new EpochEndOffset(7, 16), log.endOffsetForEpoch(7, 7), "the leader's own epoch, before its first append");
+            assertNull(log.endOffsetForEpoch(6, -1), "a follower knows only the epochs it has");
+
+            log.updateHighWatermark(16);
+            log.deleteRecordsBefore(6);
+            assertEquals(epochs(2, 6, 5, 10), log.leaderEpochs());
+            assertEquals(new EpochEndOffset(1, 6), log.endOffsetForEpoch(1, 5),
+                    "an epoch below every known one: itself, ending where the log now starts");
+        }
+        try (PartitionLog reopened = LogTestSupport.open(dir, config, time, scheduler)) {
+            assertEquals(new EpochEndOffset(2, 10), reopened.endOffsetForEpoch(3, 5), "the checkpoint answers after a restart");
+            assertEquals(new EpochEndOffset(5, 16), reopened.endOffsetForEpoch(5, 5));
+        }
+    }
+
+    @Test
+    void anEmptyLogAnswersOnlyForItsLeadersEpochAndBelow() throws IOException {
+        try (PartitionLog log = LogTestSupport.open(dir, config, time, scheduler)) {
+            assertEquals(new EpochEndOffset(3, 0), log.endOffsetForEpoch(3, 3));
+            assertEquals(new EpochEndOffset(1, 0), log.endOffsetForEpoch(1, 3));
+            assertNull(log.endOffsetForEpoch(4, 3));
+            assertNull(log.endOffsetForEpoch(0, -1));
         }
     }
 }

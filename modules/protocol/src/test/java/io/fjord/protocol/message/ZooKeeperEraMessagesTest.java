@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * varint then the content, a null compact string as 0) and every struct ending with its tagged
  * fields (a count, then tag, size and value of each). The expected hex below is written field by
  * field, one comment per field, so each byte can be traced to the schema. Then every message
- * round-trips whole frames, keeps unknown tagged fields, and refuses every truncation.
+ * round-trips whole frames, keeps unknown tagged fields, refuses every truncation, and fails only
+ * with a ProtocolException when mutated.
  */
 class ZooKeeperEraMessagesTest {
 
@@ -251,5 +252,34 @@ class ZooKeeperEraMessagesTest {
             assertEquals(Errors.UNSUPPORTED_VERSION, assertThrows(ProtocolException.class,
                     () -> MessageCodec.readRequestBody(api, older, new WireReader(ByteBuffer.allocate(64)))).error());
         }
+    }
+
+    @Test
+    void mutatedRequestsOnlyEverFailWithAProtocolException() {
+        java.util.Random random = new java.util.Random(0x200ee4aL);
+        int decoded = 0;
+        int refused = 0;
+        for (ApiMessage request : requests()) {
+            ApiKeys api = ApiKeys.forId(request.apiKey());
+            ByteBuffer whole = MessageCodec.encodeRequest(new RequestHeader(api, api.latestVersion(), 1, "c"), request)
+                    .toByteBuffer();
+            byte[] frame = new byte[whole.remaining() - 4];
+            whole.position(4).get(frame);
+            for (int c = 0; c < 5_000; c++) {
+                byte[] mutated = frame.clone();
+                int at = 4 + random.nextInt(mutated.length - 4); // keep the API key and version
+                mutated[at] = random.nextInt(3) == 0 ? (byte) 0xff : (byte) random.nextInt();
+                try {
+                    MessageCodec.DecodedRequest back = MessageCodec.decodeRequest(ByteBuffer.wrap(mutated));
+                    MessageCodec.encodeRequest(back.header(), back.body());
+                    decoded++;
+                } catch (ProtocolException expected) {
+                    refused++;
+                }
+            }
+        }
+        assertEquals(20_000, decoded + refused);
+        org.junit.jupiter.api.Assertions.assertTrue(decoded > 1_000 && refused > 1_000,
+                "both outcomes are exercised: " + decoded + " decoded, " + refused + " refused");
     }
 }
