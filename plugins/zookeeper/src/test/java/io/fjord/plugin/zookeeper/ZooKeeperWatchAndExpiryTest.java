@@ -164,7 +164,7 @@ class ZooKeeperWatchAndExpiryTest {
             }
         });
         broker.registerBroker(1, bytes("{}"));
-        zk.expireSessionOwning(ClusterPaths.broker(1));
+        zk.expireSession(((ZooKeeperSession) broker).sessionId());
         assertTrue(expiredHeard.await(30, TimeUnit.SECONDS));
         CoordinationException refused = assertThrows(CoordinationException.class,
                 () -> broker.registerBroker(1, bytes("{}")));
