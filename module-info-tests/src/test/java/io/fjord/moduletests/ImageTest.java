@@ -122,12 +122,17 @@ class ImageTest {
     }
 
     @Test
-    void theLauncherGivesTheBrokerKafkasHeapAndTheOtherCommandsASmallOne() throws Exception {
+    void theLauncherGivesTheBrokerAndZooKeeperKafkasHeapsAndTheOtherCommandsASmallOne() throws Exception {
         String printFlags = "-XX:+PrintFlagsFinal -version";
         Run broker = run(image, Map.of("FJORD_OPTS", printFlags), "broker");
         assertEquals(0, broker.code(), broker.out());
         assertEquals(1L << 30, finalFlag(broker, "MaxHeapSize"));
         assertEquals(1L << 30, finalFlag(broker, "InitialHeapSize"));
+
+        Run zookeeper = run(image, Map.of("FJORD_OPTS", printFlags), "zookeeper");
+        assertEquals(0, zookeeper.code(), zookeeper.out());
+        assertEquals(512L << 20, finalFlag(zookeeper, "MaxHeapSize"));
+        assertEquals(512L << 20, finalFlag(zookeeper, "InitialHeapSize"));
 
         Run topics = run(image, Map.of("FJORD_OPTS", printFlags), "topics");
         assertEquals(0, topics.code(), topics.out());

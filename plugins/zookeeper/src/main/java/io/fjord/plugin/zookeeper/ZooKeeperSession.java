@@ -39,8 +39,11 @@ final class ZooKeeperSession implements CoordinationSession {
 
     /** Curator's retry policy for every call: never. */
     private static final RetryPolicy NEVER_RETRY = (retryCount, elapsedTimeMs, sleeper) -> false;
-    /** A concurrent election between our read of the epoch and our multi makes us try again, this often. */
-    private static final int ELECTION_ATTEMPTS = 5;
+    /**
+     * A change by another session between our read and our conditional write (an election since we
+     * read the epoch, a registration replaced meanwhile) makes us try again, this often.
+     */
+    private static final int RACE_ATTEMPTS = 5;
 
     private final CuratorFramework client;
     private final Semaphore inFlight;
@@ -120,7 +123,7 @@ final class ZooKeeperSession implements CoordinationSession {
     public long registerBroker(int brokerId, byte[] registration) {
         String path = ClusterPaths.broker(brokerId);
         return call(path, true, () -> {
-            for (int attempt = 0; attempt < ELECTION_ATTEMPTS; attempt++) {
+            for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
                 try {
                     Stat stat = new Stat();
                     client.create().storingStatIn(stat).creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
@@ -156,7 +159,7 @@ final class ZooKeeperSession implements CoordinationSession {
     @Override
     public Optional<ControllerLease> tryElectController(int brokerId) {
         return call(ClusterPaths.CONTROLLER, true, () -> {
-            for (int attempt = 0; attempt < ELECTION_ATTEMPTS; attempt++) {
+            for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
                 Stat epochStat = new Stat();
                 int epoch = KafkaZNodes.controllerEpoch(readOrCreateControllerEpoch(epochStat));
                 int newEpoch = epoch + 1;

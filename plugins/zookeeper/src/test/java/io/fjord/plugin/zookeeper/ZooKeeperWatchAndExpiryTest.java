@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -163,7 +164,7 @@ class ZooKeeperWatchAndExpiryTest {
             }
         });
         broker.registerBroker(1, bytes("{}"));
-        zk.expireSessionOwning(ClusterPaths.broker(1));
+        zk.expireSession(((ZooKeeperSession) broker).sessionId());
         assertTrue(expiredHeard.await(30, TimeUnit.SECONDS));
         CoordinationException refused = assertThrows(CoordinationException.class,
                 () -> broker.registerBroker(1, bytes("{}")));
@@ -176,6 +177,29 @@ class ZooKeeperWatchAndExpiryTest {
     }
 
     @Test
+    void aServerGoneLongerThanTheSessionTimeoutMeansExpiryThenANewSessionOnceItIsBack() throws Exception {
+        Sessions.RecordingListener listener = new Sessions.RecordingListener();
+        CoordinationSession broker = zk.engine(Map.of("session.timeout.ms", "4000", "connection.timeout.ms", "2000"))
+                .open(listener);
+        broker.registerBroker(1, bytes("{}"));
+        zk.stop();
+        Sessions.await(() -> listener.events().equals(List.of("expired")), "the client gave the silent session up");
+        zk.restart();
+        Sessions.await(() -> listener.events().equals(List.of("expired", "renewed")), "a new session was made");
+        // The server expires the old session (and its registration) one time-out after its restart;
+        // until then the id is in use, as Kafka's brokers saw after a ZooKeeper outage.
+        Sessions.await(() -> {
+            try {
+                broker.registerBroker(1, bytes("{}"));
+                return true;
+            } catch (CoordinationException e) {
+                assertEquals(Reason.ID_IN_USE, e.reason(), e.getMessage());
+                return false;
+            }
+        }, "the old session's registration expired and the new session registered");
+    }
+
+    @Test
     void aServerRestartOnTheSamePortKeepsTheSessionAndItsRegistration() throws Exception {
         Sessions.RecordingListener listener = new Sessions.RecordingListener();
         CoordinationSession broker = zk.openSession(listener);
@@ -183,7 +207,7 @@ class ZooKeeperWatchAndExpiryTest {
         int port = zk.port();
         zk.stop();
         CoordinationException down = assertThrows(CoordinationException.class,
-                () -> zk.engine(java.util.Map.of("connection.timeout.ms", "300")).open(ZooKeeperFixture.ignoringListener()));
+                () -> zk.engine(Map.of("connection.timeout.ms", "300")).open(ZooKeeperFixture.ignoringListener()));
         assertEquals(Reason.UNAVAILABLE, down.reason());
         zk.restart();
         assertEquals(port, zk.port());

@@ -74,10 +74,6 @@ public final class ZooKeeperFixture implements AutoCloseable {
         return port;
     }
 
-    public boolean isRunning() {
-        return server != null;
-    }
-
     /** Stops the server; clients lose their connection but keep their sessions until they time out. */
     public synchronized void stop() {
         if (connections != null) {
@@ -135,7 +131,7 @@ public final class ZooKeeperFixture implements AutoCloseable {
         if (stat.getEphemeralOwner() == 0) {
             throw new IllegalStateException(path + " is not ephemeral: no session owns it");
         }
-        server.expire(stat.getEphemeralOwner());
+        expireSession(stat.getEphemeralOwner());
         return stat.getEphemeralOwner();
     }
 
