@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A consistent, read-only snapshot of the cluster metadata: the cluster id, this broker's id and
- * every topic by name and by id. The broker's request handlers read it for Metadata, Produce and
+ * A consistent, read-only snapshot of the cluster metadata: the cluster id, this broker's id,
+ * every topic by name and by id, and the dynamic broker settings. The broker's request handlers read it for Metadata, Produce and
  * Fetch without taking any lock.
  *
  * <p>Why reading is safe and cheap: an image is deeply immutable (records of immutable lists and
@@ -27,12 +27,15 @@ import java.util.UUID;
  * @param epoch        the number of committed metadata changes since the log dir was created
  * @param topicsByName every topic by name
  * @param topicsById   every topic by id
+ * @param brokerConfigs the broker settings altered at run time, per broker and cluster-wide
  */
 public record MetadataImage(String clusterId, int nodeId, long epoch,
-                            Map<String, TopicImage> topicsByName, Map<UUID, TopicImage> topicsById) {
+                            Map<String, TopicImage> topicsByName, Map<UUID, TopicImage> topicsById,
+                            DynamicBrokerConfigs brokerConfigs) {
 
     public MetadataImage {
         Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(brokerConfigs, "brokerConfigs");
         topicsByName = Map.copyOf(topicsByName);
         topicsById = Map.copyOf(topicsById);
         if (topicsByName.size() != topicsById.size()) {
@@ -41,8 +44,14 @@ public record MetadataImage(String clusterId, int nodeId, long epoch,
         }
     }
 
-    /** An image with the given topics, indexed both ways. */
+    /** An image with the given topics, indexed both ways, and no dynamic broker settings. */
     public static MetadataImage of(String clusterId, int nodeId, long epoch, Iterable<TopicImage> topics) {
+        return of(clusterId, nodeId, epoch, topics, DynamicBrokerConfigs.NONE);
+    }
+
+    /** An image with the given topics, indexed both ways, and dynamic broker settings. */
+    public static MetadataImage of(String clusterId, int nodeId, long epoch, Iterable<TopicImage> topics,
+                                   DynamicBrokerConfigs brokerConfigs) {
         Map<String, TopicImage> byName = new HashMap<>();
         Map<UUID, TopicImage> byId = new HashMap<>();
         for (TopicImage topic : topics) {
@@ -53,7 +62,7 @@ public record MetadataImage(String clusterId, int nodeId, long epoch,
                 throw new IllegalArgumentException("duplicate topic id " + topic.id());
             }
         }
-        return new MetadataImage(clusterId, nodeId, epoch, byName, byId);
+        return new MetadataImage(clusterId, nodeId, epoch, byName, byId, brokerConfigs);
     }
 
     /** The topic with the given name, or null. */

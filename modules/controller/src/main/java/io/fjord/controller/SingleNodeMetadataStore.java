@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,7 +48,8 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     private static final System.Logger LOG = System.getLogger(SingleNodeMetadataStore.class.getName());
 
     private final ControllerConfig config;
-    private final TopicConfigs topicConfigs;
+    /** The topic defaults of this broker's settings, static and dynamic; replaced when the dynamic ones change. */
+    private volatile TopicConfigs topicConfigs;
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image;
     private boolean closed;
@@ -67,7 +69,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
      * @throws IOException               if a dir cannot be read or written
      */
     public static SingleNodeMetadataStore open(ControllerConfig config) throws IOException {
-        TopicConfigs topicConfigs = TopicConfigs.forBroker(config.properties());
+        TopicConfigs.forBroker(config.properties());
         List<Path> dirs = new ArrayList<>(config.logDirs());
         if (!dirs.contains(config.metadataLogDir())) {
             dirs.add(config.metadataLogDir());
@@ -106,7 +108,13 @@ public final class SingleNodeMetadataStore implements MetadataStore {
             image = MetadataImage.of(clusterId, config.nodeId(), 0, List.of());
             MetadataFile.write(metadataDir, image);
         }
-        return new SingleNodeMetadataStore(config, topicConfigs, image);
+        return new SingleNodeMetadataStore(config, topicConfigs(config, image), image);
+    }
+
+    private static TopicConfigs topicConfigs(ControllerConfig config, MetadataImage image) {
+        DynamicBrokerConfigs dynamic = image.brokerConfigs();
+        return TopicConfigs.forBroker(config.properties(), dynamic.clusterDefault(),
+                dynamic.of(OptionalInt.of(config.nodeId())));
     }
 
     private static void checkNodeId(Path dir, MetaProperties meta, int nodeId) {
@@ -152,7 +160,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         if (!validateOnly) {
             List<TopicImage> topics = new ArrayList<>(current.topicsByName().values());
             topics.add(created);
-            commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics));
+            commit(next(current, topics));
             for (MetadataListener listener : listeners) {
                 notify(listener, () -> listener.topicCreated(created));
             }
@@ -312,7 +320,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         MetadataImage current = image;
         List<TopicImage> topics = new ArrayList<>(current.topicsByName().values());
         topics.remove(topic);
-        commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics));
+        commit(next(current, topics));
         for (MetadataListener listener : listeners) {
             notify(listener, () -> listener.topicDeleted(topic));
         }
@@ -468,6 +476,33 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     }
 
     @Override
+    public synchronized Map<String, String> alterBrokerConfigs(OptionalInt brokerId, Map<String, String> changes) {
+        MetadataImage current = image;
+        Map<String, String> before = current.brokerConfigs().of(brokerId);
+        Map<String, String> after = new HashMap<>(before);
+        changes.forEach((key, value) -> {
+            if (value == null) {
+                after.remove(key);
+            } else {
+                after.put(key, value);
+            }
+        });
+        if (after.equals(before)) {
+            return before;
+        }
+        commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1,
+                current.topicsByName().values(), current.brokerConfigs().with(brokerId, after)));
+        if (brokerId.isEmpty() || brokerId.getAsInt() == config.nodeId()) {
+            topicConfigs = topicConfigs(config, image);
+        }
+        Map<String, String> changed = image.brokerConfigs().of(brokerId);
+        for (MetadataListener listener : listeners) {
+            notify(listener, () -> listener.brokerConfigsChanged(brokerId, before, changed));
+        }
+        return changed;
+    }
+
+    @Override
     public TopicImage autoCreateTopic(String name) {
         TopicImage existing = image.topic(name);
         if (existing != null) {
@@ -520,7 +555,13 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     private void replace(MetadataImage current, TopicImage topic) {
         List<TopicImage> topics = new ArrayList<>(current.topicsByName().values());
         topics.replaceAll(t -> t.name().equals(topic.name()) ? topic : t);
-        commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics));
+        commit(next(current, topics));
+    }
+
+    /** The image after {@code current} with the given topics and the same broker settings. */
+    private static MetadataImage next(MetadataImage current, List<TopicImage> topics) {
+        return MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics,
+                current.brokerConfigs());
     }
 
     /** Persists, then publishes. Called with the monitor held. */
