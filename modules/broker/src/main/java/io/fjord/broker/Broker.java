@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -63,6 +64,9 @@ public final class Broker {
     private final Path defaultPluginsFolder;
     private BrokerCodecs codecs;
     private MetadataStore metadataStore;
+    private BrokerConfigAdmin brokerConfigAdmin;
+    /** The topic config defaults of this broker's settings, static and dynamic; replaced when they change. */
+    private volatile TopicConfigs topicDefaults;
     private ThreadScheduler scheduler;
     private LogManager logManager;
     private ReplicaManager replicaManager;
@@ -99,15 +103,21 @@ public final class Broker {
             throw new IllegalStateException("a broker is started once");
         }
         started = true;
+        metadataStore = SingleNodeMetadataStore.open(config.controllerConfig());
+        // The dynamic settings kept in the metadata apply from the start, over server.properties.
+        BrokerConfigLayers layers = BrokerConfigLayers.of(config.properties(), metadataStore.image().brokerConfigs(),
+                config.nodeId());
+        BrokerConfig settings = BrokerConfig.of(layers.effective());
+        topicDefaults = topicDefaults(layers);
         Path pluginsFolder = config.pluginPath() != null ? config.pluginPath() : defaultPluginsFolder;
-        codecs = BrokerCodecs.load(pluginsFolder, config.properties());
+        codecs = BrokerCodecs.load(pluginsFolder, settings.properties());
         for (PluginLoadError error : codecs.loadErrors()) {
             LOG.warning("Plugin " + error.location() + " failed to load: " + error.reason());
         }
-        metadataStore = SingleNodeMetadataStore.open(config.controllerConfig());
+        brokerConfigAdmin = new BrokerConfigAdmin(metadataStore, config.properties(), config.nodeId(), codecs);
         scheduler = new ThreadScheduler(2, "fjord-background-");
         logManager = new LogManager(config.logDirs(), tp -> logConfig(tp.topic()),
-                LogManagerConfig.fromProperties(config.properties()), Time.SYSTEM, scheduler);
+                LogManagerConfig.fromProperties(settings.properties()), Time.SYSTEM, scheduler);
         logManager.startup();
         producerIdManager = new ProducerIdManager(config.controllerConfig().metadataLogDir());
         replicaManager = new ReplicaManager(config.nodeId(), logManager);
@@ -126,12 +136,12 @@ public final class Broker {
         TopicImage offsetsTopic = metadataStore.image().topic(TopicNames.CONSUMER_OFFSETS);
         groupCoordinator.startup(offsetsTopic == null ? 0 : offsetsTopic.partitionCount());
         groupCoordinator.startTimerReaper();
-        socketServer = new SocketServer(config.networkConfig(), new RequestDispatcher(apiFamilies())).start();
+        socketServer = new SocketServer(settings.networkConfig(), new RequestDispatcher(apiFamilies(settings))).start();
         advertisedPort = config.advertisedPort() != 0 ? config.advertisedPort() : socketServer.boundAddress().getPort();
     }
 
     /** The handlers of every API family, each given the parts of the broker it needs. */
-    private List<ApiFamily> apiFamilies() {
+    private List<ApiFamily> apiFamilies(BrokerConfig settings) {
         LocalNode node = new LocalNode() {
             @Override
             public int id() {
@@ -149,15 +159,15 @@ public final class Broker {
             }
         };
         PartitionLookup partitions = this::partitionFor;
-        int maxDecompressedBatchBytes = config.networkConfig().socketRequestMaxBytes();
+        int maxDecompressedBatchBytes = settings.networkConfig().socketRequestMaxBytes();
         return List.of(
                 new MetadataHandler(metadataStore, node),
                 new DescribeTopicPartitionsHandler(metadataStore, config.maxRequestPartitionSizeLimit()),
                 new ProduceHandler(metadataStore, replicaManager, partitions, codecs, maxDecompressedBatchBytes),
                 new FetchHandler(replicaManager, partitions),
                 new ListOffsetsHandler(partitions),
-                new TopicAdminHandler(metadataStore, partitions, codecs, config.properties()),
-                new ConfigHandler(metadataStore, config.properties(), config.nodeId(), codecs),
+                new TopicAdminHandler(metadataStore, partitions, codecs, () -> topicDefaults),
+                new ConfigHandler(metadataStore, brokerConfigAdmin, codecs),
                 new ProducerIdHandler(producerIdManager),
                 new GroupHandler(groupCoordinator, node),
                 new OffsetHandler(groupCoordinator));
@@ -299,7 +309,7 @@ public final class Broker {
             entries = metadataStore.describeConfigs(topic, null);
         } catch (MetadataException e) {
             // A log left from a deleted topic: it is only opened to be removed.
-            entries = TopicConfigs.forBroker(config.properties()).describe(Map.of());
+            entries = topicDefaults.describe(Map.of());
         }
         Map<String, String> values = new HashMap<>();
         for (ConfigEntry e : entries) {
@@ -308,6 +318,10 @@ public final class Broker {
             }
         }
         return values;
+    }
+
+    private static TopicConfigs topicDefaults(BrokerConfigLayers layers) {
+        return TopicConfigs.forBroker(layers.staticSettings(), layers.dynamicDefault(), layers.dynamicBroker());
     }
 
     private LogConfig logConfig(String topic) {
@@ -358,10 +372,33 @@ public final class Broker {
 
         @Override
         public void configsChanged(TopicImage before, TopicImage after) {
-            LogConfig logConfig = logConfig(after.name());
-            int minIsr = minInsyncReplicas(after.name());
-            for (PartitionImage p : after.partitions()) {
-                Partition partition = replicaManager.partition(after.topicPartition(p.partition()));
+            applyConfigs(after);
+        }
+
+        /**
+         * This broker's or the cluster-wide dynamic settings changed: the codecs take the broker's
+         * compression settings, and every topic the defaults it does not override. Thread counts
+         * and network limits take effect at the next start.
+         */
+        @Override
+        public void brokerConfigsChanged(OptionalInt brokerId, Map<String, String> before, Map<String, String> after) {
+            if (brokerId.isPresent() && brokerId.getAsInt() != config.nodeId()) {
+                return;
+            }
+            BrokerConfigLayers layers = BrokerConfigLayers.of(config.properties(),
+                    metadataStore.image().brokerConfigs(), config.nodeId());
+            topicDefaults = topicDefaults(layers);
+            codecs.updateBrokerSettings(layers.effective());
+            for (TopicImage topic : metadataStore.image().topicsByName().values()) {
+                applyConfigs(topic);
+            }
+        }
+
+        private void applyConfigs(TopicImage topic) {
+            LogConfig logConfig = logConfig(topic.name());
+            int minIsr = minInsyncReplicas(topic.name());
+            for (PartitionImage p : topic.partitions()) {
+                Partition partition = replicaManager.partition(topic.topicPartition(p.partition()));
                 if (partition != null) {
                     partition.log().updateConfig(logConfig);
                     partition.updateMinInsyncReplicas(minIsr);

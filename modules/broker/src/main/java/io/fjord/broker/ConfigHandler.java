@@ -23,12 +23,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The config APIs: DescribeConfigs (versions 1 to 4) for topics and this broker, with synonyms
- * and types when asked for; IncrementalAlterConfigs (0 to 1) and AlterConfigs (0 to 2) for
- * topics, the first changing single keys, the second replacing a topic's whole set of overrides
- * (Kafka's older API, which KafkaJS and older tools still use). Both validate every key and value
- * first; {@code validate_only} changes nothing. Each resource gets its own error; one failing
- * never fails the others. Broker settings are static: altering them is an INVALID_REQUEST.
+ * The config APIs: DescribeConfigs (versions 1 to 4) for topics, this broker and the cluster-wide
+ * broker default, with synonyms, types and documentation when asked for; IncrementalAlterConfigs
+ * (0 to 1) and AlterConfigs (0 to 2) for topics and for the dynamic broker settings, the first
+ * changing single keys, the second replacing a resource's whole set (Kafka's older API, which
+ * KafkaJS and older tools still use). Both validate every key and value first; {@code
+ * validate_only} changes nothing. Each resource gets its own error; one failing never fails the
+ * others. BROKER resources are {@link BrokerConfigAdmin}'s.
  */
 final class ConfigHandler implements ApiFamily {
 
@@ -37,14 +38,12 @@ final class ConfigHandler implements ApiFamily {
     private static final byte BROKER_RESOURCE = 4;
 
     private final MetadataStore store;
-    private final Map<String, String> brokerProperties;
-    private final int nodeId;
+    private final BrokerConfigAdmin brokerConfigs;
     private final BrokerCodecs codecs;
 
-    ConfigHandler(MetadataStore store, Map<String, String> brokerProperties, int nodeId, BrokerCodecs codecs) {
+    ConfigHandler(MetadataStore store, BrokerConfigAdmin brokerConfigs, BrokerCodecs codecs) {
         this.store = store;
-        this.brokerProperties = brokerProperties;
-        this.nodeId = nodeId;
+        this.brokerConfigs = brokerConfigs;
         this.codecs = codecs;
     }
 
@@ -66,11 +65,13 @@ final class ConfigHandler implements ApiFamily {
             try {
                 List<ConfigEntry> entries = switch (type) {
                     case TOPIC_RESOURCE -> store.describeConfigs(name, resource.configurationKeys());
-                    case BROKER_RESOURCE -> brokerConfigs(name, resource.configurationKeys());
+                    case BROKER_RESOURCE -> brokerConfigs.describe(name, resource.configurationKeys());
                     default -> throw new MetadataException(Errors.INVALID_REQUEST, "Unsupported resource type " + type);
                 };
                 for (ConfigEntry e : entries) {
-                    r.configs().add(describe(e, type == BROKER_RESOURCE, body.includeSynonyms()));
+                    r.configs().add(type == BROKER_RESOURCE
+                            ? describeBrokerSetting(e, body.includeSynonyms(), body.includeDocumentation())
+                            : describe(e, false, false, null, body.includeSynonyms()));
                 }
             } catch (MetadataException e) {
                 r.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
@@ -79,16 +80,25 @@ final class ConfigHandler implements ApiFamily {
         Responses.send(request, response);
     }
 
+    /** A broker setting: read-only unless Kafka changes it at run time; custom settings are sensitive. */
+    private static DescribeConfigsResponse.DescribeConfigsResourceResult describeBrokerSetting(ConfigEntry e,
+            boolean withSynonyms, boolean withDocumentation) {
+        BrokerConfigs.Definition def = BrokerConfigs.definition(e.name());
+        boolean readOnly = def == null ? e.name().startsWith("fjord.") : !def.dynamic();
+        String documentation = withDocumentation && def != null ? def.documentation() : null;
+        return describe(e, readOnly, BrokerConfigLayers.isSensitive(e.name()), documentation, withSynonyms);
+    }
+
     private static DescribeConfigsResponse.DescribeConfigsResourceResult describe(ConfigEntry e, boolean readOnly,
-            boolean withSynonyms) {
+            boolean sensitive, String documentation, boolean withSynonyms) {
         DescribeConfigsResponse.DescribeConfigsResourceResult c = new DescribeConfigsResponse.DescribeConfigsResourceResult()
                 .setName(e.name())
                 .setValue(e.value())
                 .setReadOnly(readOnly)
                 .setConfigSource(e.source().id())
-                .setIsSensitive(false)
+                .setIsSensitive(sensitive)
                 .setConfigType(e.type().id())
-                .setDocumentation(null);
+                .setDocumentation(documentation);
         if (withSynonyms) {
             for (ConfigSynonym s : e.synonyms()) {
                 c.synonyms().add(new DescribeConfigsResponse.DescribeConfigsSynonym()
@@ -96,14 +106,6 @@ final class ConfigHandler implements ApiFamily {
             }
         }
         return c;
-    }
-
-    /** This broker's settings, every one it knows with its default; another node id is an error. */
-    private List<ConfigEntry> brokerConfigs(String name, List<String> keys) {
-        if (!name.isEmpty() && !name.equals(Integer.toString(nodeId))) {
-            throw new MetadataException(Errors.INVALID_REQUEST, "Unknown broker " + name);
-        }
-        return BrokerConfigs.describe(brokerProperties, keys);
     }
 
     void incrementalAlterConfigs(NetworkRequest request, IncrementalAlterConfigsRequest body) {
@@ -114,7 +116,7 @@ final class ConfigHandler implements ApiFamily {
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(r);
             try {
-                requireTopic(resource.resourceType());
+                requireTopicOrBroker(resource.resourceType());
                 List<AlterConfigOp> ops = new ArrayList<>();
                 for (IncrementalAlterConfigsRequest.AlterableConfig c : resource.configs()) {
                     AlterConfigOp.Type op = AlterConfigOp.Type.forId(c.configOperation());
@@ -124,6 +126,10 @@ final class ConfigHandler implements ApiFamily {
                     ops.add(new AlterConfigOp(op, c.name(), c.value()));
                 }
                 String name = resource.resourceName();
+                if (resource.resourceType() == BROKER_RESOURCE) {
+                    brokerConfigs.incrementalAlter(name, ops, body.validateOnly());
+                    continue;
+                }
                 if (ops.stream().anyMatch(op -> op.key().equals(BrokerCodecs.COMPRESSION_TYPE))) {
                     codecs.requireCodec(store.incrementalAlterConfigs(name, ops, true).get(BrokerCodecs.COMPRESSION_TYPE));
                 }
@@ -142,7 +148,7 @@ final class ConfigHandler implements ApiFamily {
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(r);
             try {
-                requireTopic(resource.resourceType());
+                requireTopicOrBroker(resource.resourceType());
                 Map<String, String> configs = new LinkedHashMap<>();
                 Set<String> seen = new HashSet<>();
                 for (AlterConfigsRequest.AlterableConfig c : resource.configs()) {
@@ -150,6 +156,10 @@ final class ConfigHandler implements ApiFamily {
                         throw new MetadataException(Errors.INVALID_REQUEST, "Error due to duplicate config keys: " + c.name());
                     }
                     configs.put(c.name(), c.value());
+                }
+                if (resource.resourceType() == BROKER_RESOURCE) {
+                    brokerConfigs.alter(resource.resourceName(), configs, body.validateOnly());
+                    continue;
                 }
                 if (configs.containsKey(BrokerCodecs.COMPRESSION_TYPE)) {
                     store.alterConfigs(resource.resourceName(), configs, true);
@@ -163,9 +173,9 @@ final class ConfigHandler implements ApiFamily {
         Responses.send(request, response);
     }
 
-    private static void requireTopic(byte resourceType) {
-        if (resourceType != TOPIC_RESOURCE) {
-            throw new MetadataException(Errors.INVALID_REQUEST, "Only topic configs can be altered; broker configs are static");
+    private static void requireTopicOrBroker(byte resourceType) {
+        if (resourceType != TOPIC_RESOURCE && resourceType != BROKER_RESOURCE) {
+            throw new MetadataException(Errors.INVALID_REQUEST, "Unknown resource type " + resourceType);
         }
     }
 }

@@ -114,7 +114,8 @@ class AlterConfigsTest {
         assertTrue(results.get(0).errorMessage().contains("no.such.config"), results.get(0).errorMessage());
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), results.get(1).errorCode());
         assertEquals(Errors.INVALID_CONFIG.code(), results.get(2).errorCode());
-        assertEquals(Errors.INVALID_REQUEST.code(), results.get(3).errorCode(), "broker settings are static");
+        assertEquals(Errors.INVALID_REQUEST.code(), results.get(3).errorCode(), "log.retention.hours is read-only");
+        assertEquals("Cannot update these configs dynamically: Set(log.retention.hours)", results.get(3).errorMessage());
         assertEquals(Map.of("retention.ms", "1000", "segment.ms", "5000"), overrides("t"), "nothing changed");
     }
 
