@@ -125,4 +125,34 @@ class AlterConfigsTest {
         assertEquals(Errors.INVALID_CONFIG.code(), response.responses().get(0).errorCode());
         assertTrue(response.responses().get(0).errorMessage().contains("snappy"));
     }
+
+    @Test
+    void brokerSettingsAreReplacedAsAWholeAndOnlyForThisBrokerOrTheDefault() throws Exception {
+        AlterConfigsResponseData response = alter((short) 2, false,
+                resource(BROKER, "1", "log.retention.ms", "5000", "log.cleaner.threads", "2"),
+                resource(BROKER, "", "log.segment.bytes", "2097152"),
+                resource(BROKER, "2", "log.retention.ms", "5000"),
+                resource(BROKER, "one", "log.retention.ms", "5000"));
+        List<AlterConfigsResponseData.AlterConfigsResourceResponse> results = response.responses();
+        assertEquals(Errors.NONE.code(), results.get(0).errorCode(), results.get(0).errorMessage());
+        assertEquals(Errors.NONE.code(), results.get(1).errorCode(), results.get(1).errorMessage());
+        assertEquals(Errors.INVALID_REQUEST.code(), results.get(2).errorCode());
+        assertEquals("Unexpected broker id, expected 1, but received 2", results.get(2).errorMessage());
+        assertEquals(Errors.INVALID_REQUEST.code(), results.get(3).errorCode());
+        assertEquals("Node id must be an integer, but it is: one", results.get(3).errorMessage());
+        assertEquals(Map.of("log.retention.ms", "5000", "log.cleaner.threads", "2"), dynamicSettings("1"));
+
+        assertEquals(Errors.NONE.code(), alter((short) 1, false, resource(BROKER, "1", "log.cleaner.threads", "2"))
+                .responses().get(0).errorCode());
+        assertEquals(Map.of("log.cleaner.threads", "2"), dynamicSettings("1"), "log.retention.ms, left out, is gone");
+        assertEquals(Errors.NONE.code(), alter((short) 0, true, resource(BROKER, "1")).responses().get(0).errorCode());
+        assertEquals(Map.of("log.cleaner.threads", "2"), dynamicSettings("1"), "validate_only changes nothing");
+    }
+
+    private Map<String, String> dynamicSettings(String broker) throws Exception {
+        Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, broker)))
+                .all().get().values().iterator().next();
+        return config.entries().stream().filter(e -> e.source() == ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG)
+                .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
+    }
 }
