@@ -19,6 +19,7 @@ import io.fjord.log.LogManagerConfig;
 import io.fjord.log.PartitionLog;
 import io.fjord.common.ThreadScheduler;
 import io.fjord.common.Time;
+import io.fjord.network.NetworkConfig;
 import io.fjord.network.RequestMetrics;
 import io.fjord.network.SocketServer;
 import io.fjord.common.errors.Errors;
@@ -72,7 +73,7 @@ public final class Broker {
     private ReplicaManager replicaManager;
     private ProducerIdManager producerIdManager;
     private GroupCoordinator groupCoordinator;
-    private SocketServer socketServer;
+    private volatile SocketServer socketServer;
     private volatile int advertisedPort;
     private boolean started;
     private boolean stopped;
@@ -377,8 +378,9 @@ public final class Broker {
 
         /**
          * This broker's or the cluster-wide dynamic settings changed: the codecs take the broker's
-         * compression settings, and every topic the defaults it does not override. Thread counts
-         * and network limits take effect at the next start.
+         * compression settings, every topic the defaults it does not override, the socket server
+         * its handler thread count and connection limit. The other thread counts and network
+         * settings take effect at the next start.
          */
         @Override
         public void brokerConfigsChanged(OptionalInt brokerId, Map<String, String> before, Map<String, String> after) {
@@ -388,7 +390,13 @@ public final class Broker {
             BrokerConfigLayers layers = BrokerConfigLayers.of(config.properties(),
                     metadataStore.image().brokerConfigs(), config.nodeId());
             topicDefaults = topicDefaults(layers);
-            codecs.updateBrokerSettings(layers.effective());
+            Map<String, String> settings = layers.effective();
+            codecs.updateBrokerSettings(settings);
+            if (socketServer != null) {
+                NetworkConfig network = BrokerConfig.of(settings).networkConfig();
+                socketServer.resizeHandlerThreads(network.numIoThreads());
+                socketServer.setMaxConnections(network.maxConnections());
+            }
             for (TopicImage topic : metadataStore.image().topicsByName().values()) {
                 applyConfigs(topic);
             }

@@ -1,6 +1,7 @@
 package io.fjord.broker;
 
 import io.fjord.broker.testing.BrokerFixture;
+import io.fjord.network.SocketServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigsOptions;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -164,6 +166,31 @@ class DynamicBrokerConfigsTest {
             assertTrue(custom.isSensitive());
             assertNull(custom.value());
             assertEquals(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG, custom.source());
+        }
+    }
+
+    @Test
+    void handlerThreadsAndTheConnectionLimitChangeWhileServing() throws Exception {
+        try (BrokerFixture fixture = BrokerFixture.start(dir); Admin admin = fixture.admin()) {
+            SocketServer server = fixture.broker().socketServer();
+            assertEquals(4, server.handlerThreadCount());
+            set(admin, BROKER, "num.io.threads", "6");
+            assertEquals(6, server.handlerThreadCount());
+            set(admin, DEFAULT, "num.io.threads", "3");
+            assertEquals(6, server.handlerThreadCount(), "this broker's own setting wins over the default");
+            change(admin, BROKER, new AlterConfigOp(new ConfigEntry("num.io.threads", null), AlterConfigOp.OpType.DELETE));
+            assertEquals(3, server.handlerThreadCount());
+
+            int open = server.connectionMetrics().open();
+            set(admin, DEFAULT, "max.connections", Integer.toString(open));
+            try (Socket extra = new Socket("127.0.0.1", fixture.broker().boundPort())) {
+                extra.setSoTimeout(10_000);
+                assertEquals(-1, extra.getInputStream().read(), "closed by the broker at accept");
+            }
+            change(admin, DEFAULT, new AlterConfigOp(new ConfigEntry("max.connections", null), AlterConfigOp.OpType.DELETE));
+            try (Admin another = fixture.admin()) {
+                assertEquals(1, another.describeCluster().nodes().get().size());
+            }
         }
     }
 
