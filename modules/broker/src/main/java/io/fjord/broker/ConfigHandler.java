@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The config APIs: DescribeConfigs (versions 1 to 4) for topics, this broker and the cluster-wide
@@ -29,13 +30,15 @@ import java.util.Set;
  * changing single keys, the second replacing a resource's whole set (Kafka's older API, which
  * KafkaJS and older tools still use). Both validate every key and value first; {@code
  * validate_only} changes nothing. Each resource gets its own error; one failing never fails the
- * others. BROKER resources are {@link BrokerConfigAdmin}'s.
+ * others, and a resource named twice is refused each time, as Kafka does. BROKER resources are
+ * {@link BrokerConfigAdmin}'s.
  */
 final class ConfigHandler implements ApiFamily {
 
     /** Resource types (Kafka's {@code ConfigResource.Type}). */
     private static final byte TOPIC_RESOURCE = 2;
     private static final byte BROKER_RESOURCE = 4;
+    private static final String NAMED_TWICE = "Each resource must appear at most once.";
 
     private final MetadataStore store;
     private final BrokerConfigAdmin brokerConfigs;
@@ -110,11 +113,17 @@ final class ConfigHandler implements ApiFamily {
 
     void incrementalAlterConfigs(NetworkRequest request, IncrementalAlterConfigsRequest body) {
         IncrementalAlterConfigsResponse response = new IncrementalAlterConfigsResponse();
+        Set<String> namedTwice = namedTwice(body.resources(), IncrementalAlterConfigsRequest.AlterConfigsResource::resourceType,
+                IncrementalAlterConfigsRequest.AlterConfigsResource::resourceName);
         for (IncrementalAlterConfigsRequest.AlterConfigsResource resource : body.resources()) {
             IncrementalAlterConfigsResponse.AlterConfigsResourceResponse r =
                     new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(r);
+            if (namedTwice.contains(resource.resourceType() + "/" + resource.resourceName())) {
+                r.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(NAMED_TWICE);
+                continue;
+            }
             try {
                 requireTopicOrBroker(resource.resourceType());
                 List<AlterConfigOp> ops = new ArrayList<>();
@@ -143,10 +152,16 @@ final class ConfigHandler implements ApiFamily {
 
     void alterConfigs(NetworkRequest request, AlterConfigsRequest body) {
         AlterConfigsResponse response = new AlterConfigsResponse();
+        Set<String> namedTwice = namedTwice(body.resources(), AlterConfigsRequest.AlterConfigsResource::resourceType,
+                AlterConfigsRequest.AlterConfigsResource::resourceName);
         for (AlterConfigsRequest.AlterConfigsResource resource : body.resources()) {
             AlterConfigsResponse.AlterConfigsResourceResponse r = new AlterConfigsResponse.AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(r);
+            if (namedTwice.contains(resource.resourceType() + "/" + resource.resourceName())) {
+                r.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(NAMED_TWICE);
+                continue;
+            }
             try {
                 requireTopicOrBroker(resource.resourceType());
                 Map<String, String> configs = new LinkedHashMap<>();
@@ -171,6 +186,19 @@ final class ConfigHandler implements ApiFamily {
             }
         }
         Responses.send(request, response);
+    }
+
+    /** The resources (as type/name) a request names more than once: Kafka refuses every copy. */
+    private static <T> Set<String> namedTwice(List<T> resources, Function<T, Byte> type, Function<T, String> name) {
+        Set<String> seen = new HashSet<>();
+        Set<String> twice = new HashSet<>();
+        for (T resource : resources) {
+            String key = type.apply(resource) + "/" + name.apply(resource);
+            if (!seen.add(key)) {
+                twice.add(key);
+            }
+        }
+        return twice;
     }
 
     private static void requireTopicOrBroker(byte resourceType) {

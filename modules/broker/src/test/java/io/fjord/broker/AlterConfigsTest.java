@@ -103,10 +103,11 @@ class AlterConfigsTest {
 
     @Test
     void eachResourceGetsItsOwnError() throws Exception {
+        admin.createTopics(List.of(new NewTopic("u", 1, (short) 1))).all().get();
         AlterConfigsResponseData response = alter((short) 1, false,
                 resource(TOPIC, "t", "no.such.config", "1"),
                 resource(TOPIC, "missing", "retention.ms", "1"),
-                resource(TOPIC, "t", "segment.ms", "-5"),
+                resource(TOPIC, "u", "segment.ms", "-5"),
                 resource(BROKER, "1", "log.retention.hours", "1"));
         List<AlterConfigsResponseData.AlterConfigsResourceResponse> results = response.responses();
         assertEquals(4, results.size());
@@ -147,6 +148,17 @@ class AlterConfigsTest {
         assertEquals(Map.of("log.cleaner.threads", "2"), dynamicSettings("1"), "log.retention.ms, left out, is gone");
         assertEquals(Errors.NONE.code(), alter((short) 0, true, resource(BROKER, "1")).responses().get(0).errorCode());
         assertEquals(Map.of("log.cleaner.threads", "2"), dynamicSettings("1"), "validate_only changes nothing");
+    }
+
+    @Test
+    void aResourceNamedTwiceIsRefusedEachTime() throws Exception {
+        List<AlterConfigsResponseData.AlterConfigsResourceResponse> results = alter((short) 2, false,
+                resource(BROKER, "1", "log.cleaner.threads", "2"), resource(TOPIC, "t", "retention.ms", "7"),
+                resource(BROKER, "1", "log.cleaner.threads", "1")).responses();
+        assertEquals(List.of(Errors.INVALID_REQUEST.code(), Errors.NONE.code(), Errors.INVALID_REQUEST.code()),
+                results.stream().map(AlterConfigsResponseData.AlterConfigsResourceResponse::errorCode).toList());
+        assertEquals("Each resource must appear at most once.", results.get(0).errorMessage());
+        assertEquals(Map.of(), dynamicSettings("1"));
     }
 
     private Map<String, String> dynamicSettings(String broker) throws Exception {
