@@ -12,6 +12,7 @@ module io.fjord.moduletests {
     requires io.fjord.log;
     requires io.fjord.timer;
     requires io.fjord.network;
+    requires io.fjord.client;
     requires io.fjord.replication;
     requires io.fjord.coordinator;
     requires io.fjord.broker;

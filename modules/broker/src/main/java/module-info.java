@@ -14,6 +14,10 @@ module io.fjord.broker {
     // and from the plugins folder, are found through the kernel's plugin runtime.
     requires transitive io.fjord.kernel;
     requires io.fjord.replication;
+    // A broker with zookeeper.connect is a cluster member: the controller, the metadata cache and
+    // the coordination engine (a plugin) it runs on.
+    requires io.fjord.cluster;
+    uses io.fjord.controller.coordination.CoordinationEngine;
     // Failures of background work and of single requests are reported through the JDK's logging,
     // as the log module does, without adding a logging dependency.
     requires java.logging;

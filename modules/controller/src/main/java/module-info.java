@@ -10,4 +10,6 @@ module io.fjord.controller {
     requires transitive io.fjord.protocol;
 
     exports io.fjord.controller;
+    // The coordination SPI a cluster runs on; engines (ZooKeeper) implement it in plugins.
+    exports io.fjord.controller.coordination;
 }

@@ -81,7 +81,7 @@ class ImageTest {
         r.lines().forEach(l -> names.add(l.substring(0, l.indexOf('@'))));
         assertEquals(new TreeSet<>(Set.of(
                 "io.fjord.api", "io.fjord.common", "io.fjord.protocol", "io.fjord.kernel", "io.fjord.compression", "io.fjord.assignors", "io.fjord.log",
-                "io.fjord.timer", "io.fjord.network", "io.fjord.controller", "io.fjord.replication", "io.fjord.coordinator",
+                "io.fjord.timer", "io.fjord.network", "io.fjord.client", "io.fjord.controller", "io.fjord.replication", "io.fjord.coordinator",
                 "io.fjord.broker", "io.fjord.cli",
                 "info.picocli", "org.lz4.java", "com.github.luben.zstd_jni", "org.jctools.core",
                 "io.netty.buffer", "io.netty.codec", "io.netty.common", "io.netty.handler", "io.netty.resolver",

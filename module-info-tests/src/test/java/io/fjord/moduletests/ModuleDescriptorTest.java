@@ -75,6 +75,7 @@ class ModuleDescriptorTest {
                     "exports io.fjord.timer")),
             Map.entry("io.fjord.controller", List.of(
                     "exports io.fjord.controller",
+                    "exports io.fjord.controller.coordination",
                     "requires transitive io.fjord.api",
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.cli", List.of(
@@ -93,6 +94,9 @@ class ModuleDescriptorTest {
                     "requires io.netty.transport.epoll.linux.x86_64",
                     "requires java.logging",
                     "requires org.jctools.core",
+                    "requires transitive io.fjord.protocol")),
+            Map.entry("io.fjord.client", List.of(
+                    "exports io.fjord.client.network",
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.replication", List.of(
                     "exports io.fjord.replication",

@@ -1,8 +1,11 @@
 package io.fjord.broker;
 
 import io.fjord.api.TopicPartition;
+import io.fjord.cluster.ClusterMember;
+import io.fjord.controller.BrokerNode;
 import io.fjord.controller.ConfigEntry;
 import io.fjord.controller.MetadataException;
+import io.fjord.controller.MetadataImage;
 import io.fjord.controller.MetadataListener;
 import io.fjord.controller.MetadataStore;
 import io.fjord.controller.PartitionImage;
@@ -10,6 +13,7 @@ import io.fjord.controller.SingleNodeMetadataStore;
 import io.fjord.controller.TopicConfigs;
 import io.fjord.controller.TopicImage;
 import io.fjord.controller.TopicNames;
+import io.fjord.controller.coordination.CoordinationEngine;
 import io.fjord.coordinator.CoordinatorException;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.kernel.PluginLoadError;
@@ -31,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +79,8 @@ public final class Broker {
     private ProducerIdManager producerIdManager;
     private GroupCoordinator groupCoordinator;
     private volatile SocketServer socketServer;
+    private ClusterSettings cluster;
+    private ClusterMember member;
     private volatile int advertisedPort;
     private boolean started;
     private boolean stopped;
@@ -104,41 +111,76 @@ public final class Broker {
             throw new IllegalStateException("a broker is started once");
         }
         started = true;
-        metadataStore = SingleNodeMetadataStore.open(config.controllerConfig());
+        Path pluginsFolder = config.pluginPath() != null ? config.pluginPath() : defaultPluginsFolder;
+        codecs = BrokerCodecs.load(pluginsFolder, config.properties());
+        for (PluginLoadError error : codecs.loadErrors()) {
+            LOG.warning("Plugin " + error.location() + " failed to load: " + error.reason());
+        }
+        // server.properties alone until the metadata with the dynamic settings is read.
+        topicDefaults = TopicConfigs.forBroker(config.properties());
+        cluster = ClusterSettings.from(config.properties());
+        scheduler = new ThreadScheduler(2, "fjord-background-");
+        logManager = new LogManager(config.logDirs(), tp -> logConfig(tp.topic()),
+                LogManagerConfig.fromProperties(config.properties()), Time.SYSTEM, scheduler);
+        ClusterReplicas clusterReplicas = null;
+        if (cluster.clustered()) {
+            CoordinationEngine engine = CoordinationEngines.zookeeper(codecs.runtime(), cluster, pluginsFolder);
+            replicaManager = new ReplicaManager(config.nodeId(), logManager, this::notHostedError);
+            clusterReplicas = new ClusterReplicas(config.nodeId(), replicaManager, this::minInsyncReplicas,
+                    config.controllerConfig().offsetsTopicNumPartitions());
+            member = ClusterMember.join(engine, config.controllerConfig(), clusterReplicas,
+                    cluster.controllerSocketTimeoutMs(), cluster.controllerSocketTimeoutMs());
+            metadataStore = member.store();
+            producerIdManager = new ProducerIdManager(() -> member.session()
+                    .allocateProducerIds(config.nodeId(), (int) ProducerIdManager.BLOCK_SIZE).firstId());
+        } else {
+            metadataStore = SingleNodeMetadataStore.open(config.controllerConfig());
+            producerIdManager = new ProducerIdManager(config.controllerConfig().metadataLogDir());
+            replicaManager = new ReplicaManager(config.nodeId(), logManager);
+        }
         // The dynamic settings kept in the metadata apply from the start, over server.properties.
         BrokerConfigLayers layers = BrokerConfigLayers.of(config.properties(), metadataStore.image().brokerConfigs(),
                 config.nodeId());
         BrokerConfig settings = BrokerConfig.of(layers.effective());
         topicDefaults = topicDefaults(layers);
-        Path pluginsFolder = config.pluginPath() != null ? config.pluginPath() : defaultPluginsFolder;
-        codecs = BrokerCodecs.load(pluginsFolder, settings.properties());
-        for (PluginLoadError error : codecs.loadErrors()) {
-            LOG.warning("Plugin " + error.location() + " failed to load: " + error.reason());
-        }
+        codecs.updateBrokerSettings(settings.properties());
         brokerConfigAdmin = new BrokerConfigAdmin(metadataStore, config.properties(), config.nodeId(), codecs);
-        scheduler = new ThreadScheduler(2, "fjord-background-");
-        logManager = new LogManager(config.logDirs(), tp -> logConfig(tp.topic()),
-                LogManagerConfig.fromProperties(settings.properties()), Time.SYSTEM, scheduler);
         logManager.startup();
-        producerIdManager = new ProducerIdManager(config.controllerConfig().metadataLogDir());
-        replicaManager = new ReplicaManager(config.nodeId(), logManager);
-        for (TopicImage topic : metadataStore.image().topicsByName().values()) {
-            leadPartitions(topic, 0);
-        }
-        for (PartitionLog log : logManager.allLogs()) {
-            if (replicaManager.partition(log.topicPartition()) == null) {
-                // The log of a topic deleted before the last stop finished removing it.
-                logManager.deleteLog(log.topicPartition());
+        if (!cluster.clustered()) {
+            for (TopicImage topic : metadataStore.image().topicsByName().values()) {
+                leadPartitions(topic, 0);
+            }
+            for (PartitionLog log : logManager.allLogs()) {
+                if (replicaManager.partition(log.topicPartition()) == null) {
+                    // The log of a topic deleted before the last stop finished removing it.
+                    logManager.deleteLog(log.topicPartition());
+                }
             }
         }
         metadataStore.addListener(new LogUpdater());
         groupCoordinator = new GroupCoordinator(config.groupCoordinatorConfig(), replicaManager, this::createOffsetsTopic,
                 this::partitionExists, Time.SYSTEM, new Timer("group-coordinator"), scheduler);
-        TopicImage offsetsTopic = metadataStore.image().topic(TopicNames.CONSUMER_OFFSETS);
-        groupCoordinator.startup(offsetsTopic == null ? 0 : offsetsTopic.partitionCount());
+        if (cluster.clustered()) {
+            clusterReplicas.bind(member, groupCoordinator);
+            groupCoordinator.startupInCluster();
+        } else {
+            TopicImage offsetsTopic = metadataStore.image().topic(TopicNames.CONSUMER_OFFSETS);
+            groupCoordinator.startup(offsetsTopic == null ? 0 : offsetsTopic.partitionCount());
+        }
         groupCoordinator.startTimerReaper();
         socketServer = new SocketServer(settings.networkConfig(), new RequestDispatcher(apiFamilies(settings))).start();
         advertisedPort = config.advertisedPort() != 0 ? config.advertisedPort() : socketServer.boundAddress().getPort();
+        if (member != null) {
+            member.register(new ClusterMember.Identity(config.nodeId(), config.advertisedHost(), advertisedPort,
+                    cluster.rack()));
+        }
+    }
+
+    /** In a cluster, a partition this broker does not host but the cluster has is led elsewhere. */
+    private Errors notHostedError(TopicPartition tp) {
+        TopicImage topic = metadataStore.image().topic(tp.topic());
+        return topic != null && topic.partition(tp.partition()) != null ? Errors.NOT_LEADER_OR_FOLLOWER
+                : Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
     /** The handlers of every API family, each given the parts of the broker it needs. */
@@ -159,9 +201,20 @@ public final class Broker {
                 return advertisedPort;
             }
         };
-        PartitionLookup partitions = this::partitionFor;
+        PartitionLookup partitions = new PartitionLookup() {
+            @Override
+            public Partition partitionFor(TopicPartition tp) {
+                return Broker.this.partitionFor(tp);
+            }
+
+            @Override
+            public Errors notServedError(TopicPartition tp) {
+                Partition hosted = replicaManager.partition(tp);
+                return hosted != null && !hosted.isLeader() ? Errors.NOT_LEADER_OR_FOLLOWER : notHostedError(tp);
+            }
+        };
         int maxDecompressedBatchBytes = settings.networkConfig().socketRequestMaxBytes();
-        return List.of(
+        List<ApiFamily> families = new ArrayList<>(List.of(
                 new MetadataHandler(metadataStore, node),
                 new DescribeTopicPartitionsHandler(metadataStore, config.maxRequestPartitionSizeLimit()),
                 new ProduceHandler(metadataStore, replicaManager, partitions, codecs, maxDecompressedBatchBytes),
@@ -170,8 +223,29 @@ public final class Broker {
                 new TopicAdminHandler(metadataStore, partitions, codecs, () -> topicDefaults),
                 new ConfigHandler(metadataStore, brokerConfigAdmin, codecs),
                 new ProducerIdHandler(producerIdManager),
-                new GroupHandler(groupCoordinator, node),
-                new OffsetHandler(groupCoordinator));
+                new GroupHandler(groupCoordinator, this::coordinatorNode),
+                new OffsetHandler(groupCoordinator)));
+        if (member != null) {
+            families.add(new ClusterHandler(member));
+        }
+        return families;
+    }
+
+    /**
+     * The broker coordinating {@code groupId}: this node alone, or in a cluster the leader of the
+     * group's {@code __consumer_offsets} partition (null when it has none now).
+     */
+    private BrokerNode coordinatorNode(String groupId) {
+        MetadataImage image = metadataStore.image();
+        if (!image.clustered()) {
+            return new BrokerNode(config.nodeId(), config.advertisedHost(), advertisedPort, null);
+        }
+        TopicImage offsets = image.topic(TopicNames.CONSUMER_OFFSETS);
+        if (offsets == null) {
+            return null;
+        }
+        PartitionImage p = offsets.partition(GroupCoordinator.partitionFor(groupId, offsets.partitionCount()));
+        return p == null || p.leader() < 0 ? null : image.brokers().get(p.leader());
     }
 
     /**
@@ -183,6 +257,12 @@ public final class Broker {
             return;
         }
         stopped = true;
+        if (member != null && cluster.controlledShutdown()) {
+            // Kafka's controlled shutdown: leadership moves away first, so clients see no error.
+            member.controlledShutdown(cluster.controlledShutdownRetries(),
+                    Duration.ofMillis(cluster.controlledShutdownBackoffMs()),
+                    Duration.ofMillis(cluster.controllerSocketTimeoutMs()));
+        }
         if (groupCoordinator != null) {
             // Parked joins and syncs are requests in flight too: they are answered NOT_COORDINATOR.
             groupCoordinator.shutdown();
@@ -200,7 +280,9 @@ public final class Broker {
         if (logManager != null) {
             logManager.shutdown();
         }
-        if (metadataStore != null) {
+        if (member != null) {
+            member.close();
+        } else if (metadataStore != null) {
             metadataStore.close();
         }
         if (scheduler != null) {
@@ -281,8 +363,9 @@ public final class Broker {
      */
     Partition partitionFor(TopicPartition tp) {
         Partition partition = replicaManager.partition(tp);
-        if (partition != null) {
-            return partition;
+        if (partition != null || member != null) {
+            // In a cluster only the controller's LeaderAndIsr makes a partition led here.
+            return partition != null && partition.isLeader() ? partition : null;
         }
         TopicImage topic = metadataStore.image().topic(tp.topic());
         PartitionImage p = topic == null ? null : topic.partition(tp.partition());
@@ -309,8 +392,10 @@ public final class Broker {
         try {
             entries = metadataStore.describeConfigs(topic, null);
         } catch (MetadataException e) {
-            // A log left from a deleted topic: it is only opened to be removed.
-            entries = topicDefaults.describe(Map.of());
+            // A log left from a deleted topic, opened only to be removed; or in a cluster, a
+            // partition led here before this broker's metadata has its topic.
+            Map<String, String> overrides = member != null ? member.cache().configs(topic) : Map.of();
+            entries = topicDefaults.describe(overrides);
         }
         Map<String, String> values = new HashMap<>();
         for (ConfigEntry e : entries) {
@@ -329,7 +414,7 @@ public final class Broker {
         return LogConfig.fromProperties(effectiveConfigs(topic));
     }
 
-    private int minInsyncReplicas(String topic) {
+    int minInsyncReplicas(String topic) {
         return Integer.parseInt(effectiveConfigs(topic).getOrDefault("min.insync.replicas", "1").trim());
     }
 

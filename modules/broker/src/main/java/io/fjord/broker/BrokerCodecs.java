@@ -142,6 +142,11 @@ final class BrokerCodecs implements AutoCloseable {
     }
 
     /** Plugins and codecs that failed to load, as {@code fjord plugins} lists them. */
+    /** The plugin runtime the codecs came from; other plugins of the broker are found through it too. */
+    PluginRuntime runtime() {
+        return runtime;
+    }
+
     List<PluginLoadError> loadErrors() {
         return loadErrors;
     }

@@ -133,6 +133,17 @@ final class BrokerConfigs {
         put(d, "compression.zstd.level", ConfigType.INT, "3", cw, "The zstd level when the broker compresses.");
         put(d, "unclean.leader.election.enable", ConfigType.BOOLEAN, "false", cw, "Whether a replica out of sync may become leader.");
         put(d, "metric.reporters", ConfigType.LIST, "", cw, "Classes that receive the broker's metrics.");
+        put(d, "zookeeper.connect", ConfigType.STRING, null, ro, "The ZooKeeper ensemble of a cluster; unset for a single node.");
+        put(d, "zookeeper.session.timeout.ms", ConfigType.INT, "18000", ro, "The ZooKeeper session time-out.");
+        put(d, "zookeeper.connection.timeout.ms", ConfigType.INT, null, ro,
+                "The wait for a ZooKeeper connection; the session time-out when unset.");
+        put(d, "zookeeper.max.in.flight.requests", ConfigType.INT, "10", ro, "ZooKeeper requests sent before answers come.");
+        put(d, "broker.rack", ConfigType.STRING, null, ro, "The rack of the broker, for replica placement.");
+        put(d, "controlled.shutdown.enable", ConfigType.BOOLEAN, "true", ro,
+                "Whether the broker hands its leaderships over before it stops.");
+        put(d, "controlled.shutdown.max.retries", ConfigType.INT, "3", ro, "Attempts of a controlled shutdown.");
+        put(d, "controlled.shutdown.retry.backoff.ms", ConfigType.LONG, "5000", ro, "The wait between those attempts.");
+        put(d, "controller.socket.timeout.ms", ConfigType.INT, "30000", ro, "The time-out of the controller's requests.");
         put(d, "group.initial.rebalance.delay.ms", ConfigType.INT, "3000", ro, "The wait for more members before a new group's first rebalance.");
         put(d, "group.min.session.timeout.ms", ConfigType.INT, "6000", ro, "The shortest session time-out a member may ask for.");
         put(d, "group.max.session.timeout.ms", ConfigType.INT, "1800000", ro, "The longest session time-out a member may ask for.");

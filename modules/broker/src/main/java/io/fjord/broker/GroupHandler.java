@@ -1,6 +1,7 @@
 package io.fjord.broker;
 
 import io.fjord.common.errors.Errors;
+import io.fjord.controller.BrokerNode;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.coordinator.GroupDescription;
 import io.fjord.coordinator.GroupOverview;
@@ -35,6 +36,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Set;
 
@@ -60,11 +62,15 @@ final class GroupHandler implements ApiFamily {
     private static final String CLASSIC_GROUP_TYPE = "classic";
 
     private final GroupCoordinator coordinator;
-    private final LocalNode node;
+    private final Function<String, BrokerNode> coordinatorNode;
 
-    GroupHandler(GroupCoordinator coordinator, LocalNode node) {
+    /**
+     * @param coordinatorNode the broker coordinating a group: this one on a single node, in a cluster
+     *                        the leader of the group's offsets partition (null while it has none)
+     */
+    GroupHandler(GroupCoordinator coordinator, Function<String, BrokerNode> coordinatorNode) {
         this.coordinator = coordinator;
-        this.node = node;
+        this.coordinatorNode = coordinatorNode;
     }
 
     @Override
@@ -84,6 +90,10 @@ final class GroupHandler implements ApiFamily {
         if (request.header().apiVersion() >= FIRST_BATCHED_FIND_COORDINATOR) {
             for (String key : body.coordinatorKeys()) {
                 Errors error = coordinatorFor(body.keyType(), key);
+                BrokerNode node = error == Errors.NONE ? coordinatorNode.apply(key) : null;
+                if (error == Errors.NONE && node == null) {
+                    error = Errors.COORDINATOR_NOT_AVAILABLE;
+                }
                 FindCoordinatorResponse.Coordinator c = new FindCoordinatorResponse.Coordinator().setKey(key)
                         .setErrorCode(error.code());
                 if (error == Errors.NONE) {
@@ -95,6 +105,10 @@ final class GroupHandler implements ApiFamily {
             }
         } else {
             Errors error = coordinatorFor(body.keyType(), body.key());
+            BrokerNode node = error == Errors.NONE ? coordinatorNode.apply(body.key()) : null;
+            if (error == Errors.NONE && node == null) {
+                error = Errors.COORDINATOR_NOT_AVAILABLE;
+            }
             response.setErrorCode(error.code());
             if (error == Errors.NONE) {
                 response.setNodeId(node.id()).setHost(node.host()).setPort(node.port());

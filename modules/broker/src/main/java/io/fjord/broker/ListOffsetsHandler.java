@@ -47,8 +47,12 @@ final class ListOffsetsHandler implements ApiFamily {
                     .setName(topic.name());
             response.topics().add(rt);
             for (ListOffsetsRequest.ListOffsetsPartition p : topic.partitions()) {
-                Partition partition = partitions.partitionFor(new TopicPartition(topic.name(), p.partitionIndex()));
-                rt.partitions().add(lookUp(partition, p).setPartitionIndex(p.partitionIndex()));
+                TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
+                Partition partition = partitions.partitionFor(tp);
+                rt.partitions().add(partition == null
+                        ? new ListOffsetsResponse.ListOffsetsPartitionResponse().setTimestamp(-1L).setOffset(-1L)
+                                .setErrorCode(partitions.notServedError(tp).code()).setPartitionIndex(p.partitionIndex())
+                        : lookUp(partition, p).setPartitionIndex(p.partitionIndex()));
             }
         }
         Responses.send(request, response);

@@ -1,6 +1,7 @@
 package io.fjord.broker;
 
 import io.fjord.common.errors.Errors;
+import io.fjord.controller.BrokerNode;
 import io.fjord.controller.MetadataException;
 import io.fjord.controller.MetadataImage;
 import io.fjord.controller.MetadataStore;
@@ -13,6 +14,7 @@ import io.fjord.protocol.message.DescribeClusterResponse;
 import io.fjord.protocol.message.MetadataRequest;
 import io.fjord.protocol.message.MetadataResponse;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -59,18 +61,20 @@ final class MetadataHandler implements ApiFamily {
         boolean allTopics = requested == null || (version == 0 && requested.isEmpty());
         boolean withOperations = body.includeTopicAuthorizedOperations();
 
+        MetadataImage image = store.image();
         MetadataResponse response = new MetadataResponse()
                 .setClusterId(store.clusterId())
-                .setControllerId(node.id())
+                .setControllerId(controllerId(image))
                 .setClusterAuthorizedOperations(AuthorizedOperations.ifRequested(
                         body.includeClusterAuthorizedOperations(), AuthorizedOperations.CLUSTER));
-        response.brokers().add(new MetadataResponse.MetadataResponseBroker()
-                .setNodeId(node.id()).setHost(node.host()).setPort(node.port()));
+        for (BrokerNode b : brokers(image)) {
+            response.brokers().add(new MetadataResponse.MetadataResponseBroker()
+                    .setNodeId(b.id()).setHost(b.host()).setPort(b.port()).setRack(b.rack()));
+        }
 
-        MetadataImage image = store.image();
         if (allTopics) {
             for (TopicImage topic : image.topicsByName().values()) {
-                response.topics().add(topic(topic, withOperations));
+                response.topics().add(topic(image, topic, withOperations));
             }
         } else {
             for (MetadataRequest.MetadataRequestTopic t : requested) {
@@ -98,7 +102,7 @@ final class MetadataHandler implements ApiFamily {
             }
         }
         return topic == null ? error(name, NO_TOPIC_ID, Errors.UNKNOWN_TOPIC_OR_PARTITION)
-                : topic(topic, withOperations);
+                : topic(image, topic, withOperations);
     }
 
     /** A topic asked for by id; versions before 12 have no name to answer an unknown id with. */
@@ -108,27 +112,47 @@ final class MetadataHandler implements ApiFamily {
             return error(name == null ? "" : name, id, Errors.INVALID_REQUEST);
         }
         TopicImage topic = id.equals(NO_TOPIC_ID) ? null : image.topic(id);
-        return topic == null ? error(null, id, Errors.UNKNOWN_TOPIC_ID) : topic(topic, withOperations);
+        return topic == null ? error(null, id, Errors.UNKNOWN_TOPIC_ID) : topic(image, topic, withOperations);
     }
 
     private static MetadataResponse.MetadataResponseTopic error(String name, UUID id, Errors error) {
         return new MetadataResponse.MetadataResponseTopic().setErrorCode(error.code()).setName(name).setTopicId(id);
     }
 
-    private static MetadataResponse.MetadataResponseTopic topic(TopicImage topic, boolean withOperations) {
+    /** The live brokers: every one of a cluster, or this node alone. */
+    private List<BrokerNode> brokers(MetadataImage image) {
+        return image.clustered() ? List.copyOf(image.brokers().values())
+                : List.of(new BrokerNode(node.id(), node.host(), node.port(), null));
+    }
+
+    private int controllerId(MetadataImage image) {
+        return image.clustered() ? image.controllerId() : node.id();
+    }
+
+    /**
+     * A topic's partitions; in a cluster a replica on a broker that is not live is offline, and a
+     * partition whose leader is not live has no leader (LEADER_NOT_AVAILABLE) until the
+     * controller elects one.
+     */
+    private static MetadataResponse.MetadataResponseTopic topic(MetadataImage image, TopicImage topic,
+            boolean withOperations) {
         MetadataResponse.MetadataResponseTopic t = new MetadataResponse.MetadataResponseTopic()
                 .setName(topic.name())
                 .setTopicId(topic.id())
                 .setIsInternal(topic.internal())
                 .setTopicAuthorizedOperations(AuthorizedOperations.ifRequested(withOperations, AuthorizedOperations.TOPIC));
         for (PartitionImage p : topic.partitions()) {
+            List<Integer> offline = image.clustered()
+                    ? p.replicas().stream().filter(r -> !image.brokers().containsKey(r)).toList() : List.of();
+            int leader = image.clustered() && !image.brokers().containsKey(p.leader()) ? -1 : p.leader();
             t.partitions().add(new MetadataResponse.MetadataResponsePartition()
-                    .setErrorCode((p.leader() == -1 ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE).code())
+                    .setErrorCode((leader == -1 ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE).code())
                     .setPartitionIndex(p.partition())
-                    .setLeaderId(p.leader())
+                    .setLeaderId(leader)
                     .setLeaderEpoch(p.leaderEpoch())
                     .setReplicaNodes(p.replicas())
-                    .setIsrNodes(p.isr()));
+                    .setIsrNodes(p.isr())
+                    .setOfflineReplicas(new ArrayList<>(offline)));
         }
         return t;
     }
@@ -142,11 +166,14 @@ final class MetadataHandler implements ApiFamily {
             response.setErrorCode(error.code()).setErrorMessage("The request was sent to an endpoint of type "
                     + "broker, but it asked for endpoints of type " + body.endpointType());
         } else {
-            response.setControllerId(node.id())
+            MetadataImage image = store.image();
+            response.setControllerId(controllerId(image))
                     .setClusterAuthorizedOperations(AuthorizedOperations.ifRequested(
                             body.includeClusterAuthorizedOperations(), AuthorizedOperations.CLUSTER));
-            response.brokers().add(new DescribeClusterResponse.DescribeClusterBroker()
-                    .setBrokerId(node.id()).setHost(node.host()).setPort(node.port()));
+            for (BrokerNode b : brokers(image)) {
+                response.brokers().add(new DescribeClusterResponse.DescribeClusterBroker()
+                        .setBrokerId(b.id()).setHost(b.host()).setPort(b.port()).setRack(b.rack()));
+            }
         }
         Responses.send(request, response);
     }

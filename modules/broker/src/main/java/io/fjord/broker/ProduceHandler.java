@@ -73,7 +73,7 @@ final class ProduceHandler implements ApiFamily {
                 } else if (records == null || !records.hasRemaining()) {
                     early.put(tp, ProducePartitionResult.error(Errors.INVALID_RECORD, "No records"));
                 } else if (partitions.partitionFor(tp) == null) {
-                    early.put(tp, ProducePartitionResult.error(Errors.UNKNOWN_TOPIC_OR_PARTITION, null));
+                    early.put(tp, ProducePartitionResult.error(partitions.notServedError(tp), null));
                 } else if (toAppend.containsKey(tp)) {
                     early.put(tp, ProducePartitionResult.error(Errors.INVALID_REQUEST, "Partition named twice"));
                 } else {

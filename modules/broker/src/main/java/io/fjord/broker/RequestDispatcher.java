@@ -27,17 +27,18 @@ import java.util.logging.Logger;
  * trusted to parse on the client. Bytes after the body are ignored, as Kafka's parser ignores
  * them, and reported to the network layer (a metric, and a log line once per client). The SASL
  * APIs, advertised but not served on a plaintext listener, are answered with
- * COORDINATOR_NOT_AVAILABLE; an API with no route closes the connection.
+ * COORDINATOR_NOT_AVAILABLE. ApiVersions advertises exactly the routed APIs; a request of any other
+ * closes the connection and is logged once per client and API.
  */
 final class RequestDispatcher implements RequestHandler {
 
     private static final Logger LOG = Logger.getLogger(RequestDispatcher.class.getName());
 
     private final Routes routes = new Routes();
+    private final ApiVersionsAnswer apiVersions;
 
     RequestDispatcher(List<ApiFamily> families) {
-        routes.add(ApiKeys.API_VERSIONS, ApiVersionsRequest.class,
-                        (request, body) -> Responses.send(request, ApiVersionsAnswer.supported(request.header().apiVersion())))
+        routes.add(ApiKeys.API_VERSIONS, ApiVersionsRequest.class, this::answerApiVersions)
                 .add(ApiKeys.SASL_HANDSHAKE, SaslHandshakeRequest.class, (request, body) -> Responses.send(request,
                         new SaslHandshakeResponse().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())))
                 .add(ApiKeys.SASL_AUTHENTICATE, SaslAuthenticateRequest.class, (request, body) -> Responses.send(request,
@@ -45,6 +46,11 @@ final class RequestDispatcher implements RequestHandler {
         for (ApiFamily family : families) {
             family.register(routes);
         }
+        apiVersions = new ApiVersionsAnswer(routes.routed());
+    }
+
+    private void answerApiVersions(NetworkRequest request, ApiVersionsRequest body) {
+        Responses.send(request, apiVersions.supported(request.header().apiVersion()));
     }
 
     @Override
@@ -53,7 +59,12 @@ final class RequestDispatcher implements RequestHandler {
         ApiKeys api = header.api();
         if (api == ApiKeys.API_VERSIONS && !api.isVersionSupported(header.apiVersion())) {
             // A version 0 body the client can always parse, listing what we support.
-            request.sendResponse(MessageCodec.encodeBody((short) 0, ApiVersionsAnswer.unsupportedVersion()));
+            request.sendResponse(MessageCodec.encodeBody((short) 0, apiVersions.unsupportedVersion()));
+            return;
+        }
+        Routes.Route route = routes.route(api);
+        if (route == null) {
+            request.closeConnectionNotServed();
             return;
         }
         ApiMessage body;
@@ -69,12 +80,7 @@ final class RequestDispatcher implements RequestHandler {
             return;
         }
         try {
-            Routes.Route route = routes.route(api);
-            if (route == null) {
-                request.closeConnection();
-            } else {
-                route.handle(request, body);
-            }
+            route.handle(request, body);
         } catch (RuntimeException e) {
             if (!request.isCompleted()) {
                 LOG.log(Level.WARNING, "Closing the connection: " + api.apiName() + " failed", e);

@@ -4,9 +4,14 @@ import io.fjord.network.NetworkRequest;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.ApiMessage;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
-/** The table from API key to handler that the {@link RequestDispatcher} reads; filled once at start. */
+/**
+ * The table from API key to handler that the {@link RequestDispatcher} reads; filled once at start.
+ * What is routed is what ApiVersions advertises: an API gets advertised by being added here.
+ */
 final class Routes {
 
     /** A handler with its request type checked. */
@@ -22,6 +27,11 @@ final class Routes {
             throw new IllegalStateException(api.apiName() + " has two handlers");
         }
         return this;
+    }
+
+    /** The APIs that have a route, a copy. */
+    Set<ApiKeys> routed() {
+        return byApi.isEmpty() ? EnumSet.noneOf(ApiKeys.class) : EnumSet.copyOf(byApi.keySet());
     }
 
     /** The route of {@code api}, or null for an API nothing answers. */

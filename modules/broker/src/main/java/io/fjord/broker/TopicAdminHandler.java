@@ -195,9 +195,10 @@ final class TopicAdminHandler implements ApiFamily {
                 DeleteRecordsResponse.DeleteRecordsPartitionResult rp = topics.add(t.name(),
                         new DeleteRecordsResponse.DeleteRecordsPartitionResult()
                                 .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1L));
-                Partition partition = partitions.partitionFor(new TopicPartition(t.name(), p.partitionIndex()));
+                TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
+                Partition partition = partitions.partitionFor(tp);
                 if (partition == null) {
-                    rp.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    rp.setErrorCode(partitions.notServedError(tp).code());
                     continue;
                 }
                 try {

@@ -11,14 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -43,20 +40,31 @@ public final class SingleNodeMetadataStore implements MetadataStore {
      * The most partitions one operation may create. Bounds what a single request can make the
      * store allocate and persist; Kafka's controller has a similar per-operation record limit.
      */
-    public static final int MAX_PARTITIONS_PER_OPERATION = 10_000;
+    public static final int MAX_PARTITIONS_PER_OPERATION = TopicRules.MAX_PARTITIONS_PER_OPERATION;
 
     private static final System.Logger LOG = System.getLogger(SingleNodeMetadataStore.class.getName());
 
     private final ControllerConfig config;
-    /** The topic defaults of this broker's settings, static and dynamic; replaced when the dynamic ones change. */
-    private volatile TopicConfigs topicConfigs;
+    /** Kafka's topic rules with this broker's topic defaults, static and dynamic; replaced when the dynamic ones change. */
+    private volatile TopicRules rules;
+    private final TopicRules.Placer placer = new TopicRules.Placer() {
+        @Override
+        public List<Integer> liveBrokers() {
+            return SingleNodeMetadataStore.this.liveBrokers();
+        }
+
+        @Override
+        public List<List<Integer>> place(int first, int count, int replicationFactor) {
+            return SingleNodeMetadataStore.this.place(first, count, replicationFactor);
+        }
+    };
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image;
     private boolean closed;
 
-    private SingleNodeMetadataStore(ControllerConfig config, TopicConfigs topicConfigs, MetadataImage image) {
+    private SingleNodeMetadataStore(ControllerConfig config, MetadataImage image) {
         this.config = config;
-        this.topicConfigs = topicConfigs;
+        this.rules = rules(config, image);
         this.image = image;
     }
 
@@ -69,26 +77,10 @@ public final class SingleNodeMetadataStore implements MetadataStore {
      * @throws IOException               if a dir cannot be read or written
      */
     public static SingleNodeMetadataStore open(ControllerConfig config) throws IOException {
+        // Checked first, so that a bad broker-level topic default stops the start before any write.
         TopicConfigs.forBroker(config.properties());
-        List<Path> dirs = new ArrayList<>(config.logDirs());
-        if (!dirs.contains(config.metadataLogDir())) {
-            dirs.add(config.metadataLogDir());
-        }
-        Map<Path, MetaProperties> found = new LinkedHashMap<>();
-        for (Path dir : dirs) {
-            Files.createDirectories(dir);
-            Optional<MetaProperties> meta = MetaProperties.read(dir);
-            if (meta.isPresent()) {
-                checkNodeId(dir, meta.get(), config.nodeId());
-                found.put(dir, meta.get());
-            }
-        }
-        String clusterId = clusterId(config, found);
-        for (Path dir : dirs) {
-            if (!found.containsKey(dir)) {
-                new MetaProperties(clusterId, config.nodeId(), ClusterIds.toString(ClusterIds.randomId())).write(dir);
-            }
-        }
+        Map<Path, MetaProperties> found = LogDirs.readMeta(config);
+        String clusterId = LogDirs.claim(config, null);
         Path metadataDir = config.metadataLogDir();
         Optional<MetadataImage> stored = MetadataFile.read(metadataDir);
         MetadataImage image;
@@ -108,38 +100,13 @@ public final class SingleNodeMetadataStore implements MetadataStore {
             image = MetadataImage.of(clusterId, config.nodeId(), 0, List.of());
             MetadataFile.write(metadataDir, image);
         }
-        return new SingleNodeMetadataStore(config, topicConfigs(config, image), image);
+        return new SingleNodeMetadataStore(config, image);
     }
 
-    private static TopicConfigs topicConfigs(ControllerConfig config, MetadataImage image) {
+    private static TopicRules rules(ControllerConfig config, MetadataImage image) {
         DynamicBrokerConfigs dynamic = image.brokerConfigs();
-        return TopicConfigs.forBroker(config.properties(), dynamic.clusterDefault(),
-                dynamic.of(OptionalInt.of(config.nodeId())));
-    }
-
-    private static void checkNodeId(Path dir, MetaProperties meta, int nodeId) {
-        if (meta.nodeId() != nodeId) {
-            throw new ConfigException("Stored node id " + meta.nodeId() + " doesn't match previous node id "
-                    + nodeId + " in " + dir + ". If you moved your data, make sure your configured node id matches."
-                    + " If you intend to create a new node, you should remove all data in your data directories.");
-        }
-    }
-
-    private static String clusterId(ControllerConfig config, Map<Path, MetaProperties> found) {
-        String clusterId = config.clusterId();
-        Path source = null;
-        for (Map.Entry<Path, MetaProperties> e : found.entrySet()) {
-            String stored = e.getValue().clusterId();
-            if (clusterId == null) {
-                clusterId = stored;
-                source = e.getKey();
-            } else if (!clusterId.equals(stored)) {
-                String expectedFrom = source == null ? "fjord.cluster.id" : source.resolve(MetaProperties.FILE_NAME).toString();
-                throw new ConfigException("Invalid cluster.id in: " + e.getKey().resolve(MetaProperties.FILE_NAME)
-                        + ". Expected " + clusterId + " (from " + expectedFrom + "), but read " + stored + ".");
-            }
-        }
-        return clusterId != null ? clusterId : ClusterIds.toString(ClusterIds.randomId());
+        return new TopicRules(config, TopicConfigs.forBroker(config.properties(), dynamic.clusterDefault(),
+                dynamic.of(OptionalInt.of(config.nodeId()))));
     }
 
     private static boolean hasSubdirectories(Path dir) throws IOException {
@@ -156,7 +123,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     @Override
     public synchronized TopicImage createTopic(NewTopic topic, boolean validateOnly) {
         MetadataImage current = image;
-        TopicImage created = buildTopic(current, topic);
+        TopicImage created = rules.newTopic(current, topic, placer);
         if (!validateOnly) {
             List<TopicImage> topics = new ArrayList<>(current.topicsByName().values());
             topics.add(created);
@@ -166,77 +133,6 @@ public final class SingleNodeMetadataStore implements MetadataStore {
             }
         }
         return created;
-    }
-
-    private TopicImage buildTopic(MetadataImage current, NewTopic topic) {
-        String name = topic.name();
-        TopicNames.validate(name);
-        if (name.equals(TopicNames.CLUSTER_METADATA)) {
-            throw new MetadataException(Errors.INVALID_REQUEST, "Creation of internal topic " + name + " is prohibited.");
-        }
-        if (current.topic(name) != null) {
-            throw new MetadataException(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
-        }
-        String key = TopicNames.collisionKey(name);
-        for (String existing : current.topicsByName().keySet()) {
-            if (TopicNames.collisionKey(existing).equals(key)) {
-                throw new MetadataException(Errors.INVALID_TOPIC_EXCEPTION, "Topic '" + name
-                        + "' collides with existing topic: " + existing);
-            }
-        }
-        List<List<Integer>> replicaLists;
-        if (!topic.assignments().isEmpty()) {
-            if (topic.numPartitions() != -1) {
-                throw new MetadataException(Errors.INVALID_REQUEST,
-                        "A manual partition assignment was specified, but numPartitions was not set to -1.");
-            }
-            if (topic.replicationFactor() != -1) {
-                throw new MetadataException(Errors.INVALID_REQUEST,
-                        "A manual partition assignment was specified, but replicationFactor was not set to -1.");
-            }
-            if (topic.assignments().size() > MAX_PARTITIONS_PER_OPERATION) {
-                throw tooManyPartitions(topic.assignments().size());
-            }
-            replicaLists = new ArrayList<>();
-            int expected = 0;
-            for (Map.Entry<Integer, List<Integer>> e : topic.assignments().entrySet()) {
-                if (e.getKey() != expected) {
-                    throw new MetadataException(Errors.INVALID_REPLICA_ASSIGNMENT,
-                            "Partitions should be a consecutive 0-based integer sequence, but partition "
-                                    + expected + " is missing from the manual assignment " + topic.assignments().keySet() + ".");
-                }
-                expected++;
-                checkManualReplicas(e.getValue(), replicaLists.isEmpty() ? -1 : replicaLists.get(0).size());
-                replicaLists.add(e.getValue());
-            }
-        } else {
-            int replicationFactor = topic.replicationFactor() == -1
-                    ? config.defaultReplicationFactor() : topic.replicationFactor();
-            int numPartitions = topic.numPartitions() == -1 ? config.numPartitions() : topic.numPartitions();
-            if (replicationFactor <= 0) {
-                throw new MetadataException(Errors.INVALID_REPLICATION_FACTOR,
-                        "Replication factor must be larger than 0, or -1 to use the default value.");
-            }
-            if (numPartitions <= 0) {
-                throw new MetadataException(Errors.INVALID_PARTITIONS,
-                        "Number of partitions was set to an invalid non-positive value.");
-            }
-            if (numPartitions > MAX_PARTITIONS_PER_OPERATION) {
-                throw tooManyPartitions(numPartitions);
-            }
-            replicaLists = place(0, numPartitions, replicationFactor);
-        }
-        topicConfigs.validateAll(topic.configs());
-        UUID id = ClusterIds.randomId();
-        while (current.topic(id) != null) {
-            id = ClusterIds.randomId();
-        }
-        return new TopicImage(name, id, TopicNames.isInternal(name), partitions(0, replicaLists), topic.configs());
-    }
-
-    private static MetadataException tooManyPartitions(int requested) {
-        return new MetadataException(Errors.INVALID_PARTITIONS, "Unable to create " + requested
-                + " partitions in one operation; the limit is " + MAX_PARTITIONS_PER_OPERATION + ".");
     }
 
     /** The live brokers: with one node, just this node. */
@@ -261,41 +157,6 @@ public final class SingleNodeMetadataStore implements MetadataStore {
             lists.add(List.of(replicas));
         }
         return lists;
-    }
-
-    private void checkManualReplicas(List<Integer> replicas, int expectedSize) {
-        if (replicas.isEmpty()) {
-            throw new MetadataException(Errors.INVALID_REPLICA_ASSIGNMENT,
-                    "The manual partition assignment includes an empty replica list.");
-        }
-        Set<Integer> seen = new HashSet<>();
-        List<Integer> brokers = liveBrokers();
-        for (Integer broker : replicas) {
-            if (!seen.add(broker)) {
-                throw new MetadataException(Errors.INVALID_REPLICA_ASSIGNMENT,
-                        "The manual partition assignment includes the broker " + broker + " more than once.");
-            }
-            if (!brokers.contains(broker)) {
-                throw new MetadataException(Errors.INVALID_REPLICA_ASSIGNMENT,
-                        "The manual partition assignment includes broker " + broker
-                                + ", but no such broker is registered.");
-            }
-        }
-        if (expectedSize != -1 && replicas.size() != expectedSize) {
-            throw new MetadataException(Errors.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment includes a"
-                    + " partition with " + replicas.size() + " replica(s), but this is inconsistent with previous"
-                    + " partitions, which have " + expectedSize + " replica(s).");
-        }
-    }
-
-    /** New partitions: the first replica leads at epoch 0, every replica is in sync. */
-    private static List<PartitionImage> partitions(int first, List<List<Integer>> replicaLists) {
-        List<PartitionImage> partitions = new ArrayList<>(replicaLists.size());
-        for (int i = 0; i < replicaLists.size(); i++) {
-            List<Integer> replicas = replicaLists.get(i);
-            partitions.add(new PartitionImage(first + i, replicas.get(0), 0, 0, replicas, replicas));
-        }
-        return partitions;
     }
 
     @Override
@@ -335,35 +196,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         if (topic == null) {
             throw new MetadataException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
         }
-        int existing = topic.partitionCount();
-        if (totalCount < existing) {
-            throw new MetadataException(Errors.INVALID_PARTITIONS, "The topic " + name + " currently has "
-                    + existing + " partition(s); " + totalCount + " would not be an increase.");
-        }
-        if (totalCount == existing) {
-            throw new MetadataException(Errors.INVALID_PARTITIONS, "Topic already has " + existing + " partition(s).");
-        }
-        int added = totalCount - existing;
-        if (added > MAX_PARTITIONS_PER_OPERATION) {
-            throw tooManyPartitions(added);
-        }
-        int replicationFactor = topic.partitions().get(0).replicas().size();
-        List<List<Integer>> replicaLists;
-        if (assignments != null) {
-            if (assignments.size() != added) {
-                throw new MetadataException(Errors.INVALID_REPLICA_ASSIGNMENT, "Attempted to add " + added
-                        + " additional partition(s), but only " + assignments.size() + " assignment(s) were specified.");
-            }
-            for (List<Integer> replicas : assignments) {
-                checkManualReplicas(replicas, replicationFactor);
-            }
-            replicaLists = assignments;
-        } else {
-            replicaLists = place(existing, added, replicationFactor);
-        }
-        List<PartitionImage> partitions = new ArrayList<>(topic.partitions());
-        partitions.addAll(partitions(existing, replicaLists));
-        TopicImage grown = new TopicImage(name, topic.id(), topic.internal(), partitions, topic.configs());
+        TopicImage grown = rules.grow(topic, totalCount, assignments, placer);
         if (!validateOnly) {
             replace(current, grown);
             for (MetadataListener listener : listeners) {
@@ -381,51 +214,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         if (topic == null) {
             throw new MetadataException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
         }
-        Set<String> keys = new HashSet<>();
-        for (AlterConfigOp op : ops) {
-            if (!keys.add(op.key())) {
-                throw new MetadataException(Errors.INVALID_REQUEST, "Error due to duplicate config keys: " + op.key());
-            }
-        }
-        Map<String, String> configs = new HashMap<>(topic.configs());
-        for (AlterConfigOp op : ops) {
-            String key = op.key();
-            if (!TopicConfigs.isKnown(key)) {
-                throw new MetadataException(Errors.INVALID_CONFIG, "Unknown topic config name: " + key);
-            }
-            switch (op.type()) {
-                case SET -> {
-                    TopicConfigs.validate(key, op.value());
-                    configs.put(key, op.value());
-                }
-                case DELETE -> configs.remove(key);
-                case APPEND, SUBTRACT -> {
-                    if (!TopicConfigs.isList(key)) {
-                        throw new MetadataException(Errors.INVALID_CONFIG, "Can't " + op.type() + " to key " + key
-                                + " because its type is not LIST.");
-                    }
-                    if (op.value() == null) {
-                        throw new MetadataException(Errors.INVALID_CONFIG,
-                                "Null value not supported for topic configs: " + key);
-                    }
-                    // The effective value, the broker's or Kafka's default included: APPEND compact
-                    // to a topic without an override gives "delete,compact", as in Kafka.
-                    String present = configs.containsKey(key) ? configs.get(key) : topicConfigs.brokerDefault(key).value();
-                    Set<String> items = new LinkedHashSet<>(TopicConfigs.parseList(present));
-                    List<String> operands = TopicConfigs.parseList(op.value());
-                    if (op.type() == AlterConfigOp.Type.APPEND) {
-                        items.addAll(operands);
-                    } else {
-                        items.removeAll(operands);
-                    }
-                    String value = String.join(",", items);
-                    TopicConfigs.validate(key, value);
-                    configs.put(key, value);
-                }
-                default -> throw new IllegalStateException("unhandled operation " + op.type());
-            }
-        }
-        topicConfigs.validateAll(configs);
+        Map<String, String> configs = rules.incrementalAlterConfigs(topic, ops);
         TopicImage changed = new TopicImage(name, topic.id(), topic.internal(), topic.partitions(), configs);
         if (!validateOnly && !changed.configs().equals(topic.configs())) {
             replace(current, changed);
@@ -443,8 +232,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         if (topic == null) {
             throw new MetadataException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
         }
-        Map<String, String> replaced = new HashMap<>(configs);
-        topicConfigs.validateAll(replaced);
+        Map<String, String> replaced = rules.replacedConfigs(configs);
         TopicImage changed = new TopicImage(name, topic.id(), topic.internal(), topic.partitions(), replaced);
         if (!validateOnly && !changed.configs().equals(topic.configs())) {
             replace(current, changed);
@@ -461,18 +249,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         if (topic == null) {
             throw new MetadataException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
         }
-        List<ConfigEntry> entries = topicConfigs.describe(topic.configs());
-        if (keys == null) {
-            return entries;
-        }
-        Set<String> wanted = Set.copyOf(keys);
-        List<ConfigEntry> selected = new ArrayList<>(wanted.size());
-        for (ConfigEntry entry : entries) {
-            if (wanted.contains(entry.name())) {
-                selected.add(entry);
-            }
-        }
-        return selected;
+        return rules.describeConfigs(topic, keys);
     }
 
     @Override
@@ -491,9 +268,10 @@ public final class SingleNodeMetadataStore implements MetadataStore {
             return before;
         }
         commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1,
-                current.topicsByName().values(), current.brokerConfigs().with(brokerId, after)));
+                current.topicsByName().values(), current.brokers(), current.controllerId(),
+                current.brokerConfigs().with(brokerId, after)));
         if (brokerId.isEmpty() || brokerId.getAsInt() == config.nodeId()) {
-            topicConfigs = topicConfigs(config, image);
+            rules = rules(config, image);
         }
         Map<String, String> changed = image.brokerConfigs().of(brokerId);
         for (MetadataListener listener : listeners) {
@@ -528,11 +306,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         if (existing != null) {
             return existing;
         }
-        return createIfAbsent(new NewTopic(TopicNames.CONSUMER_OFFSETS, config.offsetsTopicNumPartitions(),
-                config.offsetsTopicReplicationFactor(), Map.of(), Map.of(
-                "cleanup.policy", "compact",
-                "compression.type", "producer",
-                "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()))));
+        return createIfAbsent(rules.consumerOffsetsTopic());
     }
 
     /** Creates the topic unless another thread did so first: auto-creation races are normal. */
@@ -561,7 +335,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     /** The image after {@code current} with the given topics and the same broker settings. */
     private static MetadataImage next(MetadataImage current, List<TopicImage> topics) {
         return MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics,
-                current.brokerConfigs());
+                current.brokers(), current.controllerId(), current.brokerConfigs());
     }
 
     /** Persists, then publishes. Called with the monitor held. */

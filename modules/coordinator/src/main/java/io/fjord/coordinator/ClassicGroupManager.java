@@ -487,6 +487,23 @@ final class ClassicGroupManager {
     }
 
     /** Answers every parked join and sync of every group with {@code error}. */
+    /**
+     * Drops the groups whose ids {@code held} matches (their offsets partition moved to another
+     * coordinator): parked requests are answered NOT_COORDINATOR and each group goes Dead here.
+     */
+    void unload(java.util.function.Predicate<String> held) {
+        for (ClassicGroup group : List.copyOf(groups.all())) {
+            if (held.test(group.groupId())) {
+                synchronized (group) {
+                    answerParked(group, Errors.NOT_COORDINATOR);
+                    if (!group.is(GroupState.DEAD)) {
+                        groups.remove(group);
+                    }
+                }
+            }
+        }
+    }
+
     void answerAllParked(Errors error) {
         for (ClassicGroup group : groups.all()) {
             synchronized (group) {

@@ -97,6 +97,32 @@ public final class GroupCoordinator {
                 config.offsetsRetentionCheckIntervalMs(), config.offsetsRetentionCheckIntervalMs()));
     }
 
+    /**
+     * Starts serving as a member of a cluster: only the offsets partitions this broker leads are
+     * coordinated here, each loaded when the broker is elected its leader ({@link #onElection})
+     * and dropped when it resigns ({@link #onResignation}).
+     */
+    public synchronized void startupInCluster() {
+        offsetsTopic.coordinateLedPartitionsOnly();
+        jobs.add(scheduler.schedule("offsets-retention", this::cleanupExpiredOffsets,
+                config.offsetsRetentionCheckIntervalMs(), config.offsetsRetentionCheckIntervalMs()));
+    }
+
+    /** This broker leads {@code partition} of a {@code partitions}-partition offsets topic now: load its groups. */
+    public void onElection(int partition, int partitions) {
+        int incarnation = offsetsTopic.elect(partition, partitions);
+        scheduler.schedule("offsets-load-" + partition, () -> {
+            GroupRegistry loaded = load(partition);
+            offsetsTopic.finishLoading(partition, incarnation, () -> rebalancer.startSessions(groups.adopt(loaded)));
+        }, 0, 0);
+    }
+
+    /** This broker no longer leads {@code partition}: its groups are answered NOT_COORDINATOR from now on. */
+    public void onResignation(int partition) {
+        offsetsTopic.resign(partition);
+        groupManager.unload(groupId -> offsetsTopic.holds(partition, groupId));
+    }
+
     /** Runs the timer's expirations on a daemon thread of its own until {@link #shutdown}. */
     public synchronized void startTimerReaper() {
         reaper = new Thread(() -> {

@@ -41,6 +41,9 @@ final class OffsetsTopic {
     private final Time time;
     private volatile int partitionCount;
     private final Set<Integer> loading = ConcurrentHashMap.newKeySet();
+    /** In a cluster, the partitions this broker leads and so coordinates; unused on a single node. */
+    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private volatile boolean clustered;
     /** Guarded by this object. */
     private int incarnation;
 
@@ -72,6 +75,38 @@ final class OffsetsTopic {
             loading.add(p);
         }
         return incarnation;
+    }
+
+    /** From now on only partitions this broker was elected for ({@link #elect}) are coordinated here. */
+    void coordinateLedPartitionsOnly() {
+        clustered = true;
+    }
+
+    /**
+     * This broker became the leader of {@code partition} of a topic of {@code partitions}: its
+     * groups are loaded and then coordinated here.
+     *
+     * @return the incarnation, for {@link #finishLoading}
+     */
+    synchronized int elect(int partition, int partitions) {
+        if (partitionCount == 0) {
+            partitionCount = partitions;
+        }
+        owned.add(partition);
+        loading.add(partition);
+        return incarnation;
+    }
+
+    /** This broker stopped leading {@code partition}: its groups are no longer coordinated here. */
+    synchronized void resign(int partition) {
+        owned.remove(partition);
+        loading.remove(partition);
+    }
+
+    /** Whether {@code groupId} belongs to {@code partition}. */
+    boolean holds(int partition, String groupId) {
+        int n = partitionCount;
+        return n > 0 && partitionFor(groupId, n) == partition;
     }
 
     /** The partitions still to be loaded, in order. */
@@ -106,6 +141,7 @@ final class OffsetsTopic {
     synchronized void forget(Runnable unload) {
         partitionCount = 0;
         loading.clear();
+        owned.clear();
         incarnation++;
         unload.run();
     }
@@ -136,7 +172,11 @@ final class OffsetsTopic {
         } catch (CoordinatorException e) {
             return e.error();
         }
-        return loading.contains(partitionFor(groupId, n)) ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE;
+        int p = partitionFor(groupId, n);
+        if (clustered && !owned.contains(p)) {
+            return Errors.NOT_COORDINATOR;
+        }
+        return loading.contains(p) ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE;
     }
 
     /** Whether the topic exists as far as the coordinator knows. */

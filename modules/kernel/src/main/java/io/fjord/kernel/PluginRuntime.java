@@ -105,11 +105,24 @@ public final class PluginRuntime implements AutoCloseable {
      * @throws io.fjord.api.ConfigException if its configuration is invalid
      */
     public <T extends Plugin> T create(Class<T> spi, String name, Map<String, String> config) {
+        return create(spi, name, config, true);
+    }
+
+    /**
+     * As {@link #create(Class, String, Map)}, but the plugin is configured with {@code ownConfig}
+     * as it is: for an SPI whose settings do not follow the {@code <prefix><name>.} rule (a
+     * coordination engine takes Kafka's {@code zookeeper.*} keys).
+     */
+    public <T extends Plugin> T createWithConfig(Class<T> spi, String name, Map<String, String> ownConfig) {
+        return create(spi, name, ownConfig, false);
+    }
+
+    private <T extends Plugin> T create(Class<T> spi, String name, Map<String, String> config, boolean prefixed) {
         ExtensionPoint point = ExtensionPoint.of(spi);
         Found chosen = select(spi, point, name);
         T plugin = spi.cast(instantiate(chosen));
         try {
-            plugin.configure(point.configFor(chosen.info.name(), config));
+            plugin.configure(prefixed ? point.configFor(chosen.info.name(), config) : Map.copyOf(config));
         } catch (RuntimeException e) {
             closeQuietly(plugin, e);
             throw e;

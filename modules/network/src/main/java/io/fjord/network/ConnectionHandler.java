@@ -224,7 +224,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Tells the operator, once per client and API, what a client asked for that is not served. */
-    private void notServed(String clientId, String api, short version, String why) {
+    void notServed(String clientId, String api, short version, String why) {
         server.clientNotices().warnOnce(String.valueOf(clientId), api, "Client " + clientId + " at "
                 + remoteAddress() + " asked for " + api + " version " + version + ", " + why
                 + "; closing the connection (logged once per client and API)");

@@ -1,5 +1,6 @@
 package io.fjord.network;
 
+import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.RequestHeader;
 import io.fjord.protocol.types.EncodedMessage;
 import io.netty.buffer.ByteBuf;
@@ -109,6 +110,18 @@ public final class NetworkRequest {
     /** Completes the request by closing its connection, as Kafka does when a request cannot be answered. */
     public void closeConnection() {
         complete(Completion.CLOSE, null);
+    }
+
+    /**
+     * Completes the request by closing its connection because the handler serves no such API (it
+     * knows the key but does not route it), telling the operator once per client and API, as for
+     * an API key the network layer does not know.
+     */
+    public void closeConnectionNotServed() {
+        ApiKeys api = header.api();
+        connection.notServed(header.clientId(), api.apiName() + " (key " + api.id() + ")", header.apiVersion(),
+                "which this broker does not serve");
+        closeConnection();
     }
 
     /** Whether one of the completing methods has been called. */

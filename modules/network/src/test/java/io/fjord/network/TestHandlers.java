@@ -5,9 +5,13 @@ import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.MessageCodec;
 import io.fjord.protocol.types.EncodedMessage;
 import io.fjord.protocol.types.WireWriter;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** Request handlers for the tests: ApiVersions answered with the protocol codec, everything else echoed. */
 final class TestHandlers {
+    private static final Set<ApiKeys> EVERY_API = EnumSet.allOf(ApiKeys.class);
+
     private TestHandlers() {
     }
 
@@ -15,9 +19,9 @@ final class TestHandlers {
     static EncodedMessage apiVersions(NetworkRequest request) {
         short version = request.header().apiVersion();
         if (ApiKeys.API_VERSIONS.isVersionSupported(version)) {
-            return MessageCodec.encodeBody(version, MessageCodec.apiVersionsResponse(Errors.NONE));
+            return MessageCodec.encodeBody(version, MessageCodec.apiVersionsResponse(Errors.NONE, EVERY_API));
         }
-        return MessageCodec.encodeBody((short) 0, MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION));
+        return MessageCodec.encodeBody((short) 0, MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION, EVERY_API));
     }
 
     /** A response body that is a copy of the request body. */

@@ -10,24 +10,29 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * One partition led by this broker: its log, its leader epoch, its in-sync replicas and its high
- * watermark.
+ * One partition hosted by this broker, as its leader or as a follower: its log, its leader epoch,
+ * its in-sync replicas and its high watermark.
  *
- * <p>Invariants: {@code logStartOffset <= highWatermark <= logEndOffset}; the ISR always holds the
- * leader (this node). With one node the ISR is exactly this node, so every successful append
- * moves the high watermark to the log end offset before {@link #appendRecordsToLeader} returns:
- * consumers see a batch as soon as its producer is answered, never earlier.
+ * <p>Invariants: {@code logStartOffset <= highWatermark <= logEndOffset}; while leader, the ISR
+ * holds this node. Until followers replicate, every successful append moves the high watermark to
+ * the log end offset before {@link #appendRecordsToLeader} returns: consumers see a batch as soon
+ * as its producer is answered, never earlier. A follower refuses appends and consumer reads with
+ * NOT_LEADER_OR_FOLLOWER.
  *
- * <p>Thread safety: appends are serialised by the log; reads are lock-free. {@code
- * minInsyncReplicas} is volatile so a config change applies to the next append.
+ * <p>Thread safety: appends are serialised by the log; reads are lock-free. The role is one
+ * volatile reference, so a leadership change applies whole to the next append or read.
  */
 public final class Partition {
 
     private final TopicPartition topicPartition;
     private final PartitionLog log;
-    private final int leaderEpoch;
-    private final List<Integer> isr;
+    private final int nodeId;
+    private volatile Role role;
     private volatile int minInsyncReplicas;
+
+    /** The partition's leadership as this broker last applied it. */
+    private record Role(boolean leader, int leaderEpoch, List<Integer> isr) {
+    }
 
     /**
      * @param nodeId this broker, the leader and only in-sync replica
@@ -38,8 +43,8 @@ public final class Partition {
             int minInsyncReplicas) {
         this.topicPartition = topicPartition;
         this.log = log;
-        this.leaderEpoch = leaderEpoch;
-        this.isr = List.of(nodeId);
+        this.nodeId = nodeId;
+        this.role = new Role(true, leaderEpoch, List.of(nodeId));
         this.minInsyncReplicas = minInsyncReplicas;
         // After a restart the checkpointed high watermark may lag: with one replica everything
         // in the log is committed.
@@ -55,12 +60,28 @@ public final class Partition {
     }
 
     public int leaderEpoch() {
-        return leaderEpoch;
+        return role.leaderEpoch();
     }
 
-    /** The in-sync replicas: this node. */
+    /** Whether this broker leads the partition. */
+    public boolean isLeader() {
+        return role.leader();
+    }
+
+    /** The in-sync replicas, as the controller last told them. */
     public List<Integer> inSyncReplicas() {
-        return isr;
+        return role.isr();
+    }
+
+    /** Becomes the leader at {@code leaderEpoch} with the ISR the controller chose. */
+    public void makeLeader(int leaderEpoch, List<Integer> isr) {
+        role = new Role(true, leaderEpoch, isr.contains(nodeId) ? List.copyOf(isr) : List.of(nodeId));
+        log.updateHighWatermark(log.logEndOffset());
+    }
+
+    /** Becomes a follower at {@code leaderEpoch}: appends and consumer reads are refused from now on. */
+    public void makeFollower(int leaderEpoch, List<Integer> isr) {
+        role = new Role(false, leaderEpoch, List.copyOf(isr));
     }
 
     public int minInsyncReplicas() {
@@ -97,16 +118,21 @@ public final class Partition {
      *
      * @param requiredAcks the produce request's acks; with -1 the ISR must hold at least
      *     {@code min.insync.replicas} replicas
-     * @throws ReplicationException {@link Errors#NOT_ENOUGH_REPLICAS} when the ISR is too small
+     * @throws ReplicationException {@link Errors#NOT_LEADER_OR_FOLLOWER} on a follower, {@link
+     *     Errors#NOT_ENOUGH_REPLICAS} when the ISR is too small
      * @throws io.fjord.log.LogException when the log rejects the batches
      */
     public LogAppendInfo appendRecordsToLeader(ByteBuffer records, short requiredAcks) {
-        int minIsr = minInsyncReplicas;
-        if (requiredAcks == -1 && isr.size() < minIsr) {
-            throw new ReplicationException(Errors.NOT_ENOUGH_REPLICAS, "The in-sync replicas of " + topicPartition
-                    + " (" + isr.size() + ") are fewer than min.insync.replicas (" + minIsr + ")");
+        Role current = role;
+        if (!current.leader()) {
+            throw notLeader();
         }
-        LogAppendInfo info = log.append(records, leaderEpoch);
+        int minIsr = minInsyncReplicas;
+        if (requiredAcks == -1 && current.isr().size() < minIsr) {
+            throw new ReplicationException(Errors.NOT_ENOUGH_REPLICAS, "The in-sync replicas of " + topicPartition
+                    + " (" + current.isr().size() + ") are fewer than min.insync.replicas (" + minIsr + ")");
+        }
+        LogAppendInfo info = log.append(records, current.leaderEpoch());
         log.maybeIncrementHighWatermark(log.logEndOffset());
         return info;
     }
@@ -116,13 +142,24 @@ public final class Partition {
      * {@code maxBytes}, but at least one batch when {@code minOneBatch}.
      *
      * @throws io.fjord.log.LogException {@link Errors#OFFSET_OUT_OF_RANGE} outside the log
+     * @throws ReplicationException {@link Errors#NOT_LEADER_OR_FOLLOWER} on a follower
      */
     public FileSlice readForConsumer(long fetchOffset, int maxBytes, boolean minOneBatch) {
+        if (!role.leader()) {
+            throw notLeader();
+        }
         return log.read(fetchOffset, maxBytes, log.highWatermark(), minOneBatch);
+    }
+
+    private ReplicationException notLeader() {
+        return new ReplicationException(Errors.NOT_LEADER_OR_FOLLOWER, "This broker is not the leader of "
+                + topicPartition);
     }
 
     @Override
     public String toString() {
-        return "Partition(" + topicPartition + ", epoch " + leaderEpoch + ", hw " + highWatermark() + ")";
+        Role r = role;
+        return "Partition(" + topicPartition + (r.leader() ? ", leader" : ", follower") + ", epoch " + r.leaderEpoch()
+                + ", hw " + highWatermark() + ")";
     }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The partitions this broker leads, and the produce and fetch paths through them.
@@ -40,12 +41,22 @@ public final class ReplicaManager implements AutoCloseable {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Purgatory<TopicPartition, DelayedFetch> fetchPurgatory;
     private final Purgatory<TopicPartition, DelayedProduce> producePurgatory;
+    private final Function<TopicPartition, Errors> notHostedError;
     private volatile boolean stopParking;
 
     /** @param nodeId this broker, leader and sole in-sync replica of every partition */
     public ReplicaManager(int nodeId, LogManager logManager) {
+        this(nodeId, logManager, tp -> Errors.UNKNOWN_TOPIC_OR_PARTITION);
+    }
+
+    /**
+     * @param notHostedError the error for a partition this broker does not host: in a cluster,
+     *                       NOT_LEADER_OR_FOLLOWER when the partition exists elsewhere
+     */
+    public ReplicaManager(int nodeId, LogManager logManager, Function<TopicPartition, Errors> notHostedError) {
         this.nodeId = nodeId;
         this.logManager = logManager;
+        this.notHostedError = notHostedError;
         this.fetchPurgatory = Purgatory.start("Fetch");
         this.producePurgatory = Purgatory.start("Produce");
     }
@@ -69,6 +80,55 @@ public final class ReplicaManager implements AutoCloseable {
             Partition partition = new Partition(tp, log, nodeId, leaderEpoch, minInsyncReplicas);
             partitions.put(tp, partition);
             return partition;
+        }
+    }
+
+    /**
+     * Applies a leadership the controller decided: this node becomes leader or follower of
+     * {@code tp} at {@code leaderEpoch}, opening or creating its log. A new follower answers the
+     * fetches and produces parked on the partition now (they get NOT_LEADER_OR_FOLLOWER).
+     */
+    public Partition applyLeadership(TopicPartition tp, boolean leader, int leaderEpoch, List<Integer> isr,
+            int minInsyncReplicas) throws IOException {
+        Partition partition;
+        synchronized (partitions) {
+            partition = partitions.get(tp);
+            if (partition == null) {
+                partition = new Partition(tp, logManager.getOrCreateLog(tp), nodeId, leaderEpoch, minInsyncReplicas);
+                if (!leader) {
+                    partition.makeFollower(leaderEpoch, isr);
+                }
+                partitions.put(tp, partition);
+            }
+        }
+        partition.updateMinInsyncReplicas(minInsyncReplicas);
+        if (leader) {
+            partition.makeLeader(leaderEpoch, isr);
+        } else {
+            partition.makeFollower(leaderEpoch, isr);
+            completeParkedFetches(tp);
+            for (DelayedProduce produce : producePurgatory.cancelForKey(tp)) {
+                produce.forceComplete();
+            }
+        }
+        return partition;
+    }
+
+    /**
+     * Stops serving {@code tp} (StopReplica): with {@code delete} its log goes as in {@link
+     * #deletePartition}; without, the log stays on disk for a later leadership.
+     */
+    public void stopReplica(TopicPartition tp, boolean delete) throws IOException {
+        if (delete) {
+            deletePartition(tp);
+            return;
+        }
+        synchronized (partitions) {
+            partitions.remove(tp);
+        }
+        completeParkedFetches(tp);
+        for (DelayedProduce produce : producePurgatory.cancelForKey(tp)) {
+            produce.forceComplete();
         }
     }
 
@@ -126,8 +186,7 @@ public final class ReplicaManager implements AutoCloseable {
     private ProducePartitionResult appendToPartition(TopicPartition tp, ByteBuffer records, short requiredAcks) {
         Partition partition = partitions.get(tp);
         if (partition == null) {
-            return ProducePartitionResult.error(Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                    "This server does not host " + tp);
+            return ProducePartitionResult.error(notHostedError.apply(tp), "This server does not host " + tp);
         }
         try {
             LogAppendInfo info = partition.appendRecordsToLeader(records, requiredAcks);
@@ -199,7 +258,7 @@ public final class ReplicaManager implements AutoCloseable {
         long bytes = 0;
         for (FetchPartitionRequest r : requests) {
             Partition p = partitions.get(r.topicPartition());
-            if (p == null || r.fetchOffset() < p.logStartOffset() || r.fetchOffset() > p.logEndOffset()) {
+            if (p == null || !p.isLeader() || r.fetchOffset() < p.logStartOffset() || r.fetchOffset() > p.logEndOffset()) {
                 return true;
             }
             if (p.highWatermark() > r.fetchOffset()) {
@@ -227,9 +286,9 @@ public final class ReplicaManager implements AutoCloseable {
         for (FetchPartitionRequest r : requests) {
             TopicPartition tp = r.topicPartition();
             Partition p = partitions.get(tp);
-            if (p == null) {
-                results.add(new FetchPartitionResult(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION, -1, -1, -1,
-                        emptySlice(r.fetchOffset())));
+            if (p == null || !p.isLeader()) {
+                Errors error = p == null ? notHostedError.apply(tp) : Errors.NOT_LEADER_OR_FOLLOWER;
+                results.add(new FetchPartitionResult(tp, error, -1, -1, -1, emptySlice(r.fetchOffset())));
                 continue;
             }
             long highWatermark = p.highWatermark();

@@ -246,7 +246,7 @@ public final class MetadataFile {
             throw new CorruptMetadataException(file, buffer.remaining() + " unexpected bytes after the last "
                     + (version >= VERSION ? "broker" : "topic"));
         }
-        return MetadataImage.of(clusterId, nodeId, epoch, topics, brokerConfigs);
+        return MetadataImage.of(clusterId, nodeId, epoch, topics, new TreeMap<>(), -1, brokerConfigs);
     }
 
     private static Map<String, String> readConfigs(Path file, ByteBuffer buffer) throws CorruptMetadataException {

@@ -37,7 +37,8 @@ class MetadataFileTest {
         }
         DynamicBrokerConfigs brokerConfigs = new DynamicBrokerConfigs(Map.of("log.retention.ms", "5000"),
                 Map.of(7, Map.of("log.cleaner.threads", "2", "message.max.bytes", "2000"), 8, Map.of("num.io.threads", "4")));
-        return MetadataImage.of(ClusterIds.toString(ClusterIds.randomId()), 7, 42, topics, brokerConfigs);
+        return MetadataImage.of(ClusterIds.toString(ClusterIds.randomId()), 7, 42, topics, new java.util.TreeMap<>(), -1,
+                brokerConfigs);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
@@ -158,7 +159,7 @@ class MetadataFileTest {
         MetadataImage image = sampleImage();
         byte[] first = bytes(MetadataFile.encode(image));
         MetadataImage copy = MetadataImage.of(image.clusterId(), image.nodeId(), image.epoch(),
-                image.topicsByName().values(), new DynamicBrokerConfigs(image.brokerConfigs().clusterDefault(),
+                image.topicsByName().values(), new java.util.TreeMap<>(), -1, new DynamicBrokerConfigs(image.brokerConfigs().clusterDefault(),
                         new java.util.TreeMap<>(image.brokerConfigs().perBroker())));
         assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(bytes(MetadataFile.encode(copy))));
         assertEquals(Map.of("log.cleaner.threads", "2", "message.max.bytes", "2000"),

@@ -6,7 +6,11 @@ import java.util.function.Supplier;
 
 /**
  * The APIs Fjord speaks: Kafka's key and name, and the generated request and response classes,
- * whose versions are the ones advertised in ApiVersions.
+ * whose versions are the ones advertised in ApiVersions for the APIs a broker routes. Speaking an
+ * API is not serving it: a broker advertises only what it routes, and the inter-broker APIs
+ * (LeaderAndIsr, StopReplica, UpdateMetadata, ControlledShutdown, AlterPartition) are for Fjord's
+ * controller and brokers only. The ZooKeeper-era ones, which Kafka 4 removed, have only their newest
+ * version (Kafka 3.9's), since only Fjord's own nodes send them.
  *
  * <p>Invariant: keys and names are Kafka's; a request class and its response class declare the
  * same versions and the same first flexible version (a test checks it). Produce is advertised from
@@ -18,6 +22,10 @@ public enum ApiKeys {
     FETCH(1, "Fetch", FetchRequest::new, FetchResponse::new),
     LIST_OFFSETS(2, "ListOffsets", ListOffsetsRequest::new, ListOffsetsResponse::new),
     METADATA(3, "Metadata", MetadataRequest::new, MetadataResponse::new),
+    LEADER_AND_ISR(4, "LeaderAndIsr", LeaderAndIsrRequest::new, LeaderAndIsrResponse::new),
+    STOP_REPLICA(5, "StopReplica", StopReplicaRequest::new, StopReplicaResponse::new),
+    UPDATE_METADATA(6, "UpdateMetadata", UpdateMetadataRequest::new, UpdateMetadataResponse::new),
+    CONTROLLED_SHUTDOWN(7, "ControlledShutdown", ControlledShutdownRequest::new, ControlledShutdownResponse::new),
     OFFSET_COMMIT(8, "OffsetCommit", OffsetCommitRequest::new, OffsetCommitResponse::new),
     OFFSET_FETCH(9, "OffsetFetch", OffsetFetchRequest::new, OffsetFetchResponse::new),
     FIND_COORDINATOR(10, "FindCoordinator", FindCoordinatorRequest::new, FindCoordinatorResponse::new),
@@ -33,14 +41,23 @@ public enum ApiKeys {
     DELETE_TOPICS(20, "DeleteTopics", DeleteTopicsRequest::new, DeleteTopicsResponse::new),
     DELETE_RECORDS(21, "DeleteRecords", DeleteRecordsRequest::new, DeleteRecordsResponse::new),
     INIT_PRODUCER_ID(22, "InitProducerId", InitProducerIdRequest::new, InitProducerIdResponse::new),
+    OFFSET_FOR_LEADER_EPOCH(23, "OffsetForLeaderEpoch", OffsetForLeaderEpochRequest::new,
+            OffsetForLeaderEpochResponse::new),
     DESCRIBE_CONFIGS(32, "DescribeConfigs", DescribeConfigsRequest::new, DescribeConfigsResponse::new),
     ALTER_CONFIGS(33, "AlterConfigs", AlterConfigsRequest::new, AlterConfigsResponse::new),
+    DESCRIBE_LOG_DIRS(35, "DescribeLogDirs", DescribeLogDirsRequest::new, DescribeLogDirsResponse::new),
     SASL_AUTHENTICATE(36, "SaslAuthenticate", SaslAuthenticateRequest::new, SaslAuthenticateResponse::new),
     CREATE_PARTITIONS(37, "CreatePartitions", CreatePartitionsRequest::new, CreatePartitionsResponse::new),
     DELETE_GROUPS(42, "DeleteGroups", DeleteGroupsRequest::new, DeleteGroupsResponse::new),
+    ELECT_LEADERS(43, "ElectLeaders", ElectLeadersRequest::new, ElectLeadersResponse::new),
     INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs", IncrementalAlterConfigsRequest::new,
             IncrementalAlterConfigsResponse::new),
+    ALTER_PARTITION_REASSIGNMENTS(45, "AlterPartitionReassignments", AlterPartitionReassignmentsRequest::new,
+            AlterPartitionReassignmentsResponse::new),
+    LIST_PARTITION_REASSIGNMENTS(46, "ListPartitionReassignments", ListPartitionReassignmentsRequest::new,
+            ListPartitionReassignmentsResponse::new),
     OFFSET_DELETE(47, "OffsetDelete", OffsetDeleteRequest::new, OffsetDeleteResponse::new),
+    ALTER_PARTITION(56, "AlterPartition", AlterPartitionRequest::new, AlterPartitionResponse::new),
     DESCRIBE_CLUSTER(60, "DescribeCluster", DescribeClusterRequest::new, DescribeClusterResponse::new),
     DESCRIBE_TOPIC_PARTITIONS(75, "DescribeTopicPartitions", DescribeTopicPartitionsRequest::new,
             DescribeTopicPartitionsResponse::new);

@@ -5,6 +5,7 @@ import io.fjord.protocol.types.EncodedMessage;
 import io.fjord.protocol.types.WireReader;
 import io.fjord.protocol.types.WireWriter;
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 /**
  * Decodes and encodes whole requests and responses: header plus body, for every advertised
@@ -30,13 +31,16 @@ public final class MessageCodec {
     }
 
     /**
-     * An ApiVersions response listing every API Fjord advertises. With {@link
-     * Errors#UNSUPPORTED_VERSION} it is the answer to an ApiVersions request of a version above
-     * ours, to be encoded as version 0.
+     * An ApiVersions response listing {@code apis} with the versions Fjord speaks, in key order.
+     * With {@link Errors#UNSUPPORTED_VERSION} it is the answer to an ApiVersions request of a
+     * version above ours, to be encoded as version 0.
      */
-    public static ApiVersionsResponse apiVersionsResponse(Errors error) {
+    public static ApiVersionsResponse apiVersionsResponse(Errors error, Set<ApiKeys> apis) {
         ApiVersionsResponse response = new ApiVersionsResponse().setErrorCode(error.code());
         for (ApiKeys api : ApiKeys.values()) {
+            if (!apis.contains(api)) {
+                continue;
+            }
             response.apiKeys().add(new ApiVersionsResponse.ApiVersion()
                     .setApiKey(api.id())
                     .setMinVersion(api.oldestVersion())

@@ -145,7 +145,7 @@ public final class WireReader {
 
     /**
      * The length of a string, bytes or records value: INT16 (strings) or INT32 (bytes) in classic
-     * encoding, unsigned varint N+1 in compact encoding. Returns -1 for null (any negative classic
+     * encoding, unsigned varint N+1 in compact encoding. Returns -1 for null (any negative
      * length, as Kafka reads it), which is only legal if {@code nullable}; a length beyond the
      * remaining bytes is rejected here.
      */
@@ -153,15 +153,12 @@ public final class WireReader {
         int length;
         if (compact) {
             length = readUnsignedVarint() - 1;
-            if (length < -1) {
-                // The unsigned value was above Integer.MAX_VALUE: no buffer can hold that many bytes.
-                throw malformed(what + " length out of range");
-            }
         } else {
             length = int16 ? readShort() : readInt();
         }
         if (length < 0) {
-            // Kafka reads any negative classic length as null, not only -1.
+            // Kafka reads any negative length as null, not only -1: in compact encoding that is a
+            // varint of 0 or one whose value does not fit a signed int.
             if (!nullable) {
                 throw malformed("null " + what + " where the schema forbids it");
             }
@@ -205,14 +202,12 @@ public final class WireReader {
         int count;
         if (compact) {
             count = readUnsignedVarint() - 1;
-            if (count < -1) {
-                throw malformed("array length out of range");
-            }
         } else {
             count = readInt();
         }
         if (count < 0) {
-            // Kafka reads any negative classic count as null, not only -1.
+            // Kafka reads any negative count as null, not only -1: in compact encoding that is a
+            // varint of 0 or one whose value does not fit a signed int.
             if (!nullable) {
                 throw malformed("null array where the schema forbids it");
             }

@@ -9,12 +9,24 @@ import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
 import io.fjord.protocol.types.Frames;
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.junit.jupiter.api.Test;
 
 class ApiKeysTest {
+
+    /**
+     * The ZooKeeper-era APIs Kafka 4 removed, with Kafka 3.9's last version and first flexible
+     * version (from its message specs), the one version Fjord speaks of each.
+     */
+    private static final Map<ApiKeys, short[]> KAFKA_39_LAST_AND_FIRST_FLEXIBLE = Map.of(
+            ApiKeys.LEADER_AND_ISR, new short[] {7, 4},
+            ApiKeys.STOP_REPLICA, new short[] {4, 2},
+            ApiKeys.UPDATE_METADATA, new short[] {8, 6},
+            ApiKeys.CONTROLLED_SHUTDOWN, new short[] {3, 3});
 
     @Test
     void keysNamesAndRangesAgreeWithKafka() {
@@ -22,13 +34,20 @@ class ApiKeysTest {
             org.apache.kafka.common.protocol.ApiKeys kafka =
                     org.apache.kafka.common.protocol.ApiKeys.forId(api.id());
             assertEquals(kafka.name, api.apiName());
+            if (!KafkaMessages.kafkaSpeaks(api)) {
+                short[] kafka39 = KAFKA_39_LAST_AND_FIRST_FLEXIBLE.get(api);
+                assertEquals(kafka39[0], api.oldestVersion(), api + " only the newest version");
+                assertEquals(kafka39[0], api.latestVersion(), api + " latest");
+                assertEquals(kafka39[1], api.firstFlexibleVersion(), api + " first flexible");
+                continue;
+            }
             assertTrue(api.latestVersion() <= kafka.latestVersion(), api + " latest");
             assertEquals(kafka.oldestVersion(), api.oldestAcceptedVersion(), api + " oldest accepted");
             if (api != ApiKeys.PRODUCE) {
                 assertEquals(kafka.oldestVersion(), api.oldestVersion(), api + " oldest");
             }
             short firstFlexible = Short.MAX_VALUE;
-            for (short v = kafka.oldestVersion(); v <= kafka.latestVersion(true); v++) {
+            for (short v = 0; v <= kafka.latestVersion(true); v++) {
                 if (kafka.messageType.requestHeaderVersion(v) == 2) {
                     firstFlexible = v;
                     break;
@@ -59,15 +78,16 @@ class ApiKeysTest {
             assertSame(api, ApiKeys.forId(api.id()));
             assertTrue(ids.add(api.id()));
         }
-        ProtocolException e = assertThrows(ProtocolException.class, () -> ApiKeys.forId(4));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ApiKeys.forId(29)); // DescribeAcls
         assertEquals(Errors.INVALID_REQUEST, e.error());
         assertThrows(ProtocolException.class, () -> ApiKeys.forId(-1));
         assertThrows(ProtocolException.class, () -> ApiKeys.forId(30000));
     }
 
     @Test
-    void apiVersionsResponseListsEveryApiAndKafkaReadsItAsV0() {
-        ApiVersionsResponse response = MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
+    void apiVersionsResponseListsTheApisGivenAndKafkaReadsItAsV0() {
+        ApiVersionsResponse response = MessageCodec.apiVersionsResponse(Errors.UNSUPPORTED_VERSION,
+                EnumSet.allOf(ApiKeys.class));
         ByteBuffer frame = MessageCodec.encodeResponse((short) 0, 42, response).toByteBuffer();
         ByteBuffer body = Frames.readWholeFrame(frame, 1 << 20);
         assertEquals(42, body.getInt()); // response header v0: the correlation id only
@@ -80,5 +100,13 @@ class ApiKeysTest {
             assertEquals(api.oldestVersion(), v.minVersion());
             assertEquals(api.latestVersion(), v.maxVersion());
         }
+    }
+
+    @Test
+    void apiVersionsResponseLeavesOutTheApisNotGiven() {
+        ApiVersionsResponse response = MessageCodec.apiVersionsResponse(Errors.NONE,
+                EnumSet.of(ApiKeys.FETCH, ApiKeys.API_VERSIONS, ApiKeys.PRODUCE));
+        assertEquals(java.util.List.of(ApiKeys.PRODUCE.id(), ApiKeys.FETCH.id(), ApiKeys.API_VERSIONS.id()),
+                response.apiKeys().stream().map(ApiVersionsResponse.ApiVersion::apiKey).toList(), "in key order");
     }
 }

@@ -38,7 +38,7 @@ class HostileInputTest {
 
     @Test
     void everyTruncationOfEveryRequestIsInvalid() {
-        for (ApiKeys api : ApiKeys.values()) {
+        for (ApiKeys api : KafkaMessages.apisKafkaSpeaks()) {
             for (short v = api.oldestVersion(); v <= api.latestVersion(); v++) {
                 ByteBuffer frame = validFrame(api, v, v);
                 MessageCodec.decodeRequest(frame.duplicate());
@@ -110,7 +110,7 @@ class HostileInputTest {
     @Test
     void unknownApiKeysAndUnsupportedVersions() {
         ByteBuffer empty = ByteBuffer.allocate(0);
-        assertEquals(Errors.INVALID_REQUEST, errorOf(() -> MessageCodec.decodeRequest(frame(4, 0, empty))));
+        assertEquals(Errors.INVALID_REQUEST, errorOf(() -> MessageCodec.decodeRequest(frame(29, 0, empty))));
         assertEquals(Errors.INVALID_REQUEST, errorOf(() -> MessageCodec.decodeRequest(frame(-1, 0, empty))));
         assertEquals(Errors.INVALID_REQUEST, errorOf(() -> MessageCodec.decodeRequest(frame(999, 0, empty))));
         assertEquals(Errors.UNSUPPORTED_VERSION, errorOf(() -> MessageCodec.decodeRequest(frame(0, 8, empty))));

@@ -22,6 +22,20 @@ final class KafkaMessages {
     private KafkaMessages() {
     }
 
+    /**
+     * Whether Kafka's client library still has classes for {@code api}: Kafka 4 removed the
+     * ZooKeeper-era controller APIs, which {@code ZooKeeperEraMessagesTest} checks instead.
+     */
+    static boolean kafkaSpeaks(ApiKeys api) {
+        org.apache.kafka.common.protocol.ApiKeys kafka = org.apache.kafka.common.protocol.ApiKeys.forId(api.id());
+        return kafka.latestVersion() >= kafka.oldestVersion();
+    }
+
+    /** The APIs {@link #kafkaSpeaks} holds for, the ones Kafka's classes can be the oracle of. */
+    static java.util.List<ApiKeys> apisKafkaSpeaks() {
+        return java.util.Arrays.stream(ApiKeys.values()).filter(KafkaMessages::kafkaSpeaks).toList();
+    }
+
     static Class<?> dataClass(ApiKeys api, boolean request) {
         String name = "org.apache.kafka.common.message." + api.apiName()
                 + (request ? "RequestData" : "ResponseData");

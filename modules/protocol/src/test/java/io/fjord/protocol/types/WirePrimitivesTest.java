@@ -161,11 +161,16 @@ class WirePrimitivesTest {
         assertMalformed(() -> new WireReader(six).readArrayLength(false, false, 4));
         ByteBuffer four = ByteBuffer.allocate(20).putInt(0, 4);
         assertEquals(4, new WireReader(four).readArrayLength(false, false, 4));
-        // Compact lengths: over-long varint, and a value above Integer.MAX_VALUE.
+        // Compact lengths: an over-long varint is malformed; a value above Integer.MAX_VALUE is a
+        // negative length, which Kafka's generated readers take for null where null is allowed.
         assertMalformed(() -> new WireReader(hex(0xff, 0xff, 0xff, 0xff, 0xff, 0x0f)).readString(true, true));
-        assertMalformed(() -> new WireReader(hex(0xff, 0xff, 0xff, 0xff, 0x0f)).readBytes(true, true));
-        assertMalformed(() -> new WireReader(hex(0xff, 0xff, 0xff, 0xff, 0x0f)).readArrayLength(true, true, 1));
-        assertMalformed(() -> new WireReader(hex(0x85, 0x80, 0x80, 0x80, 0x08)).readArrayLength(true, true, 1));
+        assertEquals(null, new WireReader(hex(0xff, 0xff, 0xff, 0xff, 0x0f)).readBytes(true, true));
+        assertEquals(-1, new WireReader(hex(0xff, 0xff, 0xff, 0xff, 0x0f)).readArrayLength(true, true, 1));
+        assertEquals(-1, new WireReader(hex(0x85, 0x80, 0x80, 0x80, 0x08)).readArrayLength(true, true, 1));
+        assertMalformed(() -> new WireReader(hex(0xff, 0xff, 0xff, 0xff, 0x0f)).readBytes(true, false));
+        assertMalformed(() -> new WireReader(hex(0x85, 0x80, 0x80, 0x80, 0x08)).readArrayLength(true, false, 1));
+        // 2^31 as a compact count is Integer.MAX_VALUE elements, which cannot fit.
+        assertMalformed(() -> new WireReader(hex(0x80, 0x80, 0x80, 0x80, 0x08)).readArrayLength(true, true, 1));
         // Tagged fields claiming more fields, or bigger ones, than the bytes present.
         assertMalformed(() -> new WireReader(hex(0x7f, 0x00, 0x00)).skipTaggedFields());
         assertMalformed(() -> new WireReader(hex(0x01, 0x00, 0x7f, 0x00)).skipTaggedFields());
