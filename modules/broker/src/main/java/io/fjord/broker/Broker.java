@@ -23,6 +23,7 @@ import io.fjord.log.LogManagerConfig;
 import io.fjord.log.PartitionLog;
 import io.fjord.common.ThreadScheduler;
 import io.fjord.common.Time;
+import io.fjord.network.NetworkConfig;
 import io.fjord.network.RequestMetrics;
 import io.fjord.network.SocketServer;
 import io.fjord.common.errors.Errors;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -68,12 +70,15 @@ public final class Broker {
     private final Path defaultPluginsFolder;
     private BrokerCodecs codecs;
     private MetadataStore metadataStore;
+    private BrokerConfigAdmin brokerConfigAdmin;
+    /** The topic config defaults of this broker's settings, static and dynamic; replaced when they change. */
+    private volatile TopicConfigs topicDefaults;
     private ThreadScheduler scheduler;
     private LogManager logManager;
     private ReplicaManager replicaManager;
     private ProducerIdManager producerIdManager;
     private GroupCoordinator groupCoordinator;
-    private SocketServer socketServer;
+    private volatile SocketServer socketServer;
     private ClusterSettings cluster;
     private ClusterMember member;
     private volatile int advertisedPort;
@@ -111,6 +116,8 @@ public final class Broker {
         for (PluginLoadError error : codecs.loadErrors()) {
             LOG.warning("Plugin " + error.location() + " failed to load: " + error.reason());
         }
+        // server.properties alone until the metadata with the dynamic settings is read.
+        topicDefaults = TopicConfigs.forBroker(config.properties());
         cluster = ClusterSettings.from(config.properties());
         scheduler = new ThreadScheduler(2, "fjord-background-");
         logManager = new LogManager(config.logDirs(), tp -> logConfig(tp.topic()),
@@ -131,6 +138,13 @@ public final class Broker {
             producerIdManager = new ProducerIdManager(config.controllerConfig().metadataLogDir());
             replicaManager = new ReplicaManager(config.nodeId(), logManager);
         }
+        // The dynamic settings kept in the metadata apply from the start, over server.properties.
+        BrokerConfigLayers layers = BrokerConfigLayers.of(config.properties(), metadataStore.image().brokerConfigs(),
+                config.nodeId());
+        BrokerConfig settings = BrokerConfig.of(layers.effective());
+        topicDefaults = topicDefaults(layers);
+        codecs.updateBrokerSettings(settings.properties());
+        brokerConfigAdmin = new BrokerConfigAdmin(metadataStore, config.properties(), config.nodeId(), codecs);
         logManager.startup();
         if (!cluster.clustered()) {
             for (TopicImage topic : metadataStore.image().topicsByName().values()) {
@@ -154,7 +168,7 @@ public final class Broker {
             groupCoordinator.startup(offsetsTopic == null ? 0 : offsetsTopic.partitionCount());
         }
         groupCoordinator.startTimerReaper();
-        socketServer = new SocketServer(config.networkConfig(), new RequestDispatcher(apiFamilies())).start();
+        socketServer = new SocketServer(settings.networkConfig(), new RequestDispatcher(apiFamilies(settings))).start();
         advertisedPort = config.advertisedPort() != 0 ? config.advertisedPort() : socketServer.boundAddress().getPort();
         if (member != null) {
             member.register(new ClusterMember.Identity(config.nodeId(), config.advertisedHost(), advertisedPort,
@@ -170,7 +184,7 @@ public final class Broker {
     }
 
     /** The handlers of every API family, each given the parts of the broker it needs. */
-    private List<ApiFamily> apiFamilies() {
+    private List<ApiFamily> apiFamilies(BrokerConfig settings) {
         LocalNode node = new LocalNode() {
             @Override
             public int id() {
@@ -199,7 +213,7 @@ public final class Broker {
                 return hosted != null && !hosted.isLeader() ? Errors.NOT_LEADER_OR_FOLLOWER : notHostedError(tp);
             }
         };
-        int maxDecompressedBatchBytes = config.networkConfig().socketRequestMaxBytes();
+        int maxDecompressedBatchBytes = settings.networkConfig().socketRequestMaxBytes();
         List<ApiFamily> families = new ArrayList<>(List.of(
                 new MetadataHandler(metadataStore, node),
                 new DescribeTopicPartitionsHandler(metadataStore, config.maxRequestPartitionSizeLimit()),
@@ -208,8 +222,8 @@ public final class Broker {
                 new ListOffsetsHandler(partitions),
                 new OffsetForLeaderEpochHandler(partitions),
                 new LogDirsHandler(config.logDirs(), logManager::allLogs),
-                new TopicAdminHandler(metadataStore, partitions, codecs, config.properties()),
-                new ConfigHandler(metadataStore, config.properties(), config.nodeId(), codecs),
+                new TopicAdminHandler(metadataStore, partitions, codecs, () -> topicDefaults),
+                new ConfigHandler(metadataStore, brokerConfigAdmin, codecs),
                 new ProducerIdHandler(producerIdManager),
                 new GroupHandler(groupCoordinator, this::coordinatorNode),
                 new OffsetHandler(groupCoordinator)));
@@ -383,7 +397,7 @@ public final class Broker {
             // A log left from a deleted topic, opened only to be removed; or in a cluster, a
             // partition led here before this broker's metadata has its topic.
             Map<String, String> overrides = member != null ? member.cache().configs(topic) : Map.of();
-            entries = TopicConfigs.forBroker(config.properties()).describe(overrides);
+            entries = topicDefaults.describe(overrides);
         }
         Map<String, String> values = new HashMap<>();
         for (ConfigEntry e : entries) {
@@ -392,6 +406,10 @@ public final class Broker {
             }
         }
         return values;
+    }
+
+    private static TopicConfigs topicDefaults(BrokerConfigLayers layers) {
+        return TopicConfigs.forBroker(layers.staticSettings(), layers.dynamicDefault(), layers.dynamicBroker());
     }
 
     private LogConfig logConfig(String topic) {
@@ -442,10 +460,40 @@ public final class Broker {
 
         @Override
         public void configsChanged(TopicImage before, TopicImage after) {
-            LogConfig logConfig = logConfig(after.name());
-            int minIsr = minInsyncReplicas(after.name());
-            for (PartitionImage p : after.partitions()) {
-                Partition partition = replicaManager.partition(after.topicPartition(p.partition()));
+            applyConfigs(after);
+        }
+
+        /**
+         * This broker's or the cluster-wide dynamic settings changed: the codecs take the broker's
+         * compression settings, every topic the defaults it does not override, the socket server
+         * its handler thread count and connection limit. The other thread counts and network
+         * settings take effect at the next start.
+         */
+        @Override
+        public void brokerConfigsChanged(OptionalInt brokerId, Map<String, String> before, Map<String, String> after) {
+            if (brokerId.isPresent() && brokerId.getAsInt() != config.nodeId()) {
+                return;
+            }
+            BrokerConfigLayers layers = BrokerConfigLayers.of(config.properties(),
+                    metadataStore.image().brokerConfigs(), config.nodeId());
+            topicDefaults = topicDefaults(layers);
+            Map<String, String> settings = layers.effective();
+            codecs.updateBrokerSettings(settings);
+            if (socketServer != null) {
+                NetworkConfig network = BrokerConfig.of(settings).networkConfig();
+                socketServer.resizeHandlerThreads(network.numIoThreads());
+                socketServer.setMaxConnections(network.maxConnections());
+            }
+            for (TopicImage topic : metadataStore.image().topicsByName().values()) {
+                applyConfigs(topic);
+            }
+        }
+
+        private void applyConfigs(TopicImage topic) {
+            LogConfig logConfig = logConfig(topic.name());
+            int minIsr = minInsyncReplicas(topic.name());
+            for (PartitionImage p : topic.partitions()) {
+                Partition partition = replicaManager.partition(topic.topicPartition(p.partition()));
                 if (partition != null) {
                     partition.log().updateConfig(logConfig);
                     partition.updateMinInsyncReplicas(minIsr);

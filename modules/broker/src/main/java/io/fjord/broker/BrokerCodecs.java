@@ -45,8 +45,9 @@ final class BrokerCodecs implements AutoCloseable {
 
     private final PluginRuntime runtime;
     private final Path pluginsFolder;
-    private final Map<String, String> brokerProperties;
-    private final String brokerCompressionType;
+    // Replaced together when the broker's dynamic settings change; read on the produce path.
+    private volatile Map<String, String> brokerProperties;
+    private volatile String brokerCompressionType;
     private final CodecRegistry readers;
     private final List<PluginLoadError> loadErrors;
     private final Map<String, CompressionCodec> writers = new ConcurrentHashMap<>();
@@ -55,8 +56,7 @@ final class BrokerCodecs implements AutoCloseable {
         this.runtime = runtime;
         this.pluginsFolder = pluginsFolder;
         this.brokerProperties = brokerProperties;
-        this.brokerCompressionType = brokerProperties.getOrDefault(COMPRESSION_TYPE, PRODUCER).trim()
-                .toLowerCase(Locale.ROOT);
+        this.brokerCompressionType = compressionType(brokerProperties);
         List<PluginLoadError> errors = new ArrayList<>(runtime.errors());
         List<CompressionCodec> loaded = new ArrayList<>();
         for (String type : KAFKA_TYPES) {
@@ -125,6 +125,20 @@ final class BrokerCodecs implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static String compressionType(Map<String, String> brokerProperties) {
+        return brokerProperties.getOrDefault(COMPRESSION_TYPE, PRODUCER).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Takes the broker's {@code compression.type} and levels from its settings as they are now
+     * (changed at run time); topics without their own compression settings follow them from the
+     * next produce. The settings were checked before they were committed.
+     */
+    void updateBrokerSettings(Map<String, String> brokerProperties) {
+        this.brokerProperties = Map.copyOf(brokerProperties);
+        this.brokerCompressionType = compressionType(brokerProperties);
     }
 
     /** Plugins and codecs that failed to load, as {@code fjord plugins} lists them. */

@@ -21,30 +21,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The config APIs: DescribeConfigs (versions 1 to 4) for topics and this broker, with synonyms
- * and types when asked for; IncrementalAlterConfigs (0 to 1) and AlterConfigs (0 to 2) for
- * topics, the first changing single keys, the second replacing a topic's whole set of overrides
- * (Kafka's older API, which KafkaJS and older tools still use). Both validate every key and value
- * first; {@code validate_only} changes nothing. Each resource gets its own error; one failing
- * never fails the others. Broker settings are static: altering them is an INVALID_REQUEST.
+ * The config APIs: DescribeConfigs (versions 1 to 4) for topics, this broker and the cluster-wide
+ * broker default, with synonyms, types and documentation when asked for; IncrementalAlterConfigs
+ * (0 to 1) and AlterConfigs (0 to 2) for topics and for the dynamic broker settings, the first
+ * changing single keys, the second replacing a resource's whole set (Kafka's older API, which
+ * KafkaJS and older tools still use). Both validate every key and value first; {@code
+ * validate_only} changes nothing. Each resource gets its own error; one failing never fails the
+ * others, and a resource named twice is refused each time, as Kafka does. BROKER resources are
+ * {@link BrokerConfigAdmin}'s.
  */
 final class ConfigHandler implements ApiFamily {
 
     /** Resource types (Kafka's {@code ConfigResource.Type}). */
     private static final byte TOPIC_RESOURCE = 2;
     private static final byte BROKER_RESOURCE = 4;
+    private static final String NAMED_TWICE = "Each resource must appear at most once.";
 
     private final MetadataStore store;
-    private final Map<String, String> brokerProperties;
-    private final int nodeId;
+    private final BrokerConfigAdmin brokerConfigs;
     private final BrokerCodecs codecs;
 
-    ConfigHandler(MetadataStore store, Map<String, String> brokerProperties, int nodeId, BrokerCodecs codecs) {
+    ConfigHandler(MetadataStore store, BrokerConfigAdmin brokerConfigs, BrokerCodecs codecs) {
         this.store = store;
-        this.brokerProperties = brokerProperties;
-        this.nodeId = nodeId;
+        this.brokerConfigs = brokerConfigs;
         this.codecs = codecs;
     }
 
@@ -66,11 +68,13 @@ final class ConfigHandler implements ApiFamily {
             try {
                 List<ConfigEntry> entries = switch (type) {
                     case TOPIC_RESOURCE -> store.describeConfigs(name, resource.configurationKeys());
-                    case BROKER_RESOURCE -> brokerConfigs(name, resource.configurationKeys());
+                    case BROKER_RESOURCE -> brokerConfigs.describe(name, resource.configurationKeys());
                     default -> throw new MetadataException(Errors.INVALID_REQUEST, "Unsupported resource type " + type);
                 };
                 for (ConfigEntry e : entries) {
-                    r.configs().add(describe(e, type == BROKER_RESOURCE, body.includeSynonyms()));
+                    r.configs().add(type == BROKER_RESOURCE
+                            ? describeBrokerSetting(e, body.includeSynonyms(), body.includeDocumentation())
+                            : describe(e, false, false, null, body.includeSynonyms()));
                 }
             } catch (MetadataException e) {
                 r.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
@@ -79,16 +83,25 @@ final class ConfigHandler implements ApiFamily {
         Responses.send(request, response);
     }
 
+    /** A broker setting: read-only unless Kafka changes it at run time; custom settings are sensitive. */
+    private static DescribeConfigsResponse.DescribeConfigsResourceResult describeBrokerSetting(ConfigEntry e,
+            boolean withSynonyms, boolean withDocumentation) {
+        BrokerConfigs.Definition def = BrokerConfigs.definition(e.name());
+        boolean readOnly = def == null ? e.name().startsWith("fjord.") : !def.dynamic();
+        String documentation = withDocumentation && def != null ? def.documentation() : null;
+        return describe(e, readOnly, BrokerConfigLayers.isSensitive(e.name()), documentation, withSynonyms);
+    }
+
     private static DescribeConfigsResponse.DescribeConfigsResourceResult describe(ConfigEntry e, boolean readOnly,
-            boolean withSynonyms) {
+            boolean sensitive, String documentation, boolean withSynonyms) {
         DescribeConfigsResponse.DescribeConfigsResourceResult c = new DescribeConfigsResponse.DescribeConfigsResourceResult()
                 .setName(e.name())
                 .setValue(e.value())
                 .setReadOnly(readOnly)
                 .setConfigSource(e.source().id())
-                .setIsSensitive(false)
+                .setIsSensitive(sensitive)
                 .setConfigType(e.type().id())
-                .setDocumentation(null);
+                .setDocumentation(documentation);
         if (withSynonyms) {
             for (ConfigSynonym s : e.synonyms()) {
                 c.synonyms().add(new DescribeConfigsResponse.DescribeConfigsSynonym()
@@ -98,23 +111,21 @@ final class ConfigHandler implements ApiFamily {
         return c;
     }
 
-    /** This broker's settings, every one it knows with its default; another node id is an error. */
-    private List<ConfigEntry> brokerConfigs(String name, List<String> keys) {
-        if (!name.isEmpty() && !name.equals(Integer.toString(nodeId))) {
-            throw new MetadataException(Errors.INVALID_REQUEST, "Unknown broker " + name);
-        }
-        return BrokerConfigs.describe(brokerProperties, keys);
-    }
-
     void incrementalAlterConfigs(NetworkRequest request, IncrementalAlterConfigsRequest body) {
         IncrementalAlterConfigsResponse response = new IncrementalAlterConfigsResponse();
+        Set<String> namedTwice = namedTwice(body.resources(), IncrementalAlterConfigsRequest.AlterConfigsResource::resourceType,
+                IncrementalAlterConfigsRequest.AlterConfigsResource::resourceName);
         for (IncrementalAlterConfigsRequest.AlterConfigsResource resource : body.resources()) {
             IncrementalAlterConfigsResponse.AlterConfigsResourceResponse r =
                     new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(r);
+            if (namedTwice.contains(resource.resourceType() + "/" + resource.resourceName())) {
+                r.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(NAMED_TWICE);
+                continue;
+            }
             try {
-                requireTopic(resource.resourceType());
+                requireTopicOrBroker(resource.resourceType());
                 List<AlterConfigOp> ops = new ArrayList<>();
                 for (IncrementalAlterConfigsRequest.AlterableConfig c : resource.configs()) {
                     AlterConfigOp.Type op = AlterConfigOp.Type.forId(c.configOperation());
@@ -124,6 +135,10 @@ final class ConfigHandler implements ApiFamily {
                     ops.add(new AlterConfigOp(op, c.name(), c.value()));
                 }
                 String name = resource.resourceName();
+                if (resource.resourceType() == BROKER_RESOURCE) {
+                    brokerConfigs.incrementalAlter(name, ops, body.validateOnly());
+                    continue;
+                }
                 if (ops.stream().anyMatch(op -> op.key().equals(BrokerCodecs.COMPRESSION_TYPE))) {
                     codecs.requireCodec(store.incrementalAlterConfigs(name, ops, true).get(BrokerCodecs.COMPRESSION_TYPE));
                 }
@@ -137,12 +152,18 @@ final class ConfigHandler implements ApiFamily {
 
     void alterConfigs(NetworkRequest request, AlterConfigsRequest body) {
         AlterConfigsResponse response = new AlterConfigsResponse();
+        Set<String> namedTwice = namedTwice(body.resources(), AlterConfigsRequest.AlterConfigsResource::resourceType,
+                AlterConfigsRequest.AlterConfigsResource::resourceName);
         for (AlterConfigsRequest.AlterConfigsResource resource : body.resources()) {
             AlterConfigsResponse.AlterConfigsResourceResponse r = new AlterConfigsResponse.AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(r);
+            if (namedTwice.contains(resource.resourceType() + "/" + resource.resourceName())) {
+                r.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(NAMED_TWICE);
+                continue;
+            }
             try {
-                requireTopic(resource.resourceType());
+                requireTopicOrBroker(resource.resourceType());
                 Map<String, String> configs = new LinkedHashMap<>();
                 Set<String> seen = new HashSet<>();
                 for (AlterConfigsRequest.AlterableConfig c : resource.configs()) {
@@ -150,6 +171,10 @@ final class ConfigHandler implements ApiFamily {
                         throw new MetadataException(Errors.INVALID_REQUEST, "Error due to duplicate config keys: " + c.name());
                     }
                     configs.put(c.name(), c.value());
+                }
+                if (resource.resourceType() == BROKER_RESOURCE) {
+                    brokerConfigs.alter(resource.resourceName(), configs, body.validateOnly());
+                    continue;
                 }
                 if (configs.containsKey(BrokerCodecs.COMPRESSION_TYPE)) {
                     store.alterConfigs(resource.resourceName(), configs, true);
@@ -163,9 +188,22 @@ final class ConfigHandler implements ApiFamily {
         Responses.send(request, response);
     }
 
-    private static void requireTopic(byte resourceType) {
-        if (resourceType != TOPIC_RESOURCE) {
-            throw new MetadataException(Errors.INVALID_REQUEST, "Only topic configs can be altered; broker configs are static");
+    /** The resources (as type/name) a request names more than once: Kafka refuses every copy. */
+    private static <T> Set<String> namedTwice(List<T> resources, Function<T, Byte> type, Function<T, String> name) {
+        Set<String> seen = new HashSet<>();
+        Set<String> twice = new HashSet<>();
+        for (T resource : resources) {
+            String key = type.apply(resource) + "/" + name.apply(resource);
+            if (!seen.add(key)) {
+                twice.add(key);
+            }
+        }
+        return twice;
+    }
+
+    private static void requireTopicOrBroker(byte resourceType) {
+        if (resourceType != TOPIC_RESOURCE && resourceType != BROKER_RESOURCE) {
+            throw new MetadataException(Errors.INVALID_REQUEST, "Unknown resource type " + resourceType);
         }
     }
 }

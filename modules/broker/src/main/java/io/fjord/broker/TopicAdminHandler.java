@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The topic APIs, answered from and applied to the metadata store: CreateTopics (versions 2 to 7),
@@ -44,14 +45,15 @@ final class TopicAdminHandler implements ApiFamily {
     private final MetadataStore store;
     private final PartitionLookup partitions;
     private final BrokerCodecs codecs;
-    private final TopicConfigs topicConfigs;
+    /** The broker's topic defaults as they are now (dynamic settings change them). */
+    private final Supplier<TopicConfigs> topicConfigs;
 
     TopicAdminHandler(MetadataStore store, PartitionLookup partitions, BrokerCodecs codecs,
-            Map<String, String> brokerProperties) {
+            Supplier<TopicConfigs> topicConfigs) {
         this.store = store;
         this.partitions = partitions;
         this.codecs = codecs;
-        this.topicConfigs = TopicConfigs.forBroker(brokerProperties);
+        this.topicConfigs = topicConfigs;
     }
 
     @Override
@@ -108,7 +110,7 @@ final class TopicAdminHandler implements ApiFamily {
         result.setTopicId(topic.id())
                 .setNumPartitions(topic.partitionCount())
                 .setReplicationFactor((short) topic.partition(0).replicas().size());
-        for (ConfigEntry e : topicConfigs.describe(topic.configs())) {
+        for (ConfigEntry e : topicConfigs.get().describe(topic.configs())) {
             result.configs().add(new CreateTopicsResponse.CreatableTopicConfigs()
                     .setName(e.name())
                     .setValue(e.value())

@@ -103,10 +103,11 @@ class AlterConfigsTest {
 
     @Test
     void eachResourceGetsItsOwnError() throws Exception {
+        admin.createTopics(List.of(new NewTopic("u", 1, (short) 1))).all().get();
         AlterConfigsResponseData response = alter((short) 1, false,
                 resource(TOPIC, "t", "no.such.config", "1"),
                 resource(TOPIC, "missing", "retention.ms", "1"),
-                resource(TOPIC, "t", "segment.ms", "-5"),
+                resource(TOPIC, "u", "segment.ms", "-5"),
                 resource(BROKER, "1", "log.retention.hours", "1"));
         List<AlterConfigsResponseData.AlterConfigsResourceResponse> results = response.responses();
         assertEquals(4, results.size());
@@ -114,7 +115,8 @@ class AlterConfigsTest {
         assertTrue(results.get(0).errorMessage().contains("no.such.config"), results.get(0).errorMessage());
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), results.get(1).errorCode());
         assertEquals(Errors.INVALID_CONFIG.code(), results.get(2).errorCode());
-        assertEquals(Errors.INVALID_REQUEST.code(), results.get(3).errorCode(), "broker settings are static");
+        assertEquals(Errors.INVALID_REQUEST.code(), results.get(3).errorCode(), "log.retention.hours is read-only");
+        assertEquals("Cannot update these configs dynamically: Set(log.retention.hours)", results.get(3).errorMessage());
         assertEquals(Map.of("retention.ms", "1000", "segment.ms", "5000"), overrides("t"), "nothing changed");
     }
 
@@ -123,5 +125,46 @@ class AlterConfigsTest {
         AlterConfigsResponseData response = alter((short) 0, false, resource(TOPIC, "t", "compression.type", "snappy"));
         assertEquals(Errors.INVALID_CONFIG.code(), response.responses().get(0).errorCode());
         assertTrue(response.responses().get(0).errorMessage().contains("snappy"));
+    }
+
+    @Test
+    void brokerSettingsAreReplacedAsAWholeAndOnlyForThisBrokerOrTheDefault() throws Exception {
+        AlterConfigsResponseData response = alter((short) 2, false,
+                resource(BROKER, "1", "log.retention.ms", "5000", "log.cleaner.threads", "2"),
+                resource(BROKER, "", "log.segment.bytes", "2097152"),
+                resource(BROKER, "2", "log.retention.ms", "5000"),
+                resource(BROKER, "one", "log.retention.ms", "5000"));
+        List<AlterConfigsResponseData.AlterConfigsResourceResponse> results = response.responses();
+        assertEquals(Errors.NONE.code(), results.get(0).errorCode(), results.get(0).errorMessage());
+        assertEquals(Errors.NONE.code(), results.get(1).errorCode(), results.get(1).errorMessage());
+        assertEquals(Errors.INVALID_REQUEST.code(), results.get(2).errorCode());
+        assertEquals("Unexpected broker id, expected 1, but received 2", results.get(2).errorMessage());
+        assertEquals(Errors.INVALID_REQUEST.code(), results.get(3).errorCode());
+        assertEquals("Node id must be an integer, but it is: one", results.get(3).errorMessage());
+        assertEquals(Map.of("log.retention.ms", "5000", "log.cleaner.threads", "2"), dynamicSettings("1"));
+
+        assertEquals(Errors.NONE.code(), alter((short) 1, false, resource(BROKER, "1", "log.cleaner.threads", "2"))
+                .responses().get(0).errorCode());
+        assertEquals(Map.of("log.cleaner.threads", "2"), dynamicSettings("1"), "log.retention.ms, left out, is gone");
+        assertEquals(Errors.NONE.code(), alter((short) 0, true, resource(BROKER, "1")).responses().get(0).errorCode());
+        assertEquals(Map.of("log.cleaner.threads", "2"), dynamicSettings("1"), "validate_only changes nothing");
+    }
+
+    @Test
+    void aResourceNamedTwiceIsRefusedEachTime() throws Exception {
+        List<AlterConfigsResponseData.AlterConfigsResourceResponse> results = alter((short) 2, false,
+                resource(BROKER, "1", "log.cleaner.threads", "2"), resource(TOPIC, "t", "retention.ms", "7"),
+                resource(BROKER, "1", "log.cleaner.threads", "1")).responses();
+        assertEquals(List.of(Errors.INVALID_REQUEST.code(), Errors.NONE.code(), Errors.INVALID_REQUEST.code()),
+                results.stream().map(AlterConfigsResponseData.AlterConfigsResourceResponse::errorCode).toList());
+        assertEquals("Each resource must appear at most once.", results.get(0).errorMessage());
+        assertEquals(Map.of(), dynamicSettings("1"));
+    }
+
+    private Map<String, String> dynamicSettings(String broker) throws Exception {
+        Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, broker)))
+                .all().get().values().iterator().next();
+        return config.entries().stream().filter(e -> e.source() == ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG)
+                .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
     }
 }

@@ -2,6 +2,7 @@ package io.fjord.cluster;
 
 import io.fjord.cluster.state.BrokerRegistration;
 import io.fjord.controller.BrokerNode;
+import io.fjord.controller.DynamicBrokerConfigs;
 import io.fjord.controller.MetadataImage;
 import io.fjord.controller.PartitionImage;
 import io.fjord.controller.TopicImage;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -18,7 +20,7 @@ import java.util.function.Predicate;
 /**
  * A broker's view of the cluster, as Kafka's metadata cache in ZooKeeper mode: the live brokers,
  * the controller and every partition's leadership, fed by the controller's UpdateMetadata, plus
- * the topics' config overrides read from the coordination store. Request handlers read it as an
+ * the topics' config overrides and the dynamic broker settings read from the coordination store. Request handlers read it as an
  * immutable {@link MetadataImage}, without locks.
  *
  * <p>Invariants: a topic appears in the image with the partitions numbered from 0 that the
@@ -37,6 +39,7 @@ public final class ClusterMetadataCache {
     private final Map<String, TopicEntry> topics = new HashMap<>();
     private final Map<String, TopicImage> built = new HashMap<>();
     private final Map<String, Map<String, String>> configs = new HashMap<>();
+    private DynamicBrokerConfigs brokerConfigs = DynamicBrokerConfigs.NONE;
     private int controllerId = -1;
     private long epoch;
     private volatile MetadataImage image;
@@ -117,6 +120,12 @@ public final class ClusterMetadataCache {
         publish();
     }
 
+    /** Sets the dynamic settings of a broker, or with {@code brokerId} empty the cluster-wide ones. */
+    public synchronized void setBrokerConfigs(OptionalInt brokerId, Map<String, String> settings) {
+        brokerConfigs = brokerConfigs.with(brokerId, settings);
+        publish();
+    }
+
     /** The config overrides of a topic, whether or not its partitions are known yet. */
     public synchronized Map<String, String> configs(String topic) {
         return configs.getOrDefault(topic, Map.of());
@@ -152,7 +161,7 @@ public final class ClusterMetadataCache {
                 all.add(t);
             }
         });
-        image = MetadataImage.of(clusterId, nodeId, ++epoch, all, new TreeMap<>(brokers), controllerId);
+        image = MetadataImage.of(clusterId, nodeId, ++epoch, all, new TreeMap<>(brokers), controllerId, brokerConfigs);
         notifyAll();
     }
 

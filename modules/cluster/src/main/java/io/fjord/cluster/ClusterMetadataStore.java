@@ -9,6 +9,7 @@ import io.fjord.controller.BrokerNode;
 import io.fjord.controller.ClusterIds;
 import io.fjord.controller.ConfigEntry;
 import io.fjord.controller.ControllerConfig;
+import io.fjord.controller.DynamicBrokerConfigs;
 import io.fjord.controller.MetadataException;
 import io.fjord.controller.MetadataImage;
 import io.fjord.controller.MetadataListener;
@@ -27,10 +28,12 @@ import io.fjord.controller.coordination.Versioned;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,8 +44,9 @@ import java.util.logging.Logger;
 /**
  * The {@link MetadataStore} of a cluster member, as a Kafka broker in ZooKeeper mode worked: reads
  * come from the {@link ClusterMetadataCache} the controller feeds; admin changes are written to
- * the coordination store (a topic's assignment, its deletion request, its config overrides with a
- * change notification), where the controller picks them up, and the call returns once the change
+ * the coordination store (a topic's assignment, its deletion request, its config overrides and the
+ * dynamic broker settings in {@code /config/brokers/<id>} and {@code /config/brokers/<default>},
+ * each with a change notification), where the controller and every broker pick them up, and the call returns once the change
  * has reached this broker's cache or the wait runs out.
  *
  * <p>Listeners hear about deleted topics and changed configs; partition logs are created by the
@@ -54,7 +58,8 @@ public final class ClusterMetadataStore implements MetadataStore {
 
     private final CoordinationSession session;
     private final ClusterMetadataCache cache;
-    private final TopicRules rules;
+    /** Kafka's topic rules with this broker's topic defaults, static and dynamic; replaced when the dynamic ones change. */
+    private volatile TopicRules rules;
     private final ReplicaPlacement placement = new ReplicaPlacement(new Random());
     private final ControllerConfig config;
     private final long waitMs;
@@ -266,6 +271,73 @@ public final class ClusterMetadataStore implements MetadataStore {
         if (before != null && after != null) {
             configsChanged(before, after);
         }
+    }
+
+    @Override
+    public Map<String, String> alterBrokerConfigs(OptionalInt brokerId, Map<String, String> changes) {
+        // Read, change, write: the last writer wins, as with Kafka's ZooKeeper-mode config writes.
+        String entity = brokerId.isPresent() ? Integer.toString(brokerId.getAsInt()) : ClusterPaths.DEFAULT_BROKER_CONFIG;
+        String path = ClusterPaths.BROKER_CONFIGS + "/" + entity;
+        Optional<Versioned> stored = session.read(path);
+        Map<String, String> before = stored.map(v -> ConfigOverrides.fromJson(v.data(), path)).orElse(Map.of());
+        Map<String, String> after = new HashMap<>(before);
+        changes.forEach((key, value) -> {
+            if (value == null) {
+                after.remove(key);
+            } else {
+                after.put(key, value);
+            }
+        });
+        if (after.equals(before)) {
+            return before;
+        }
+        try {
+            session.write(List.of(stored.isPresent()
+                    ? new Op.SetData(path, ConfigOverrides.toJson(after), Op.ANY_VERSION)
+                    : new Op.Create(path, ConfigOverrides.toJson(after))));
+            session.createSequential(ClusterPaths.CONFIG_CHANGE_PREFIX, ConfigOverrides.changeNotification("brokers/" + entity));
+        } catch (CoordinationException e) {
+            throw unavailable(e);
+        }
+        reloadBrokerConfigs(entity);
+        return Map.copyOf(after);
+    }
+
+    /**
+     * Re-reads the dynamic settings of a broker, or the cluster-wide ones for {@code <default>},
+     * and tells listeners if they changed. A name that is neither is ignored.
+     */
+    public synchronized void reloadBrokerConfigs(String entity) {
+        OptionalInt brokerId;
+        if (entity.equals(ClusterPaths.DEFAULT_BROKER_CONFIG)) {
+            brokerId = OptionalInt.empty();
+        } else {
+            try {
+                brokerId = OptionalInt.of(Integer.parseInt(entity));
+            } catch (NumberFormatException e) {
+                LOG.warning("Ignoring the broker settings of " + entity + ", which names no broker");
+                return;
+            }
+        }
+        String path = ClusterPaths.BROKER_CONFIGS + "/" + entity;
+        Map<String, String> now = session.read(path).map(v -> ConfigOverrides.fromJson(v.data(), path)).orElse(Map.of());
+        Map<String, String> before = image().brokerConfigs().of(brokerId);
+        if (before.equals(now)) {
+            return;
+        }
+        cache.setBrokerConfigs(brokerId, now);
+        if (brokerId.isEmpty() || brokerId.getAsInt() == config.nodeId()) {
+            rules = rules(config, image());
+        }
+        for (MetadataListener l : listeners) {
+            notify(l, () -> l.brokerConfigsChanged(brokerId, before, now));
+        }
+    }
+
+    private static TopicRules rules(ControllerConfig config, MetadataImage image) {
+        DynamicBrokerConfigs dynamic = image.brokerConfigs();
+        return new TopicRules(config, TopicConfigs.forBroker(config.properties(), dynamic.clusterDefault(),
+                dynamic.of(OptionalInt.of(config.nodeId()))));
     }
 
     @Override

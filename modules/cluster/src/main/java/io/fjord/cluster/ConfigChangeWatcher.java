@@ -11,7 +11,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Keeps a broker's topic configs in step with the store, as Kafka's config change listener did:
+ * Keeps a broker's topic configs and dynamic broker settings in step with the store, as Kafka's
+ * config change listener did:
  * every broker loads all overrides at start, then watches the sequential change notifications and
  * re-reads the entities they name. Notifications are processed in sequence order, each once.
  */
@@ -19,6 +20,7 @@ final class ConfigChangeWatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ConfigChangeWatcher.class.getName());
     private static final String TOPICS = "topics/";
+    private static final String BROKERS = "brokers/";
 
     private final CoordinationSession session;
     private final ClusterMetadataStore store;
@@ -38,6 +40,9 @@ final class ConfigChangeWatcher implements AutoCloseable {
         for (String topic : session.children(ClusterPaths.TOPIC_CONFIGS)) {
             store.reloadConfigs(topic);
         }
+        for (String broker : session.children(ClusterPaths.BROKER_CONFIGS)) {
+            store.reloadBrokerConfigs(broker);
+        }
         watch = session.watch(ClusterPaths.CONFIG_CHANGES, WatchScope.CHILDREN, this::onChange);
     }
 
@@ -53,6 +58,8 @@ final class ConfigChangeWatcher implements AutoCloseable {
                     String entity = entityPath(v.data(), path);
                     if (entity != null && entity.startsWith(TOPICS)) {
                         store.reloadConfigs(entity.substring(TOPICS.length()));
+                    } else if (entity != null && entity.startsWith(BROKERS)) {
+                        store.reloadBrokerConfigs(entity.substring(BROKERS.length()));
                     }
                 });
             } catch (RuntimeException e) {

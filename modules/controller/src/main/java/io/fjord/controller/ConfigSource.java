@@ -7,7 +7,11 @@ package io.fjord.controller;
 public enum ConfigSource {
     /** An override set on the topic. */
     DYNAMIC_TOPIC_CONFIG(1),
-    /** A value set in the broker's {@code server.properties} under the topic config's broker name. */
+    /** A broker setting altered at run time for this broker (kept in the metadata store). */
+    DYNAMIC_BROKER_CONFIG(2),
+    /** A broker setting altered at run time as the default of every broker in the cluster. */
+    DYNAMIC_DEFAULT_BROKER_CONFIG(3),
+    /** A value set in the broker's {@code server.properties} (or {@code --override}). */
     STATIC_BROKER_CONFIG(4),
     /** Kafka's built-in default. */
     DEFAULT_CONFIG(5);

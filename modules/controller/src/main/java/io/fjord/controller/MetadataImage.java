@@ -9,9 +9,10 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * A consistent, read-only snapshot of the cluster metadata: the cluster id, this broker's id and
- * every topic by name and by id. The broker's request handlers read it for Metadata, Produce and
- * Fetch without taking any lock.
+ * A consistent, read-only snapshot of the cluster metadata: the cluster id, this broker's id,
+ * every topic by name and by id, the live brokers and controller of a cluster, and the dynamic
+ * broker settings. The broker's request handlers read it for Metadata, Produce and Fetch without
+ * taking any lock.
  *
  * <p>Why reading is safe and cheap: an image is deeply immutable (records of immutable lists and
  * maps, all fields final), so once a reader holds a reference it sees one state, complete, no
@@ -33,13 +34,16 @@ import java.util.UUID;
  * @param topicsById   every topic by id
  * @param brokers      in a cluster, the live brokers by id (sorted); empty on a single node
  * @param controllerId in a cluster, the active controller, or -1 when there is none; -1 on a single node
+ * @param brokerConfigs the broker settings altered at run time, per broker and cluster-wide
  */
 public record MetadataImage(String clusterId, int nodeId, long epoch,
                             Map<String, TopicImage> topicsByName, Map<UUID, TopicImage> topicsById,
-                            SortedMap<Integer, BrokerNode> brokers, int controllerId) {
+                            SortedMap<Integer, BrokerNode> brokers, int controllerId,
+                            DynamicBrokerConfigs brokerConfigs) {
 
     public MetadataImage {
         Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(brokerConfigs, "brokerConfigs");
         topicsByName = Map.copyOf(topicsByName);
         topicsById = Map.copyOf(topicsById);
         brokers = Collections.unmodifiableSortedMap(new TreeMap<>(brokers));
@@ -49,14 +53,20 @@ public record MetadataImage(String clusterId, int nodeId, long epoch,
         }
     }
 
-    /** An image with the given topics, indexed both ways. */
+    /** An image with the given topics, indexed both ways, and no dynamic broker settings. */
     public static MetadataImage of(String clusterId, int nodeId, long epoch, Iterable<TopicImage> topics) {
         return of(clusterId, nodeId, epoch, topics, new TreeMap<>(), -1);
     }
 
-    /** A cluster member's image: the topics, the live brokers and the active controller. */
+    /** A cluster member's image: the topics, the live brokers and the active controller; no dynamic broker settings. */
     public static MetadataImage of(String clusterId, int nodeId, long epoch, Iterable<TopicImage> topics,
             SortedMap<Integer, BrokerNode> brokers, int controllerId) {
+        return of(clusterId, nodeId, epoch, topics, brokers, controllerId, DynamicBrokerConfigs.NONE);
+    }
+
+    /** An image with everything: topics, live brokers, the active controller and the dynamic broker settings. */
+    public static MetadataImage of(String clusterId, int nodeId, long epoch, Iterable<TopicImage> topics,
+            SortedMap<Integer, BrokerNode> brokers, int controllerId, DynamicBrokerConfigs brokerConfigs) {
         Map<String, TopicImage> byName = new HashMap<>();
         Map<UUID, TopicImage> byId = new HashMap<>();
         for (TopicImage topic : topics) {
@@ -67,7 +77,7 @@ public record MetadataImage(String clusterId, int nodeId, long epoch,
                 throw new IllegalArgumentException("duplicate topic id " + topic.id());
             }
         }
-        return new MetadataImage(clusterId, nodeId, epoch, byName, byId, brokers, controllerId);
+        return new MetadataImage(clusterId, nodeId, epoch, byName, byId, brokers, controllerId, brokerConfigs);
     }
 
     /** The topic with the given name, or null. */

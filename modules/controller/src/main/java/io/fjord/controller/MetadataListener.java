@@ -1,7 +1,11 @@
 package io.fjord.controller;
 
+import java.util.Map;
+import java.util.OptionalInt;
+
 /**
- * Told about committed metadata changes, so the log layer can create and delete partition logs.
+ * Told about committed metadata changes, so the log layer can create and delete partition logs
+ * and the broker can apply changed settings.
  *
  * <p>Calls come after the change is durable and visible in {@link MetadataStore#image()}, one at
  * a time and in commit order, on the thread that made the change and while the store's write
@@ -25,5 +29,13 @@ public interface MetadataListener {
 
     /** A topic's config overrides changed. */
     default void configsChanged(TopicImage before, TopicImage after) {
+    }
+
+    /**
+     * The dynamic settings of a broker ({@code brokerId} present) or the cluster-wide defaults
+     * ({@code brokerId} empty) changed from {@code before} to {@code after}; a broker applies
+     * them if they are its own or the defaults.
+     */
+    default void brokerConfigsChanged(OptionalInt brokerId, Map<String, String> before, Map<String, String> after) {
     }
 }

@@ -5,12 +5,13 @@ import io.fjord.common.errors.Errors;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
  * Where the cluster metadata lives and how it changes: the service-provider interface behind the
- * broker's CreateTopics, DeleteTopics, CreatePartitions, IncrementalAlterConfigs and
- * DescribeConfigs handlers, and the source of the {@link MetadataImage} its Metadata, Produce and
+ * broker's CreateTopics, DeleteTopics, CreatePartitions, IncrementalAlterConfigs, AlterConfigs
+ * and DescribeConfigs handlers (topic configs and dynamic broker settings), and the source of the {@link MetadataImage} its Metadata, Produce and
  * Fetch handlers read. {@link SingleNodeMetadataStore} is the built-in implementation; other stores
  * (a replicated log, ZooKeeper) can implement this interface in their own module.
  *
@@ -121,6 +122,27 @@ public interface MetadataStore extends AutoCloseable {
      *                           {@code offsets.topic.replication.factor} exceeds the live brokers
      */
     TopicImage consumerOffsetsTopic();
+
+    /**
+     * The dynamic broker settings of one broker, or with {@code brokerId} empty the cluster-wide
+     * defaults: what Kafka keeps in {@code /config/brokers/<id>} and {@code
+     * /config/brokers/<default>} (or as BROKER config records). Empty when none are set.
+     */
+    default Map<String, String> brokerConfigs(OptionalInt brokerId) {
+        return image().brokerConfigs().of(brokerId);
+    }
+
+    /**
+     * Changes the dynamic settings of one broker, or with {@code brokerId} empty the cluster-wide
+     * defaults, all or nothing: each entry sets its key, a null value removes it. The store keeps
+     * names and values as given: the broker checks them first (which names are dynamic, their
+     * types and ranges), as Kafka's brokers do before a change reaches the controller. Listeners
+     * hear {@link MetadataListener#brokerConfigsChanged} unless nothing changed.
+     *
+     * @return the settings after the change
+     * @throws MetadataException with KAFKA_STORAGE_ERROR when the change cannot be persisted
+     */
+    Map<String, String> alterBrokerConfigs(OptionalInt brokerId, Map<String, String> changes);
 
     /** Registers a listener for committed changes. */
     void addListener(MetadataListener listener);

@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -43,7 +45,8 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     private static final System.Logger LOG = System.getLogger(SingleNodeMetadataStore.class.getName());
 
     private final ControllerConfig config;
-    private final TopicRules rules;
+    /** Kafka's topic rules with this broker's topic defaults, static and dynamic; replaced when the dynamic ones change. */
+    private volatile TopicRules rules;
     private final TopicRules.Placer placer = new TopicRules.Placer() {
         @Override
         public List<Integer> liveBrokers() {
@@ -59,9 +62,9 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     private volatile MetadataImage image;
     private boolean closed;
 
-    private SingleNodeMetadataStore(ControllerConfig config, TopicConfigs topicConfigs, MetadataImage image) {
+    private SingleNodeMetadataStore(ControllerConfig config, MetadataImage image) {
         this.config = config;
-        this.rules = new TopicRules(config, topicConfigs);
+        this.rules = rules(config, image);
         this.image = image;
     }
 
@@ -74,7 +77,8 @@ public final class SingleNodeMetadataStore implements MetadataStore {
      * @throws IOException               if a dir cannot be read or written
      */
     public static SingleNodeMetadataStore open(ControllerConfig config) throws IOException {
-        TopicConfigs topicConfigs = TopicConfigs.forBroker(config.properties());
+        // Checked first, so that a bad broker-level topic default stops the start before any write.
+        TopicConfigs.forBroker(config.properties());
         Map<Path, MetaProperties> found = LogDirs.readMeta(config);
         String clusterId = LogDirs.claim(config, null);
         Path metadataDir = config.metadataLogDir();
@@ -96,7 +100,13 @@ public final class SingleNodeMetadataStore implements MetadataStore {
             image = MetadataImage.of(clusterId, config.nodeId(), 0, List.of());
             MetadataFile.write(metadataDir, image);
         }
-        return new SingleNodeMetadataStore(config, topicConfigs, image);
+        return new SingleNodeMetadataStore(config, image);
+    }
+
+    private static TopicRules rules(ControllerConfig config, MetadataImage image) {
+        DynamicBrokerConfigs dynamic = image.brokerConfigs();
+        return new TopicRules(config, TopicConfigs.forBroker(config.properties(), dynamic.clusterDefault(),
+                dynamic.of(OptionalInt.of(config.nodeId()))));
     }
 
     private static boolean hasSubdirectories(Path dir) throws IOException {
@@ -117,7 +127,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         if (!validateOnly) {
             List<TopicImage> topics = new ArrayList<>(current.topicsByName().values());
             topics.add(created);
-            commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics));
+            commit(next(current, topics));
             for (MetadataListener listener : listeners) {
                 notify(listener, () -> listener.topicCreated(created));
             }
@@ -171,7 +181,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
         MetadataImage current = image;
         List<TopicImage> topics = new ArrayList<>(current.topicsByName().values());
         topics.remove(topic);
-        commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics));
+        commit(next(current, topics));
         for (MetadataListener listener : listeners) {
             notify(listener, () -> listener.topicDeleted(topic));
         }
@@ -243,6 +253,34 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     }
 
     @Override
+    public synchronized Map<String, String> alterBrokerConfigs(OptionalInt brokerId, Map<String, String> changes) {
+        MetadataImage current = image;
+        Map<String, String> before = current.brokerConfigs().of(brokerId);
+        Map<String, String> after = new HashMap<>(before);
+        changes.forEach((key, value) -> {
+            if (value == null) {
+                after.remove(key);
+            } else {
+                after.put(key, value);
+            }
+        });
+        if (after.equals(before)) {
+            return before;
+        }
+        commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1,
+                current.topicsByName().values(), current.brokers(), current.controllerId(),
+                current.brokerConfigs().with(brokerId, after)));
+        if (brokerId.isEmpty() || brokerId.getAsInt() == config.nodeId()) {
+            rules = rules(config, image);
+        }
+        Map<String, String> changed = image.brokerConfigs().of(brokerId);
+        for (MetadataListener listener : listeners) {
+            notify(listener, () -> listener.brokerConfigsChanged(brokerId, before, changed));
+        }
+        return changed;
+    }
+
+    @Override
     public TopicImage autoCreateTopic(String name) {
         TopicImage existing = image.topic(name);
         if (existing != null) {
@@ -291,7 +329,13 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     private void replace(MetadataImage current, TopicImage topic) {
         List<TopicImage> topics = new ArrayList<>(current.topicsByName().values());
         topics.replaceAll(t -> t.name().equals(topic.name()) ? topic : t);
-        commit(MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics));
+        commit(next(current, topics));
+    }
+
+    /** The image after {@code current} with the given topics and the same broker settings. */
+    private static MetadataImage next(MetadataImage current, List<TopicImage> topics) {
+        return MetadataImage.of(current.clusterId(), current.nodeId(), current.epoch() + 1, topics,
+                current.brokers(), current.controllerId(), current.brokerConfigs());
     }
 
     /** Persists, then publishes. Called with the monitor held. */

@@ -117,48 +117,104 @@ public final class TopicConfigs {
         d.put(name, new Definition(name, type, defaultValue, validator, List.copyOf(synonyms)));
     }
 
-    private final Map<String, ConfigEntry> brokerDefaults;
-    private final Map<String, String> brokerConfig;
+    /** One layer of broker settings, in the order they apply: dynamic per broker, dynamic default, static. */
+    private record Layer(Map<String, String> settings, ConfigSource source) {
+    }
 
-    private TopicConfigs(Map<String, ConfigEntry> brokerDefaults, Map<String, String> brokerConfig) {
+    private static final System.Logger LOG = System.getLogger(TopicConfigs.class.getName());
+
+    private final Map<String, ConfigEntry> brokerDefaults;
+    private final List<Layer> layers;
+
+    private TopicConfigs(Map<String, ConfigEntry> brokerDefaults, List<Layer> layers) {
         this.brokerDefaults = brokerDefaults;
-        this.brokerConfig = brokerConfig;
+        this.layers = layers;
     }
 
     /**
-     * The topic config defaults of a broker with the given {@code server.properties}: a topic
-     * config the broker sets (under its broker name) takes the broker's value, the rest take
-     * Kafka's defaults.
+     * The topic config defaults of a broker with the given {@code server.properties} and no dynamic
+     * settings: a topic config the broker sets (under its broker name) takes the broker's value,
+     * the rest take Kafka's defaults.
      *
      * @throws ConfigException if a broker value is malformed or out of range
      */
     public static TopicConfigs forBroker(Map<String, String> brokerConfig) {
+        return forBroker(brokerConfig, Map.of(), Map.of());
+    }
+
+    /**
+     * The topic config defaults of a broker with static settings and dynamic ones: for each
+     * topic config the first of its broker names set in the broker's own dynamic settings, else
+     * in the cluster-wide dynamic defaults, else in {@code server.properties}, else Kafka's
+     * default. A dynamic value that does not fit the topic config's rules (stored by an older or
+     * laxer broker) is skipped with a warning, as Kafka ignores it.
+     *
+     * @throws ConfigException if a static value is malformed or out of range
+     */
+    public static TopicConfigs forBroker(Map<String, String> staticConfig, Map<String, String> dynamicDefault,
+                                         Map<String, String> dynamicBroker) {
+        List<Layer> layers = List.of(new Layer(Map.copyOf(dynamicBroker), ConfigSource.DYNAMIC_BROKER_CONFIG),
+                new Layer(Map.copyOf(dynamicDefault), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG),
+                new Layer(Map.copyOf(staticConfig), ConfigSource.STATIC_BROKER_CONFIG));
         Map<String, ConfigEntry> defaults = new LinkedHashMap<>();
         for (Definition def : DEFINITIONS.values()) {
-            ConfigEntry entry = entry(def, def.defaultValue, ConfigSource.DEFAULT_CONFIG);
+            defaults.put(def.name, brokerDefault(def, layers));
+        }
+        return new TopicConfigs(Collections.unmodifiableMap(defaults), layers);
+    }
+
+    private static ConfigEntry brokerDefault(Definition def, List<Layer> layers) {
+        for (Layer layer : layers) {
             for (Synonym synonym : def.synonyms) {
-                String raw = brokerConfig.get(synonym.brokerKey);
+                String raw = layer.settings.get(synonym.brokerKey);
                 if (raw == null) {
                     continue;
                 }
-                String value = raw.trim();
-                if (synonym.factor != 1) {
-                    try {
-                        value = Long.toString(Math.multiplyExact(Long.parseLong(value), synonym.factor));
-                    } catch (NumberFormatException | ArithmeticException e) {
-                        throw new ConfigException(synonym.brokerKey, raw, "a whole number that fits a long in milliseconds");
-                    }
+                String problem = brokerValueProblem(def, synonym, raw);
+                if (problem == null) {
+                    return entry(def, inTopicUnit(synonym, raw), layer.source);
                 }
-                String problem = problem(def, value);
-                if (problem != null) {
+                if (layer.source == ConfigSource.STATIC_BROKER_CONFIG) {
                     throw new ConfigException(synonym.brokerKey, raw, problem);
                 }
-                entry = entry(def, value, ConfigSource.STATIC_BROKER_CONFIG);
-                break;
+                LOG.log(System.Logger.Level.WARNING, "Ignoring the " + layer.source + " " + synonym.brokerKey + "="
+                        + raw + ": " + problem);
             }
-            defaults.put(def.name, entry);
         }
-        return new TopicConfigs(Collections.unmodifiableMap(defaults), Map.copyOf(brokerConfig));
+        return entry(def, def.defaultValue, ConfigSource.DEFAULT_CONFIG);
+    }
+
+    /** The value of a broker setting in its topic config's unit; the value must be valid. */
+    private static String inTopicUnit(Synonym synonym, String raw) {
+        String value = raw.trim();
+        return synonym.factor == 1 ? value : Long.toString(Long.parseLong(value) * synonym.factor);
+    }
+
+    private static String brokerValueProblem(Definition def, Synonym synonym, String raw) {
+        if (synonym.factor == 1) {
+            return problem(def, raw);
+        }
+        try {
+            return problem(def, Long.toString(Math.multiplyExact(Long.parseLong(raw.trim()), synonym.factor)));
+        } catch (NumberFormatException | ArithmeticException e) {
+            return "a whole number that fits a long in milliseconds";
+        }
+    }
+
+    /**
+     * Why a value of a broker setting that is a topic config's default (such as {@code
+     * log.retention.ms} or {@code message.max.bytes}) breaks that config's rules, or null when it
+     * is valid or the setting is no topic config's default.
+     */
+    public static String brokerSettingProblem(String brokerKey, String value) {
+        for (Definition def : DEFINITIONS.values()) {
+            for (Synonym synonym : def.synonyms) {
+                if (synonym.brokerKey.equals(brokerKey)) {
+                    return brokerValueProblem(def, synonym, value);
+                }
+            }
+        }
+        return null;
     }
 
     private static ConfigEntry entry(Definition def, String value, ConfigSource source) {
@@ -237,8 +293,8 @@ public final class TopicConfigs {
     /**
      * Every topic config with its effective value, source and synonyms, sorted by name, as
      * DescribeConfigs reports them for a topic with the given overrides. The synonyms are the
-     * topic's override, then the broker properties set for it, then the properties' Kafka defaults,
-     * each under its own name and in its own unit; the source is the first synonym's. (Kafka leaves
+     * topic's override, then the broker properties set for it (dynamic per broker, dynamic default,
+     * static), then the properties' Kafka defaults, each under its own name and in its own unit; the source is the first synonym's. (Kafka leaves
      * out broker settings other than the first-named property, so that for a broker with {@code
      * log.retention.hours} set it reports {@code retention.ms} as a default without synonyms; every
      * setting is listed here.)
@@ -252,10 +308,12 @@ public final class TopicConfigs {
             if (override != null) {
                 synonyms.add(new ConfigSynonym(def.name, override, ConfigSource.DYNAMIC_TOPIC_CONFIG));
             }
-            for (Synonym synonym : def.synonyms) {
-                String raw = brokerConfig.get(synonym.brokerKey);
-                if (raw != null) {
-                    synonyms.add(new ConfigSynonym(synonym.brokerKey, raw.trim(), ConfigSource.STATIC_BROKER_CONFIG));
+            for (Layer layer : layers) {
+                for (Synonym synonym : def.synonyms) {
+                    String raw = layer.settings.get(synonym.brokerKey);
+                    if (raw != null) {
+                        synonyms.add(new ConfigSynonym(synonym.brokerKey, raw.trim(), layer.source));
+                    }
                 }
             }
             for (Synonym synonym : def.synonyms) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.function.Executable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.TreeMap;
+import java.util.OptionalInt;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -588,5 +590,67 @@ class SingleNodeMetadataStoreTest {
         assertThrows(ConfigException.class, () -> ControllerConfig.from(Map.of("node.id", "-1", "log.dirs", dir.toString())));
         assertThrows(ConfigException.class, () -> ControllerConfig.from(Map.of("node.id", "1", "log.dirs", dir.toString(),
                 "fjord.cluster.id", "short")));
+    }
+
+    // ---- dynamic broker settings -------------------------------------------------------------
+
+    @Test
+    void brokerSettingsAreKeptPerBrokerAndClusterWideAcrossRestarts() throws IOException {
+        List<String> heard = new ArrayList<>();
+        try (SingleNodeMetadataStore store = open("log.retention.hours", "5")) {
+            store.addListener(new MetadataListener() {
+                @Override
+                public void brokerConfigsChanged(OptionalInt brokerId, Map<String, String> before, Map<String, String> after) {
+                    heard.add(brokerId + " " + new TreeMap<>(before) + " -> " + new TreeMap<>(after));
+                }
+            });
+            store.createTopic(NewTopic.of("t", 1, 1), false);
+            assertEquals(Map.of(), store.brokerConfigs(OptionalInt.empty()));
+            long epoch = store.image().epoch();
+            store.alterBrokerConfigs(OptionalInt.empty(), Map.of("log.retention.ms", "7000", "log.segment.bytes", "2097152"));
+            Map<String, String> removal = new HashMap<>();
+            removal.put("log.segment.bytes", null);
+            removal.put("log.retention.ms", "9000");
+            assertEquals(Map.of("log.retention.ms", "9000"), store.alterBrokerConfigs(OptionalInt.of(NODE), removal));
+            assertEquals(Map.of("log.retention.ms", "9000"), store.alterBrokerConfigs(OptionalInt.of(NODE), removal),
+                    "removing what is not there changes nothing");
+            assertEquals(epoch + 2, store.image().epoch(), "an alteration that changes nothing commits nothing");
+            assertEquals(List.of("OptionalInt.empty {} -> {log.retention.ms=7000, log.segment.bytes=2097152}",
+                    "OptionalInt[1] {} -> {log.retention.ms=9000}"), heard);
+            // The topic's defaults follow: this broker's own setting over the default over server.properties.
+            Map<String, ConfigEntry> topic = byName(store.describeConfigs("t", null));
+            assertEquals("9000", topic.get("retention.ms").value());
+            assertEquals(ConfigSource.DYNAMIC_BROKER_CONFIG, topic.get("retention.ms").source());
+            assertEquals(List.of(new ConfigSynonym("log.retention.ms", "9000", ConfigSource.DYNAMIC_BROKER_CONFIG),
+                    new ConfigSynonym("log.retention.ms", "7000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG),
+                    new ConfigSynonym("log.retention.hours", "5", ConfigSource.STATIC_BROKER_CONFIG),
+                    new ConfigSynonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG)),
+                    topic.get("retention.ms").synonyms());
+            assertEquals("2097152", topic.get("segment.bytes").value());
+            assertEquals(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, topic.get("segment.bytes").source());
+        }
+        try (SingleNodeMetadataStore reopened = open("log.retention.hours", "5")) {
+            assertEquals(Map.of("log.retention.ms", "7000", "log.segment.bytes", "2097152"),
+                    reopened.brokerConfigs(OptionalInt.empty()));
+            assertEquals(Map.of("log.retention.ms", "9000"), reopened.brokerConfigs(OptionalInt.of(NODE)));
+            assertEquals("9000", byName(reopened.describeConfigs("t", null)).get("retention.ms").value());
+            assertEquals(1, reopened.image().topicCount(), "topics survive beside the settings");
+        }
+    }
+
+    @Test
+    void anotherBrokersSettingsDoNotChangeThisBrokersTopicDefaults() throws IOException {
+        try (SingleNodeMetadataStore store = open()) {
+            store.createTopic(NewTopic.of("t", 1, 1), false);
+            store.alterBrokerConfigs(OptionalInt.of(NODE + 1), Map.of("log.retention.ms", "1234"));
+            assertEquals(Map.of("log.retention.ms", "1234"), store.brokerConfigs(OptionalInt.of(NODE + 1)));
+            assertEquals("604800000", byName(store.describeConfigs("t", null)).get("retention.ms").value());
+        }
+    }
+
+    private static Map<String, ConfigEntry> byName(List<ConfigEntry> entries) {
+        Map<String, ConfigEntry> byName = new HashMap<>();
+        entries.forEach(e -> byName.put(e.name(), e));
+        return byName;
     }
 }

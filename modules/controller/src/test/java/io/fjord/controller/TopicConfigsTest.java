@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,5 +149,28 @@ class TopicConfigsTest {
         assertEquals(java.util.List.of("a", "b"), TopicConfigs.parseList(" a , b "));
         assertTrue(TopicConfigs.isList("cleanup.policy"));
         assertFalse(TopicConfigs.isList("retention.ms"));
+    }
+
+    @Test
+    void dynamicSettingsComeBeforeStaticOnesAndInvalidDynamicOnesAreSkipped() {
+        TopicConfigs configs = TopicConfigs.forBroker(Map.of("log.retention.hours", "2", "log.segment.bytes", "2097152"),
+                Map.of("log.retention.ms", "5000", "log.segment.bytes", "10"), Map.of("message.max.bytes", "4000"));
+        assertEquals(List.of("retention.ms", "5000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG),
+                seen(configs.brokerDefault("retention.ms")));
+        assertEquals(List.of("max.message.bytes", "4000", ConfigSource.DYNAMIC_BROKER_CONFIG),
+                seen(configs.brokerDefault("max.message.bytes")));
+        // log.segment.bytes=10 breaks segment.bytes' minimum: ignored, the static value applies.
+        assertEquals(List.of("segment.bytes", "2097152", ConfigSource.STATIC_BROKER_CONFIG),
+                seen(configs.brokerDefault("segment.bytes")));
+    }
+
+    @Test
+    void brokerSettingsAreCheckedByTheirTopicConfigsRules() {
+        assertEquals("Value must be at least 1048576", TopicConfigs.brokerSettingProblem("log.segment.bytes", "10"));
+        assertEquals("Not a number of type LONG", TopicConfigs.brokerSettingProblem("log.retention.ms", "x"));
+        assertEquals("String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer",
+                TopicConfigs.brokerSettingProblem("compression.type", "brotli"));
+        assertNull(TopicConfigs.brokerSettingProblem("log.retention.ms", "-1"));
+        assertNull(TopicConfigs.brokerSettingProblem("num.io.threads", "x"), "not a topic default");
     }
 }

@@ -43,8 +43,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Life cycle: {@link #start} binds and starts every thread; {@link #shutdown} stops accepting,
  * stops reading new requests, lets the requests in flight finish up to a deadline, then closes
  * every connection and stops the threads. A server is started at most once.
+ *
+ * <p>Two limits change while it runs, as Kafka's dynamic broker settings change them: the number
+ * of handler threads ({@link #resizeHandlerThreads}) and {@code max.connections} ({@link
+ * #setMaxConnections}).
  */
 public final class SocketServer implements AutoCloseable {
+    /** How long an idle handler thread waits for a request before checking whether it was retired. */
+    private static final long HANDLER_POLL_MS = 300;
     private final NetworkConfig config;
     private final RequestHandler handler;
     private final RequestChannel requestChannel;
@@ -61,7 +67,13 @@ public final class SocketServer implements AutoCloseable {
     private Map<EventExecutor, Processor> processors;
     private ChannelGroup connections;
     private Channel serverChannel;
-    private List<Thread> handlerThreads;
+    /**
+     * The handler threads serving now, guarded by its own lock so that a handler thread resizing
+     * the pool never waits for a shutdown that waits for its request. Retired ones leave on their own.
+     */
+    private final Object handlerLock = new Object();
+    private List<HandlerThread> handlerThreads;
+    private volatile int maxConnections;
     // Set when shutdown starts: no new connections. Handler threads run on until handlersStopped.
     private volatile boolean stopped;
     private volatile boolean handlersStopped;
@@ -70,6 +82,7 @@ public final class SocketServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.requestChannel = new RequestChannel(config.queuedMaxRequests());
+        this.maxConnections = config.maxConnections();
         this.memoryPool = new RequestMemoryPool(config.queuedMaxRequestBytes());
         this.epoll = switch (config.transport()) {
             case "epoll" -> {
@@ -123,19 +136,67 @@ public final class SocketServer implements AutoCloseable {
                 ? new InetSocketAddress(config.port()) : new InetSocketAddress(config.host(), config.port());
         serverChannel = bootstrap.bind(address).sync().channel();
 
-        List<Thread> threads = new ArrayList<>(config.numIoThreads());
-        for (int i = 0; i < config.numIoThreads(); i++) {
-            Thread thread = new Thread(this::runHandler, "fjord-request-handler-" + i);
-            thread.setDaemon(true);
-            thread.start();
-            threads.add(thread);
+        synchronized (handlerLock) {
+            handlerThreads = new ArrayList<>(config.numIoThreads());
         }
-        handlerThreads = threads;
+        resizeHandlerThreads(config.numIoThreads());
         return this;
     }
 
+    /** One request-handler thread; once retired it leaves after its current request. */
+    private static final class HandlerThread {
+        private Thread thread;
+        private volatile boolean retired;
+    }
+
+    /**
+     * Changes the number of handler threads ({@code num.io.threads}) while serving: new threads
+     * start at once; threads beyond the new count finish the request in hand and leave within
+     * 300 ms (an idle thread's poll).
+     *
+     * @throws IllegalArgumentException if {@code count} is below 1
+     */
+    public void resizeHandlerThreads(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("num.io.threads must be at least 1, not " + count);
+        }
+        synchronized (handlerLock) {
+            if (handlerThreads == null) {
+                return;
+            }
+            while (handlerThreads.size() > count) {
+                handlerThreads.remove(handlerThreads.size() - 1).retired = true;
+            }
+            while (handlerThreads.size() < count) {
+                HandlerThread handler = new HandlerThread();
+                handler.thread = new Thread(() -> runHandler(handler), "fjord-request-handler-" + handlerThreads.size());
+                handler.thread.setDaemon(true);
+                handler.thread.start();
+                handlerThreads.add(handler);
+            }
+        }
+    }
+
+    /** The handler threads serving now. */
+    public int handlerThreadCount() {
+        synchronized (handlerLock) {
+            return handlerThreads == null ? 0 : handlerThreads.size();
+        }
+    }
+
+    /**
+     * Changes {@code max.connections} while serving: connections accepted from now on count
+     * against the new limit; open ones stay open.
+     */
+    public void setMaxConnections(int maxConnections) {
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("max.connections must be at least 0, not " + maxConnections);
+        }
+        this.maxConnections = maxConnections;
+    }
+
     private void initConnection(SocketChannel channel) {
-        if (stopped || !connectionMetrics.tryOpen(config.maxConnections())) {
+        if (stopped || !connectionMetrics.tryOpen(maxConnections)) {
             channel.close();
             return;
         }
@@ -147,13 +208,18 @@ public final class SocketServer implements AutoCloseable {
                 .addLast("requests", new ConnectionHandler(this, processor, config.socketRequestMaxBytes()));
     }
 
-    private void runHandler() {
-        while (!handlersStopped) {
+    private void runHandler(HandlerThread self) {
+        while (!handlersStopped && !self.retired) {
             NetworkRequest request;
             try {
-                request = requestChannel.take();
+                // Bounded, so that a retired thread notices it without being interrupted (which
+                // would close any file channel it touches).
+                request = requestChannel.poll(HANDLER_POLL_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (request == null) {
+                continue;
             }
             request.dequeuedNanos = System.nanoTime();
             requestMetrics.api(request.header().api()).requestQueueTime()
@@ -269,13 +335,17 @@ public final class SocketServer implements AutoCloseable {
         }
         connections.close().await(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         handlersStopped = true;
-        for (Thread thread : handlerThreads) {
-            thread.interrupt();
+        List<HandlerThread> handlers;
+        synchronized (handlerLock) {
+            handlers = handlerThreads;
+            handlerThreads = null;
         }
-        for (Thread thread : handlerThreads) {
-            thread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(0, end - System.nanoTime())) + 1);
+        for (HandlerThread handler : handlers) {
+            handler.thread.interrupt();
         }
-        handlerThreads = null;
+        for (HandlerThread handler : handlers) {
+            handler.thread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(0, end - System.nanoTime())) + 1);
+        }
         // Requests no handler took: their connections are closed, so they are only freed.
         NetworkRequest left;
         while ((left = requestChannel.poll(0, TimeUnit.NANOSECONDS)) != null) {

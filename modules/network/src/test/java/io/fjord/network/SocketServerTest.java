@@ -3,6 +3,7 @@ package io.fjord.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fjord.network.testing.WireClient;
@@ -327,6 +328,49 @@ class SocketServerTest extends ServerFixture {
                         ByteBuffer.allocate(0))).receive().getInt());
             }
         }
+    }
+
+    @Test
+    void maxConnectionsChangesWhileServing() throws Exception {
+        SocketServer server = start(Map.of(), TestHandlers.apiVersionsOrEcho());
+        try (WireClient first = new WireClient(server.boundAddress());
+                WireClient second = new WireClient(server.boundAddress())) {
+            await("two connections open", () -> server.connectionMetrics().open() == 2);
+            server.setMaxConnections(2);
+            try (WireClient third = new WireClient(server.boundAddress())) {
+                assertTrue(third.closedByServer(), "the lowered limit applies to the next connection");
+            }
+            assertEquals(2, first.send(WireClient.request(ApiKeys.METADATA, (short) 4, 2,
+                    ByteBuffer.allocate(0))).receive().getInt(), "open connections stay open");
+            server.setMaxConnections(3);
+            try (WireClient third = new WireClient(server.boundAddress())) {
+                assertEquals(3, third.send(WireClient.request(ApiKeys.METADATA, (short) 4, 3,
+                        ByteBuffer.allocate(0))).receive().getInt());
+            }
+        }
+    }
+
+    @Test
+    void handlerThreadsGrowAndShrinkWhileServing() throws Exception {
+        SocketServer server = start(Map.of(NetworkConfig.NUM_IO_THREADS, "2"), TestHandlers.apiVersionsOrEcho());
+        try (WireClient client = new WireClient(server.boundAddress())) {
+            server.resizeHandlerThreads(5);
+            assertEquals(5, server.handlerThreadCount());
+            await("five handler threads run", () -> liveHandlerThreads() == 5);
+            server.resizeHandlerThreads(1);
+            assertEquals(1, server.handlerThreadCount());
+            await("the retired handler threads leave", () -> liveHandlerThreads() == 1);
+            for (int id = 0; id < 20; id++) {
+                assertEquals(id, client.send(WireClient.request(ApiKeys.METADATA, (short) 4, id,
+                        ByteBuffer.allocate(0))).receive().getInt());
+            }
+            assertThrows(IllegalArgumentException.class, () -> server.resizeHandlerThreads(0));
+        }
+    }
+
+    private static long liveHandlerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("fjord-request-handler-") && t.isAlive()).count();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.fjord.controller.storage;
 
 import io.fjord.controller.CorruptMetadataException;
+import io.fjord.controller.DynamicBrokerConfigs;
 import io.fjord.controller.MetadataImage;
 import io.fjord.controller.PartitionImage;
 import io.fjord.controller.TopicImage;
@@ -26,19 +27,23 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
- * The single-node store's topic metadata file, {@code fjord-metadata} in the metadata log dir:
+ * The single-node store's metadata file, {@code fjord-metadata} in the metadata log dir:
  * one whole {@link MetadataImage}, rewritten atomically on every change.
  *
  * <p>Layout, big-endian like Kafka's formats:
  * <pre>
- * header   magic INT32 ("FJMD") | version INT16 (1) | attributes INT16 (0) | payload length INT32 | CRC-32C INT32 of the payload
+ * header   magic INT32 ("FJMD") | version INT16 (2) | attributes INT16 (0) | payload length INT32 | CRC-32C INT32 of the payload
  * payload  cluster id STRING | node id INT32 | epoch INT64 | topic count INT32 | topics
- * topic    name STRING | id INT64 INT64 | internal INT8 | config count INT32 | (key STRING, value LSTRING)*
- *          | partition count INT32 | partitions
+ *          | configs (the cluster-wide dynamic broker settings) | broker count INT32 | brokers
+ * broker   broker id INT32 | configs (its dynamic settings)
+ * configs  config count INT32 | (key STRING, value LSTRING)*
+ * topic    name STRING | id INT64 INT64 | internal INT8 | configs | partition count INT32 | partitions
  * partition leader INT32 | leader epoch INT32 | partition epoch INT32
  *          | replica count INT32 | replica INT32* | isr count INT32 | isr INT32*
  * STRING = INT16 length + UTF-8, LSTRING = INT32 length + UTF-8
  * </pre>
+ * Version 1, written before dynamic broker settings existed, ends after the topics; it is read
+ * as having none.
  *
  * <p>Invariants: the file is exactly header plus payload length bytes; the CRC covers every
  * payload byte, so a torn or bit-flipped file is detected before any field is trusted; reading
@@ -51,7 +56,9 @@ public final class MetadataFile {
     /** "FJMD" in ASCII. */
     public static final int MAGIC = 0x464A4D44;
     /** The current format version. */
-    public static final short VERSION = 1;
+    public static final short VERSION = 2;
+    /** The first format version, without dynamic broker settings; still read. */
+    public static final short VERSION_1 = 1;
     /** Bytes before the payload. */
     public static final int HEADER_SIZE = 16;
     /**
@@ -65,6 +72,7 @@ public final class MetadataFile {
     private static final int MIN_TOPIC_SIZE = 2 + 16 + 1 + 4 + 4;
     private static final int MIN_CONFIG_SIZE = 2 + 4;
     private static final int MIN_PARTITION_SIZE = 4 * 5;
+    private static final int MIN_BROKER_SIZE = 4 + 4;
 
     private MetadataFile() {
     }
@@ -89,14 +97,7 @@ public final class MetadataFile {
                 out.writeLong(topic.id().getMostSignificantBits());
                 out.writeLong(topic.id().getLeastSignificantBits());
                 out.writeByte(topic.internal() ? 1 : 0);
-                Map<String, String> configs = new TreeMap<>(topic.configs());
-                out.writeInt(configs.size());
-                for (Map.Entry<String, String> config : configs.entrySet()) {
-                    writeShortString(out, config.getKey());
-                    byte[] value = config.getValue().getBytes(StandardCharsets.UTF_8);
-                    out.writeInt(value.length);
-                    out.write(value);
-                }
+                writeConfigs(out, topic.configs());
                 out.writeInt(topic.partitionCount());
                 for (PartitionImage partition : topic.partitions()) {
                     out.writeInt(partition.leader());
@@ -105,6 +106,14 @@ public final class MetadataFile {
                     writeInts(out, partition.replicas());
                     writeInts(out, partition.isr());
                 }
+            }
+            DynamicBrokerConfigs brokerConfigs = image.brokerConfigs();
+            writeConfigs(out, brokerConfigs.clusterDefault());
+            Map<Integer, Map<String, String>> perBroker = new TreeMap<>(brokerConfigs.perBroker());
+            out.writeInt(perBroker.size());
+            for (Map.Entry<Integer, Map<String, String>> broker : perBroker.entrySet()) {
+                out.writeInt(broker.getKey());
+                writeConfigs(out, broker.getValue());
             }
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
@@ -164,9 +173,9 @@ public final class MetadataFile {
             throw new CorruptMetadataException(file, String.format("bad magic 0x%08x, expected 0x%08x", magic, MAGIC));
         }
         short version = buffer.getShort();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new CorruptMetadataException(file, "unsupported format version " + version
-                    + "; this broker reads version " + VERSION);
+                    + "; this broker reads versions " + VERSION_1 + " and " + VERSION);
         }
         short attributes = buffer.getShort();
         if (attributes != 0) {
@@ -185,7 +194,7 @@ public final class MetadataFile {
                     "CRC-32C mismatch: stored 0x%08x, computed 0x%08x", storedCrc, (int) crc.getValue()));
         }
         try {
-            return decodePayload(file, buffer);
+            return decodePayload(file, buffer, version);
         } catch (BufferUnderflowException e) {
             throw new CorruptMetadataException(file, "a field runs past the end of the payload");
         } catch (IllegalArgumentException e) {
@@ -193,7 +202,8 @@ public final class MetadataFile {
         }
     }
 
-    private static MetadataImage decodePayload(Path file, ByteBuffer buffer) throws CorruptMetadataException {
+    private static MetadataImage decodePayload(Path file, ByteBuffer buffer, short version)
+            throws CorruptMetadataException {
         String clusterId = readString(file, buffer, buffer.getShort());
         int nodeId = buffer.getInt();
         long epoch = buffer.getLong();
@@ -206,12 +216,7 @@ public final class MetadataFile {
             if (internal != 0 && internal != 1) {
                 throw new CorruptMetadataException(file, "topic " + name + " has internal flag " + internal);
             }
-            int configCount = readCount(file, buffer, MIN_CONFIG_SIZE, "config");
-            Map<String, String> configs = new HashMap<>();
-            for (int c = 0; c < configCount; c++) {
-                String key = readString(file, buffer, buffer.getShort());
-                configs.put(key, readString(file, buffer, buffer.getInt()));
-            }
+            Map<String, String> configs = readConfigs(file, buffer);
             int partitionCount = readCount(file, buffer, MIN_PARTITION_SIZE, "partition");
             List<PartitionImage> partitions = new ArrayList<>(partitionCount);
             for (int p = 0; p < partitionCount; p++) {
@@ -224,10 +229,46 @@ public final class MetadataFile {
             }
             topics.add(new TopicImage(name, id, internal == 1, partitions, configs));
         }
-        if (buffer.hasRemaining()) {
-            throw new CorruptMetadataException(file, buffer.remaining() + " unexpected bytes after the last topic");
+        DynamicBrokerConfigs brokerConfigs = DynamicBrokerConfigs.NONE;
+        if (version >= VERSION) {
+            Map<String, String> clusterDefault = readConfigs(file, buffer);
+            int brokerCount = readCount(file, buffer, MIN_BROKER_SIZE, "broker");
+            Map<Integer, Map<String, String>> perBroker = new HashMap<>();
+            for (int b = 0; b < brokerCount; b++) {
+                int brokerId = buffer.getInt();
+                if (perBroker.put(brokerId, readConfigs(file, buffer)) != null) {
+                    throw new CorruptMetadataException(file, "broker " + brokerId + " has two sets of settings");
+                }
+            }
+            brokerConfigs = new DynamicBrokerConfigs(clusterDefault, perBroker);
         }
-        return MetadataImage.of(clusterId, nodeId, epoch, topics);
+        if (buffer.hasRemaining()) {
+            throw new CorruptMetadataException(file, buffer.remaining() + " unexpected bytes after the last "
+                    + (version >= VERSION ? "broker" : "topic"));
+        }
+        return MetadataImage.of(clusterId, nodeId, epoch, topics, new TreeMap<>(), -1, brokerConfigs);
+    }
+
+    private static Map<String, String> readConfigs(Path file, ByteBuffer buffer) throws CorruptMetadataException {
+        int configCount = readCount(file, buffer, MIN_CONFIG_SIZE, "config");
+        Map<String, String> configs = new HashMap<>();
+        for (int c = 0; c < configCount; c++) {
+            String key = readString(file, buffer, buffer.getShort());
+            configs.put(key, readString(file, buffer, buffer.getInt()));
+        }
+        return configs;
+    }
+
+    /** Sorted by key so the same configs always give the same bytes. */
+    private static void writeConfigs(DataOutputStream out, Map<String, String> configs) throws IOException {
+        Map<String, String> sorted = new TreeMap<>(configs);
+        out.writeInt(sorted.size());
+        for (Map.Entry<String, String> config : sorted.entrySet()) {
+            writeShortString(out, config.getKey());
+            byte[] value = config.getValue().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(value.length);
+            out.write(value);
+        }
     }
 
     private static int readCount(Path file, ByteBuffer buffer, int minElementSize, String what)

@@ -2,6 +2,7 @@ package io.fjord.controller.storage;
 
 import io.fjord.controller.ClusterIds;
 import io.fjord.controller.CorruptMetadataException;
+import io.fjord.controller.DynamicBrokerConfigs;
 import io.fjord.controller.MetadataImage;
 import io.fjord.controller.PartitionImage;
 import io.fjord.controller.TopicImage;
@@ -34,7 +35,10 @@ class MetadataFileTest {
             topics.add(new TopicImage("topic-" + t + (t % 2 == 0 ? "_x" : ".y"), ClusterIds.randomId(), t == 3,
                     partitions, t == 1 ? Map.of("retention.ms", "1000", "cleanup.policy", "compact,delete") : Map.of()));
         }
-        return MetadataImage.of(ClusterIds.toString(ClusterIds.randomId()), 7, 42, topics);
+        DynamicBrokerConfigs brokerConfigs = new DynamicBrokerConfigs(Map.of("log.retention.ms", "5000"),
+                Map.of(7, Map.of("log.cleaner.threads", "2", "message.max.bytes", "2000"), 8, Map.of("num.io.threads", "4")));
+        return MetadataImage.of(ClusterIds.toString(ClusterIds.randomId()), 7, 42, topics, new java.util.TreeMap<>(), -1,
+                brokerConfigs);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
@@ -133,5 +137,32 @@ class MetadataFileTest {
         CorruptMetadataException e = assertThrows(CorruptMetadataException.class,
                 () -> MetadataFile.decode(Path.of("m"), ByteBuffer.wrap(whole)));
         assertTrue(e.getMessage().contains("unsupported format version 9"), e.getMessage());
+    }
+
+    @Test
+    void versionOneFilesWithoutBrokerSettingsAreStillRead() throws CorruptMetadataException {
+        MetadataImage image = sampleImage();
+        MetadataImage withoutSettings = MetadataImage.of(image.clusterId(), image.nodeId(), image.epoch(),
+                image.topicsByName().values());
+        ByteBuffer current = MetadataFile.encode(withoutSettings);
+        // Version 1 is version 2 without the two empty counts of broker settings at the end.
+        ByteBuffer payload = current.duplicate().position(MetadataFile.HEADER_SIZE).limit(current.limit() - 8).slice();
+        ByteBuffer versionOne = withHeader(payload);
+        versionOne.putShort(4, MetadataFile.VERSION_1);
+        MetadataImage read = MetadataFile.decode(Path.of("m"), versionOne);
+        assertEquals(withoutSettings, read);
+        assertEquals(DynamicBrokerConfigs.NONE, read.brokerConfigs());
+    }
+
+    @Test
+    void brokerSettingsRoundTripAndGiveTheSameBytes() {
+        MetadataImage image = sampleImage();
+        byte[] first = bytes(MetadataFile.encode(image));
+        MetadataImage copy = MetadataImage.of(image.clusterId(), image.nodeId(), image.epoch(),
+                image.topicsByName().values(), new java.util.TreeMap<>(), -1, new DynamicBrokerConfigs(image.brokerConfigs().clusterDefault(),
+                        new java.util.TreeMap<>(image.brokerConfigs().perBroker())));
+        assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(bytes(MetadataFile.encode(copy))));
+        assertEquals(Map.of("log.cleaner.threads", "2", "message.max.bytes", "2000"),
+                image.brokerConfigs().of(java.util.OptionalInt.of(7)));
     }
 }
