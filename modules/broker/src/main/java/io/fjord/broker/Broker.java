@@ -13,6 +13,7 @@ import io.fjord.controller.TopicNames;
 import io.fjord.coordinator.CoordinatorException;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.kernel.PluginLoadError;
+import io.fjord.log.CleanerConfig;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogManager;
 import io.fjord.log.LogManagerConfig;
@@ -107,7 +108,8 @@ public final class Broker {
         metadataStore = SingleNodeMetadataStore.open(config.controllerConfig());
         scheduler = new ThreadScheduler(2, "fjord-background-");
         logManager = new LogManager(config.logDirs(), tp -> logConfig(tp.topic()),
-                LogManagerConfig.fromProperties(config.properties()), Time.SYSTEM, scheduler);
+                LogManagerConfig.fromProperties(config.properties()), CleanerConfig.fromProperties(config.properties()),
+                codecs.readers(), Time.SYSTEM, scheduler);
         logManager.startup();
         producerIdManager = new ProducerIdManager(config.controllerConfig().metadataLogDir());
         replicaManager = new ReplicaManager(config.nodeId(), logManager);
@@ -233,6 +235,10 @@ public final class Broker {
 
     MetadataStore metadataStore() {
         return metadataStore;
+    }
+
+    LogManager logManager() {
+        return logManager;
     }
 
     ReplicaManager replicaManager() {

@@ -84,6 +84,13 @@ final class BrokerConfigs {
         d.put("log.cleaner.min.compaction.lag.ms", new Definition(ConfigType.LONG, "0"));
         d.put("log.cleaner.max.compaction.lag.ms", new Definition(ConfigType.LONG, Long.toString(Long.MAX_VALUE)));
         d.put("log.cleaner.min.cleanable.ratio", new Definition(ConfigType.DOUBLE, "0.5"));
+        d.put("log.cleaner.enable", new Definition(ConfigType.BOOLEAN, "true"));
+        d.put("log.cleaner.threads", new Definition(ConfigType.INT, "1"));
+        d.put("log.cleaner.dedupe.buffer.size", new Definition(ConfigType.LONG, "134217728"));
+        d.put("log.cleaner.io.buffer.size", new Definition(ConfigType.INT, "524288"));
+        d.put("log.cleaner.io.buffer.load.factor", new Definition(ConfigType.DOUBLE, "0.9"));
+        d.put("log.cleaner.io.max.bytes.per.second", new Definition(ConfigType.DOUBLE, Double.toString(Double.MAX_VALUE)));
+        d.put("log.cleaner.backoff.ms", new Definition(ConfigType.LONG, "15000"));
         d.put("replica.high.watermark.checkpoint.interval.ms", new Definition(ConfigType.LONG, "5000"));
         d.put("num.recovery.threads.per.data.dir", new Definition(ConfigType.INT, "2"));
         d.put("producer.id.expiration.ms", new Definition(ConfigType.INT, "86400000"));

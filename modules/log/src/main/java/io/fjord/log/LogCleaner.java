@@ -262,6 +262,14 @@ public final class LogCleaner {
         return lastStats.get(tp);
     }
 
+    /**
+     * When the earliest tombstone the last cleaning of the partition kept may go (its batch's
+     * delete horizon), the moment the log becomes due again; -1 if it kept none.
+     */
+    public synchronized long pendingDeleteHorizonMs(TopicPartition tp) {
+        return horizons.getOrDefault(tp, -1L);
+    }
+
     /** Where the partition's dirty section starts, as checkpointed; -1 if it was never cleaned. */
     public synchronized long firstDirtyOffset(TopicPartition tp) {
         return firstDirtyOffsets.getOrDefault(tp, -1L);
