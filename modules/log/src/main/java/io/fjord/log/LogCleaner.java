@@ -153,6 +153,8 @@ public final class LogCleaner {
 
     private CleanerStats cleanPicked(Cleaner cleaner, LogToClean picked) throws InterruptedException {
         TopicPartition tp = picked.log().topicPartition();
+        LOG.info(() -> String.format("Building offset map of %s from offset %d to %d, dirty ratio %.2f", tp,
+                picked.firstDirtyOffset(), picked.firstUncleanableOffset(), picked.dirtyRatio()));
         try {
             CleanerStats stats = cleaner.clean(picked, () -> isAborting(tp));
             lastStats.put(tp, stats);
