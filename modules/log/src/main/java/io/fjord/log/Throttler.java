@@ -11,14 +11,25 @@ final class Throttler {
 
     private static final long CHECK_INTERVAL_NS = 100_000_000L;
 
+    /** How the throttler waits; tests pass one that moves their clock. */
+    interface Sleeper {
+        void sleep(long ms) throws InterruptedException;
+    }
+
     private final double bytesPerSecond;
     private final Time time;
+    private final Sleeper sleeper;
     private long periodStartNs;
     private double observedBytes;
 
     Throttler(double bytesPerSecond, Time time) {
+        this(bytesPerSecond, time, Thread::sleep);
+    }
+
+    Throttler(double bytesPerSecond, Time time, Sleeper sleeper) {
         this.bytesPerSecond = bytesPerSecond;
         this.time = time;
+        this.sleeper = sleeper;
         this.periodStartNs = time.nanoseconds();
     }
 
@@ -47,7 +58,7 @@ final class Throttler {
             observedBytes = 0;
         }
         if (sleepMs > 0) {
-            Thread.sleep(sleepMs);
+            sleeper.sleep(sleepMs);
         }
     }
 }

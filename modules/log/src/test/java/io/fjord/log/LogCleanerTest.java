@@ -91,6 +91,7 @@ class LogCleanerTest {
             CleanerStats stats = cleaner.cleanOnce();
             assertNotNull(stats);
             assertEquals(log.logEndOffset(), stats.endOffset(), "the whole dirty section fit the map");
+            assertEquals(1.0, stats.dirtyRatio(), "nothing was clean before");
             assertEquals(1200, stats.recordsRead());
             assertEquals(200, stats.recordsWritten());
             assertTrue(stats.bytesWritten() < stats.bytesRead());
@@ -265,5 +266,45 @@ class LogCleanerTest {
             time.sleep(10_100);
             assertNotNull(cleaner.cleanOnce());
         }
+    }
+
+    @Test
+    void readsKafkasBrokerKeys() {
+        CleanerConfig config = CleanerConfig.fromProperties(Map.of("log.cleaner.enable", "false",
+                "log.cleaner.threads", "2", "log.cleaner.dedupe.buffer.size", "8388608",
+                "log.cleaner.io.buffer.size", "65536", "log.cleaner.io.buffer.load.factor", "0.75",
+                "log.cleaner.io.max.bytes.per.second", "1048576", "log.cleaner.backoff.ms", "100"));
+        assertEquals(new CleanerConfig(false, 2, 8388608, 65536, 0.75, 1048576, 100), config);
+        assertEquals(4194304, config.dedupeBufferPerThread());
+        assertEquals(new CleanerConfig(true, 1, 134217728, 524288, 0.9, Double.MAX_VALUE, 15000),
+                CleanerConfig.fromProperties(Map.of()), "Kafka's defaults");
+        assertThrows(io.fjord.api.ConfigException.class,
+                () -> CleanerConfig.fromProperties(Map.of("log.cleaner.threads", "0")));
+        assertThrows(io.fjord.api.ConfigException.class,
+                () -> CleanerConfig.fromProperties(Map.of("log.cleaner.dedupe.buffer.size", "1000")));
+    }
+
+    @Test
+    void theLogManagersCleanerThreadsCleanOnTheirOwn() throws Exception {
+        LogConfig config = Compacted.config(4096, 60_000);
+        CleanerConfig cleanerConfig = new CleanerConfig(true, 2, 2 * 1024 * 1024, 64 * 1024, 0.9, Double.MAX_VALUE, 10);
+        LogManager manager = new LogManager(List.of(dir), tp -> config, LogManagerConfig.defaults(), cleanerConfig,
+                CodecRegistry.NONE, time, scheduler);
+        manager.startup();
+        try {
+            PartitionLog log = manager.getOrCreateLog(LogTestSupport.TP);
+            List<Compacted.KeyValue> written = writeRounds(log, 100, 5, 10, time.milliseconds());
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (manager.cleaner().firstDirtyOffset(LogTestSupport.TP) < log.logEndOffset()) {
+                assertTrue(System.nanoTime() < deadline, "no cleaning in 30 s");
+                Thread.sleep(5);
+            }
+            assertEquals(500, manager.cleaner().lastStats(LogTestSupport.TP).recordsRead());
+            assertCompacted(written, Compacted.read(log.dir()));
+        } finally {
+            manager.shutdown();
+        }
+        assertEquals(Map.of(LogTestSupport.TP, 500L),
+                new OffsetCheckpointFile(dir.resolve(LogCleaner.CHECKPOINT_FILE)).read());
     }
 }
