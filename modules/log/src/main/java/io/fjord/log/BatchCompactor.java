@@ -34,7 +34,7 @@ import java.util.zip.CRC32C;
 final class BatchCompactor {
 
     private static final short CODEC_MASK = 0x07;
-    static final short DELETE_HORIZON_BIT = 0x40;
+    private static final short DELETE_HORIZON_BIT = 0x40;
 
     private final int maxDecompressedBytes;
     private ByteBuffer output;

@@ -5,6 +5,7 @@ import io.fjord.api.TopicPartition;
 /**
  * What one cleaning of one log did, as the cleaner logs it once per cleaning and tests read it.
  *
+ * @param partition the log cleaned
  * @param firstDirtyOffset where the dirty section started
  * @param endOffset where the cleaned part ends: the next cleaning's first dirty offset
  * @param dirtyRatio the log's dirty ratio when it was picked

@@ -39,7 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * then a segment's size; each volatile read sees everything written before the matching
  * volatile write, so every batch below the end offset it read is complete in the file and
  * indexed, and the segment list it holds covers it. A segment that retention removes stays
- * readable through its open channel until {@code file.delete.delay.ms} later.
+ * readable through its open channel until {@code file.delete.delay.ms} later, and so does a
+ * segment the cleaner replaced ({@link #replaceSegments}): the cleaner rewrites inactive segments
+ * without the lock and swaps the result in under it; offsets never change.
  */
 public final class PartitionLog implements AutoCloseable {
 
