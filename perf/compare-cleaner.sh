@@ -14,6 +14,8 @@ KEYS=${KEYS:-100000}
 VALUE_BYTES=${VALUE_BYTES:-100}
 SEGMENT_BYTES=${SEGMENT_BYTES:-16777216}
 COMMITS=${COMMITS:-100000}
+# Small enough that the offsets log rolls and gets cleaned under this many commits (Kafka's default is 100 MiB).
+OFFSETS_SEGMENT_BYTES=${OFFSETS_SEGMENT_BYTES:-1048576}
 BROKERS=${BROKERS:-"fjord kafka"}
 FJORD_PORT=${FJORD_PORT:-19092}
 KAFKA_PORT=${KAFKA_PORT:-29092}
@@ -134,7 +136,7 @@ for broker in $BROKERS; do
   pid=$(jvm_pid "$BROKER_PID")
   "$JSTAT" -gc "$pid" 200 > "$run/jstat.out" 2>&1 &
   jstat_pid=$!
-  sleep 1
+  until [ -n "$(heap_mb < "$run/jstat.out")" ]; do sleep 0.2; done
   before_mb=$(heap_mb < "$run/jstat.out" | tail -1)
   workload compact "$BOOTSTRAP" table "$DATA_DIR/table-0" | tee "$run/compact.out"
   kill "$jstat_pid" 2> /dev/null || true
@@ -150,14 +152,14 @@ done
 if [[ " $BROKERS " == *" fjord "* ]]; then
   {
     echo
-    echo "| __consumer_offsets after $COMMITS commits | offsets log MB | start to offsets answered, s |"
-    echo "|---|---|---|"
+    echo "| __consumer_offsets after $COMMITS commits | offsets log MB | replay, ms | start to offsets answered, s |"
+    echo "|---|---|---|---|"
   } >> "$SUMMARY"
   for cleaner in false true; do
     run=$OUT/offsets-cleaner-$cleaner
     mkdir -p "$run"
     DATA_DIR=$(mktemp -d)
-    settings=("log.cleaner.enable=$cleaner" "offsets.topic.num.partitions=1" "offsets.topic.segment.bytes=$SEGMENT_BYTES")
+    settings=("log.cleaner.enable=$cleaner" "offsets.topic.num.partitions=1" "offsets.topic.segment.bytes=$OFFSETS_SEGMENT_BYTES")
     start_fjord "$run/broker.out" "${settings[@]}"
     workload commit "$BOOTSTRAP" billing orders 10 "$COMMITS" | tee "$run/commit.out"
     if [ "$cleaner" = true ]; then
@@ -171,7 +173,8 @@ if [[ " $BROKERS " == *" fjord "* ]]; then
     start_fjord "$run/restart.out" "${settings[@]}"
     workload fetch "$BOOTSTRAP" billing 10 > "$run/fetch.out"
     answered=$(date +%s.%N)
-    echo "| cleaner $([ "$cleaner" = true ] && echo on || echo off) | $size_mb | $(awk -v a="$started" -v b="$answered" 'BEGIN {printf "%.2f", b - a}') |" >> "$SUMMARY"
+    replay_ms=$(grep -o 'from __consumer_offsets-0 in [0-9]* milliseconds' "$run/restart.out" | awk '{print $4}')
+    echo "| cleaner $([ "$cleaner" = true ] && echo on || echo off) | $size_mb | $replay_ms | $(awk -v a="$started" -v b="$answered" 'BEGIN {printf "%.2f", b - a}') |" >> "$SUMMARY"
     stop_broker
     rm -rf "$DATA_DIR"
   done
