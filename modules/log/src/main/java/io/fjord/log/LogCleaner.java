@@ -4,6 +4,7 @@ import io.fjord.api.TopicPartition;
 import io.fjord.common.Time;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -171,6 +172,10 @@ public final class LogCleaner {
             writeCheckpoint(picked.log().dir().getParent());
             return stats;
         } catch (Cleaner.AbortedException e) {
+            return null;
+        } catch (ClosedChannelException e) {
+            // Retention removed a segment the cleaning was reading: nothing was swapped, try again later.
+            LOG.info("Cleaning " + tp + " stopped: a segment it read was deleted meanwhile");
             return null;
         } catch (IOException | RuntimeException e) {
             // Kafka's rule: a log the cleaner fails on is not tried again until the broker restarts.
