@@ -17,6 +17,7 @@ import io.fjord.controller.coordination.CoordinationEngine;
 import io.fjord.coordinator.CoordinatorException;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.kernel.PluginLoadError;
+import io.fjord.log.CleanerConfig;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogManager;
 import io.fjord.log.LogManagerConfig;
@@ -121,7 +122,8 @@ public final class Broker {
         cluster = ClusterSettings.from(config.properties());
         scheduler = new ThreadScheduler(2, "fjord-background-");
         logManager = new LogManager(config.logDirs(), tp -> logConfig(tp.topic()),
-                LogManagerConfig.fromProperties(config.properties()), Time.SYSTEM, scheduler);
+                LogManagerConfig.fromProperties(config.properties()), CleanerConfig.fromProperties(config.properties()),
+                codecs.readers(), Time.SYSTEM, scheduler);
         ClusterReplicas clusterReplicas = null;
         if (cluster.clustered()) {
             CoordinationEngine engine = CoordinationEngines.zookeeper(codecs.runtime(), cluster, pluginsFolder);
@@ -328,6 +330,10 @@ public final class Broker {
 
     MetadataStore metadataStore() {
         return metadataStore;
+    }
+
+    LogManager logManager() {
+        return logManager;
     }
 
     ReplicaManager replicaManager() {

@@ -80,6 +80,11 @@ final class BrokerCodecs implements AutoCloseable {
         this.loadErrors = List.copyOf(errors);
     }
 
+    /** Every loaded codec by its id: what compressed batches are read with. */
+    CodecRegistry readers() {
+        return readers;
+    }
+
     /**
      * Loads the codecs of the image and of {@code pluginsFolder}. A plugin that fails to load is
      * reported in {@link #loadErrors()}, not thrown.

@@ -25,6 +25,13 @@ import java.util.Map;
  * @param retentionBytes {@code retention.bytes}: delete the oldest segments while the log is larger
  *     (-1: keep; always -1 when {@code cleanup.policy} lacks {@code delete})
  * @param fileDeleteDelayMs {@code file.delete.delay.ms}: time between renaming a segment to .deleted and removing it
+ * @param compact whether {@code cleanup.policy} holds {@code compact}: the log cleaner keeps the latest
+ *     record of each key, and appends of records without a key are refused
+ * @param deleteRetentionMs {@code delete.retention.ms}: how long a tombstone outlives the cleaning that first saw it
+ * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}: the share of dirty bytes that makes a log cleanable
+ * @param minCompactionLagMs {@code min.compaction.lag.ms}: records younger than this are never compacted
+ * @param maxCompactionLagMs {@code max.compaction.lag.ms}: a dirty record older than this makes the log cleanable
+ *     whatever its dirty ratio
  */
 public record LogConfig(
         int segmentBytes,
@@ -39,7 +46,12 @@ public record LogConfig(
         long flushMs,
         long retentionMs,
         long retentionBytes,
-        long fileDeleteDelayMs) {
+        long fileDeleteDelayMs,
+        boolean compact,
+        long deleteRetentionMs,
+        double minCleanableDirtyRatio,
+        long minCompactionLagMs,
+        long maxCompactionLagMs) {
 
     /** The smallest segment Kafka accepts ({@code LegacyRecord.RECORD_OVERHEAD_V0} = 14). */
     private static final int MIN_SEGMENT_BYTES = 14;
@@ -61,13 +73,20 @@ public record LogConfig(
         requireAtLeast("retention.ms", retentionMs, -1);
         requireAtLeast("retention.bytes", retentionBytes, -1);
         requireAtLeast("file.delete.delay.ms", fileDeleteDelayMs, 0);
+        requireAtLeast("delete.retention.ms", deleteRetentionMs, 0);
+        if (!(minCleanableDirtyRatio >= 0 && minCleanableDirtyRatio <= 1)) {
+            throw new ConfigException("min.cleanable.dirty.ratio", String.valueOf(minCleanableDirtyRatio),
+                    "must be between 0 and 1");
+        }
+        requireAtLeast("min.compaction.lag.ms", minCompactionLagMs, 0);
+        requireAtLeast("max.compaction.lag.ms", maxCompactionLagMs, 1);
     }
 
     /** Kafka's defaults. */
     public static LogConfig defaults() {
         return new LogConfig(1024 * 1024 * 1024, 7 * 24 * 3600_000L, 10 * 1024 * 1024, 4096, 1024 * 1024 + 12,
                 TimestampType.CREATE_TIME, Long.MAX_VALUE, 3600_000L, Long.MAX_VALUE, Long.MAX_VALUE,
-                7 * 24 * 3600_000L, -1L, 60_000L);
+                7 * 24 * 3600_000L, -1L, 60_000L, false, 86_400_000L, 0.5, 0L, Long.MAX_VALUE);
     }
 
     /**
@@ -79,11 +98,9 @@ public record LogConfig(
     public static LogConfig fromProperties(Map<String, ?> props) {
         LogConfig d = defaults();
         // Kafka deletes by time and size only under cleanup.policy=delete; a compact-only topic
-        // (such as __consumer_offsets) keeps every segment until its cleaner rewrites them. There
-        // is no cleaner here yet, so such a log grows rather than losing its latest values.
-        boolean deletes = !props.containsKey("cleanup.policy")
-                || Arrays.stream(String.valueOf(props.get("cleanup.policy")).split(","))
-                        .anyMatch(p -> p.trim().equalsIgnoreCase("delete"));
+        // (such as __consumer_offsets) keeps every segment until the cleaner rewrites them.
+        boolean deletes = !props.containsKey("cleanup.policy") || hasPolicy(props, "delete");
+        boolean compact = props.containsKey("cleanup.policy") && hasPolicy(props, "compact");
         return new LogConfig(
                 intProp(props, "segment.bytes", d.segmentBytes),
                 longProp(props, "segment.ms", d.segmentMs),
@@ -99,7 +116,32 @@ public record LogConfig(
                 longProp(props, "flush.ms", d.flushMs),
                 deletes ? longProp(props, "retention.ms", d.retentionMs) : -1,
                 deletes ? longProp(props, "retention.bytes", d.retentionBytes) : -1,
-                longProp(props, "file.delete.delay.ms", d.fileDeleteDelayMs));
+                longProp(props, "file.delete.delay.ms", d.fileDeleteDelayMs),
+                compact,
+                longProp(props, "delete.retention.ms", d.deleteRetentionMs),
+                doubleProp(props, "min.cleanable.dirty.ratio", d.minCleanableDirtyRatio),
+                longProp(props, "min.compaction.lag.ms", d.minCompactionLagMs),
+                longProp(props, "max.compaction.lag.ms", d.maxCompactionLagMs));
+    }
+
+    private static boolean hasPolicy(Map<String, ?> props, String policy) {
+        return Arrays.stream(String.valueOf(props.get("cleanup.policy")).split(","))
+                .anyMatch(p -> p.trim().equalsIgnoreCase(policy));
+    }
+
+    private static double doubleProp(Map<String, ?> props, String key, double fallback) {
+        Object raw = props.get(key);
+        if (raw == null) {
+            return fallback;
+        }
+        if (raw instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(raw.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, raw.toString(), "not a number");
+        }
     }
 
     private static int intProp(Map<String, ?> props, String key, int fallback) {

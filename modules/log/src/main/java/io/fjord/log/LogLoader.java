@@ -5,8 +5,12 @@ import io.fjord.common.Time;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -14,7 +18,8 @@ import java.util.TreeSet;
  * Start-up of one partition log: turns the files of its folder back into the segments, offsets,
  * leader epochs and producer state the log starts with.
  *
- * <p>Steps, in order: files left by an interrupted deletion or write ({@code .deleted},
+ * <p>Steps, in order: a cleaner's swap cut short by a crash is finished or undone (see
+ * {@link #completeOrDiscardSwap}); files left by an interrupted deletion or write ({@code .deleted},
  * {@code .tmp}) and index files without their {@code .log} are deleted; every segment is opened;
  * segments are recovered (see {@link #recoverSegments}); a first segment is created at the
  * checkpointed log start if none is left; the active segment's indexes grow back to their
@@ -84,6 +89,7 @@ final class LogLoader {
 
     /** Deletes what a crash or an interrupted deletion left behind; returns the base offsets of the segments. */
     private TreeSet<Long> deleteLeftoversAndListSegments() throws IOException {
+        completeOrDiscardSwap();
         TreeSet<Long> baseOffsets = new TreeSet<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -111,6 +117,85 @@ final class LogLoader {
             }
         }
         return baseOffsets;
+    }
+
+    /**
+     * Finishes or undoes a cleaner's swap cut short by a crash, as Kafka's loader does. A
+     * {@code .cleaned} file means the cleaned segment was not yet complete: it goes, with every
+     * {@code .swap} file at or above its base offset (their renaming was cut short, so the old
+     * segments are all still there). The remaining {@code .swap} files are complete: the old
+     * segment files in the offsets the swapped {@code .log} covers go, and the suffix is dropped.
+     */
+    private void completeOrDiscardSwap() throws IOException {
+        long minCleaned = Long.MAX_VALUE;
+        List<Path> swaps = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{.cleaned,.swap}")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(LogSegment.CLEANED_SUFFIX)) {
+                    minCleaned = Math.min(minCleaned, baseOffsetOf(name));
+                    Files.delete(file);
+                } else {
+                    swaps.add(file);
+                }
+            }
+        }
+        long minSwap = Long.MAX_VALUE;
+        long maxSwap = Long.MIN_VALUE;
+        for (Iterator<Path> it = swaps.iterator(); it.hasNext(); ) {
+            Path swap = it.next();
+            String name = swap.getFileName().toString();
+            long base = baseOffsetOf(name);
+            if (base >= minCleaned) {
+                Files.delete(swap);
+                it.remove();
+            } else if (name.endsWith(LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX)) {
+                minSwap = Math.min(minSwap, base);
+                // Cover the base itself too: a swapped segment may have kept nothing.
+                maxSwap = Math.max(maxSwap, Math.max(base + 1, nextOffsetOf(swap, base)));
+            }
+        }
+        if (swaps.isEmpty()) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{.log,.index,.timeindex}")) {
+            for (Path file : files) {
+                long base = baseOffsetOf(file.getFileName().toString());
+                if (base >= minSwap && base < maxSwap) {
+                    Files.delete(file);
+                }
+            }
+        }
+        for (Path swap : swaps) {
+            String name = swap.getFileName().toString();
+            Files.move(swap, swap.resolveSibling(name.substring(0, name.length() - LogSegment.SWAP_SUFFIX.length())),
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+        OffsetCheckpointFile.fsyncDirectory(dir);
+    }
+
+    /** The base offset a segment file's name starts with, or -1 for another name. */
+    private static long baseOffsetOf(String name) {
+        if (name.length() < 20) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(name.substring(0, 20));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The offset after the last whole batch of a segment file; {@code base} if it has none. */
+    private static long nextOffsetOf(Path logFile, long base) throws IOException {
+        try (FileChannel channel = FileChannel.open(logFile, StandardOpenOption.READ)) {
+            FileBatchCursor batches = new FileBatchCursor(channel, 0, (int) Math.min(channel.size(), Integer.MAX_VALUE));
+            long next = base;
+            while (batches.next()) {
+                next = batches.lastOffset() + 1;
+            }
+            return next;
+        }
     }
 
     private static Long parseBaseOffset(String name, String suffix) {

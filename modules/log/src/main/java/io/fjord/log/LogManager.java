@@ -3,6 +3,7 @@ package io.fjord.log;
 import io.fjord.common.Time;
 import io.fjord.common.Scheduler;
 import io.fjord.api.TopicPartition;
+import io.fjord.protocol.record.CodecRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,8 +37,9 @@ import java.util.logging.Logger;
  *
  * <p>Lifecycle: {@link #startup()} loads all logs in parallel ({@code
  * num.recovery.threads.per.data.dir} threads per dir), removes the markers and schedules the
- * background jobs (retention, flush, checkpoints) on the given {@link Scheduler};
- * {@link #shutdown()} cancels them, closes every log cleanly, writes the checkpoints and then
+ * background jobs (retention, flush, checkpoints) on the given {@link Scheduler} and the
+ * {@link LogCleaner} of compacted logs; {@link #shutdown()} stops the cleaner, cancels the jobs,
+ * closes every log cleanly, writes the checkpoints and then
  * the markers.
  */
 public final class LogManager {
@@ -52,6 +54,8 @@ public final class LogManager {
     private final LogManagerConfig managerConfig;
     private final Time time;
     private final Scheduler scheduler;
+    private final CodecRegistry codecs;
+    private final LogCleaner cleaner;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final List<Scheduler.Cancellable> jobs = new ArrayList<>();
     private final Object createLock = new Object();
@@ -62,6 +66,16 @@ public final class LogManager {
      */
     public LogManager(List<Path> logDirs, Function<TopicPartition, LogConfig> configs, LogManagerConfig managerConfig,
                       Time time, Scheduler scheduler) {
+        this(logDirs, configs, managerConfig, CleanerConfig.defaults(), CodecRegistry.NONE, time, scheduler);
+    }
+
+    /**
+     * @param configs the config of each partition's topic (defaults merged by the caller)
+     * @param cleanerConfig the {@code log.cleaner.*} settings
+     * @param codecs the codecs compacted logs read compressed records with
+     */
+    public LogManager(List<Path> logDirs, Function<TopicPartition, LogConfig> configs, LogManagerConfig managerConfig,
+                      CleanerConfig cleanerConfig, CodecRegistry codecs, Time time, Scheduler scheduler) {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log dir is needed");
         }
@@ -70,6 +84,8 @@ public final class LogManager {
         this.managerConfig = managerConfig;
         this.time = time;
         this.scheduler = scheduler;
+        this.codecs = codecs;
+        this.cleaner = new LogCleaner(cleanerConfig, this.logDirs, this::allLogs, time);
     }
 
     /** Loads every partition log and starts the background jobs. */
@@ -102,7 +118,7 @@ public final class LogManager {
                         loading.add(pool.submit(() -> {
                             PartitionLog log = PartitionLog.open(child, tp, configs.apply(tp),
                                     recoveryPoints.getOrDefault(tp, 0L), logStarts.getOrDefault(tp, 0L), clean,
-                                    time, scheduler);
+                                    time, scheduler, codecs);
                             log.updateHighWatermark(highWatermarks.getOrDefault(tp, log.logStartOffset()));
                             return log;
                         }));
@@ -126,6 +142,7 @@ public final class LogManager {
         // The recovery points moved during load: record them before anything else can crash.
         checkpointAll();
         scheduleJobs();
+        cleaner.startup();
         started = true;
     }
 
@@ -199,7 +216,7 @@ public final class LogManager {
             }
             Path logDir = leastLoadedDir();
             PartitionLog log = PartitionLog.open(logDir.resolve(PartitionLog.dirName(tp)), tp, configs.apply(tp),
-                    0L, 0L, true, time, scheduler);
+                    0L, 0L, true, time, scheduler, codecs);
             logs.put(tp, log);
             return log;
         }
@@ -232,9 +249,22 @@ public final class LogManager {
         if (log == null) {
             return false;
         }
+        Path logDir = log.dir().getParent();
+        try {
+            cleaner.abortAndPause(tp);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the cleaning of " + tp, e);
+        }
         log.delete();
+        cleaner.forget(tp, logDir);
         checkpointAll();
         return true;
+    }
+
+    /** The log cleaner: its stats, and {@link LogCleaner#cleanOnce()} for tests. */
+    public LogCleaner cleaner() {
+        return cleaner;
     }
 
     /** One retention pass over every log (the {@code log-retention} job). */
@@ -301,6 +331,12 @@ public final class LogManager {
         }
         if (!started) {
             return;
+        }
+        try {
+            cleaner.shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the log cleaner", e);
         }
         for (PartitionLog log : logs.values()) {
             log.close();

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -44,6 +45,10 @@ final class LogSegment implements AutoCloseable {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
+    /** The files of a segment the cleaner is still writing. */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    /** The files of a cleaned segment that is complete and replaces the segments it covers. */
+    static final String SWAP_SUFFIX = ".swap";
 
     private final long baseOffset;
     private final int indexIntervalBytes;
@@ -60,18 +65,20 @@ final class LogSegment implements AutoCloseable {
     private long rollingBasedTimestamp = -1L;
     private int bytesSinceLastIndexEntry;
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, long createdMs) throws IOException {
+    private LogSegment(Path dir, long baseOffset, LogConfig config, long createdMs, String suffix) throws IOException {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = createdMs;
-        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
         this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         OffsetIndex oi = null;
         TimeIndex ti = null;
         try {
-            oi = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
-            ti = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+            oi = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix), baseOffset,
+                    config.segmentIndexBytes());
+            ti = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix), baseOffset,
+                    config.segmentIndexBytes());
         } catch (IOException | RuntimeException e) {
             channel.close();
             if (oi != null) {
@@ -89,7 +96,15 @@ final class LogSegment implements AutoCloseable {
         for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
             Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix)));
         }
-        return new LogSegment(dir, baseOffset, config, nowMs);
+        return new LogSegment(dir, baseOffset, config, nowMs, "");
+    }
+
+    /** Creates the empty {@code .cleaned} segment the cleaner writes a group of segments into. */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
+            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX));
+        }
+        return new LogSegment(dir, baseOffset, config, nowMs, CLEANED_SUFFIX);
     }
 
     /**
@@ -99,7 +114,7 @@ final class LogSegment implements AutoCloseable {
     static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
         Path log = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
         long modified = Files.getLastModifiedTime(log).toMillis();
-        LogSegment segment = new LogSegment(dir, baseOffset, config, modified);
+        LogSegment segment = new LogSegment(dir, baseOffset, config, modified, "");
         long length = segment.channel.size();
         if (length > Integer.MAX_VALUE) {
             segment.close();
@@ -121,6 +136,11 @@ final class LogSegment implements AutoCloseable {
     /** Bytes of whole, published batches. */
     int size() {
         return size;
+    }
+
+    /** The max timestamp of the first batch (Kafka's basis for segment.ms and max.compaction.lag.ms); -1 if unknown. */
+    long firstBatchTimestamp() {
+        return rollingBasedTimestamp;
     }
 
     long maxTimestampSoFar() {
@@ -409,16 +429,55 @@ final class LogSegment implements AutoCloseable {
 
     /** Renames all three files with the {@code .deleted} suffix; open channels keep working. */
     void renameToDeleted() throws IOException {
+        changeFileSuffixes("", DELETED_SUFFIX);
+    }
+
+    /**
+     * Renames the three files from {@code oldSuffix} to {@code newSuffix} (the cleaner's
+     * {@code .cleaned -> .swap -> ""}), the log file first; open channels keep working. A file
+     * already renamed, or missing, is left as it is.
+     */
+    void changeFileSuffixes(String oldSuffix, String newSuffix) throws IOException {
         Path log = logFile;
-        Path deleted = log.resolveSibling(log.getFileName() + DELETED_SUFFIX);
-        Files.move(log, deleted, StandardCopyOption.ATOMIC_MOVE);
-        logFile = deleted;
+        if (log.getFileName().toString().endsWith(LOG_SUFFIX + oldSuffix)) {
+            Path renamed = log.resolveSibling(withSuffix(log, oldSuffix, newSuffix));
+            Files.move(log, renamed, StandardCopyOption.ATOMIC_MOVE);
+            logFile = renamed;
+        }
         for (AbstractIndex index : new AbstractIndex[] {offsetIndex, timeIndex}) {
-            if (Files.exists(index.file())) {
-                Files.move(index.file(), index.file().resolveSibling(index.file().getFileName() + DELETED_SUFFIX),
-                        StandardCopyOption.ATOMIC_MOVE);
+            Path file = index.file();
+            if (file.getFileName().toString().endsWith(oldSuffix) && Files.exists(file)) {
+                index.renameTo(file.resolveSibling(withSuffix(file, oldSuffix, newSuffix)));
             }
         }
+    }
+
+    private static String withSuffix(Path file, String oldSuffix, String newSuffix) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - oldSuffix.length()) + newSuffix;
+    }
+
+    /** The current path of the {@code .log} file. */
+    Path logFile() {
+        return logFile;
+    }
+
+    long lastModified() throws IOException {
+        return Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    void setLastModified(long ms) throws IOException {
+        Files.setLastModifiedTime(logFile, FileTime.fromMillis(ms));
+    }
+
+    /** A walk over every published batch, from the start of the file. */
+    FileBatchCursor batches() {
+        return new FileBatchCursor(channel, 0, size);
+    }
+
+    /** The bytes the two index files take once trimmed, for the cleaner's grouping. */
+    long indexSizeInBytes() {
+        return offsetIndex.entries() * 8L + timeIndex.entries() * 12L;
     }
 
     /** Closes the files and deletes them, whatever their current names. */
@@ -429,7 +488,6 @@ final class LogSegment implements AutoCloseable {
         Files.deleteIfExists(logFile);
         for (AbstractIndex index : new AbstractIndex[] {offsetIndex, timeIndex}) {
             Files.deleteIfExists(index.file());
-            Files.deleteIfExists(index.file().resolveSibling(index.file().getFileName() + DELETED_SUFFIX));
         }
     }
 

@@ -107,4 +107,30 @@ final class LogSegments {
     LogSegments withoutOldest(int count) {
         return new LogSegments(segments.subList(count, segments.size()));
     }
+
+    /** Whether every one of {@code some} (by identity) is in this list. */
+    boolean containsAll(List<LogSegment> some) {
+        for (LogSegment s : some) {
+            if (!segments.contains(s)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * This list with {@code replaced} (consecutive, not the active one) taken out and {@code
+     * fresh}, which holds only offsets they held, put in their place (the cleaner's swap).
+     */
+    LogSegments replace(List<LogSegment> replaced, LogSegment fresh) {
+        List<LogSegment> next = new ArrayList<>(segments.size());
+        for (LogSegment s : segments) {
+            if (s == replaced.get(0)) {
+                next.add(fresh);
+            } else if (!replaced.contains(s)) {
+                next.add(s);
+            }
+        }
+        return new LogSegments(next);
+    }
 }

@@ -3,7 +3,10 @@ package io.fjord.log;
 import io.fjord.api.TimestampType;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.errors.ProtocolException;
+import io.fjord.api.TopicPartition;
+import io.fjord.protocol.record.CodecRegistry;
 import io.fjord.protocol.record.RecordBatchView;
+import io.fjord.protocol.record.RecordCursor;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -30,6 +33,18 @@ final class LogValidator {
      * @throws LogException on the first invalid batch
      */
     static List<RecordBatchView> validate(ByteBuffer records, LogConfig config, long nowMs) {
+        return validate(records, config, nowMs, null, CodecRegistry.NONE);
+    }
+
+    /**
+     * As {@link #validate(ByteBuffer, LogConfig, long)}; a compacted log also refuses a batch
+     * holding a record without a key, as Kafka does, reading compressed records through
+     * {@code codecs}.
+     *
+     * @param partition the partition named in Kafka's message for a record without a key
+     */
+    static List<RecordBatchView> validate(ByteBuffer records, LogConfig config, long nowMs, TopicPartition partition,
+                                          CodecRegistry codecs) {
         int end = records.limit();
         int position = records.position();
         if (position == end) {
@@ -62,6 +77,9 @@ final class LogValidator {
                 throw new LogException(e.error(), e.getMessage(), e);
             }
             checkCountsAndKind(batch);
+            if (config.compact()) {
+                checkKeys(batch, partition, codecs, config.maxMessageBytes());
+            }
             if (config.timestampType() == TimestampType.CREATE_TIME) {
                 checkTimestamp(batch.baseTimestamp(), config, nowMs);
                 checkTimestamp(batch.maxTimestamp(), config, nowMs);
@@ -83,6 +101,23 @@ final class LogValidator {
         }
         if (batch.isTransactional()) {
             throw new LogException(Errors.INVALID_RECORD, "Transactional batches are not supported by this log");
+        }
+    }
+
+    private static void checkKeys(RecordBatchView batch, TopicPartition partition, CodecRegistry codecs,
+                                  int maxMessageBytes) {
+        RecordCursor records;
+        try {
+            // A batch may inflate well past its stored size; the bound only stops a bomb.
+            records = batch.records(codecs, (int) Math.min(Integer.MAX_VALUE - 8, 64L * Math.max(maxMessageBytes, 1 << 20)));
+            while (records.next()) {
+                if (records.keySize() < 0) {
+                    throw new LogException(Errors.INVALID_RECORD,
+                            "Compacted topic cannot accept message without key in topic partition " + partition + ".");
+                }
+            }
+        } catch (ProtocolException e) {
+            throw new LogException(e.error(), e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.fjord.common.Scheduler;
 import io.fjord.api.TimestampType;
 import io.fjord.api.TopicPartition;
 import io.fjord.common.errors.Errors;
+import io.fjord.protocol.record.CodecRegistry;
 import io.fjord.protocol.record.RecordBatchView;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * then a segment's size; each volatile read sees everything written before the matching
  * volatile write, so every batch below the end offset it read is complete in the file and
  * indexed, and the segment list it holds covers it. A segment that retention removes stays
- * readable through its open channel until {@code file.delete.delay.ms} later.
+ * readable through its open channel until {@code file.delete.delay.ms} later, and so does a
+ * segment the cleaner replaced ({@link #replaceSegments}): the cleaner rewrites inactive segments
+ * without the lock and swaps the result in under it; offsets never change.
  */
 public final class PartitionLog implements AutoCloseable {
 
@@ -48,6 +52,7 @@ public final class PartitionLog implements AutoCloseable {
     private volatile LogConfig config;
     private final Time time;
     private final Scheduler scheduler;
+    private final CodecRegistry codecs;
     private final ReentrantLock lock = new ReentrantLock();
     private final ProducerStateManager producerState;
     private final LeaderEpochCache epochCache;
@@ -63,8 +68,9 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long lastFlushMs;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, Time time, Scheduler scheduler,
-                         LogLoader.LoadedLog loaded) {
+                         CodecRegistry codecs, LogLoader.LoadedLog loaded) {
         this.topicPartition = topicPartition;
+        this.codecs = codecs;
         this.dir = dir;
         this.config = config;
         this.time = time;
@@ -109,10 +115,22 @@ public final class PartitionLog implements AutoCloseable {
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, long recoveryPoint,
                                     long logStartOffset, boolean hadCleanShutdown, Time time, Scheduler scheduler)
             throws IOException {
+        return open(dir, tp, config, recoveryPoint, logStartOffset, hadCleanShutdown, time, scheduler,
+                CodecRegistry.NONE);
+    }
+
+    /**
+     * As {@link #open(Path, TopicPartition, LogConfig, long, long, boolean, Time, Scheduler)}, with
+     * the codecs that read compressed records: a compacted log checks every record's key on
+     * append and its cleaner rewrites compressed batches.
+     */
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, long recoveryPoint,
+                                    long logStartOffset, boolean hadCleanShutdown, Time time, Scheduler scheduler,
+                                    CodecRegistry codecs) throws IOException {
         Files.createDirectories(dir);
         LogLoader.LoadedLog loaded = new LogLoader(dir, config, time).load(recoveryPoint, logStartOffset,
                 hadCleanShutdown);
-        return new PartitionLog(tp, dir, config, time, scheduler, loaded);
+        return new PartitionLog(tp, dir, config, time, scheduler, codecs, loaded);
     }
 
     // ---- accessors
@@ -280,7 +298,7 @@ public final class PartitionLog implements AutoCloseable {
         }
         LogConfig cfg = config;
         long now = time.milliseconds();
-        List<RecordBatchView> batches = LogValidator.validate(records, cfg, now);
+        List<RecordBatchView> batches = LogValidator.validate(records, cfg, now, topicPartition, codecs);
         lock.lock();
         try {
             if (closed) {
@@ -626,6 +644,74 @@ public final class PartitionLog implements AutoCloseable {
                 throw LogSegment.storageError("Deleting " + segment + " failed", e);
             }
         }, config.fileDeleteDelayMs(), 0);
+    }
+
+    // ---- compaction
+
+    CodecRegistry codecs() {
+        return codecs;
+    }
+
+    /** The current segment list, for the cleaner, which reads inactive segments without the lock. */
+    LogSegments segmentList() {
+        return segments;
+    }
+
+    /** The last offset of each producer's newest batch: the cleaner keeps those batches. */
+    Map<Long, Long> producerLastOffsets() {
+        lock.lock();
+        try {
+            return producerState.lastOffsets();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The steps of a swap, for tests that stop a cleaning between two of them. */
+    enum SwapStep { CLEANED_WRITTEN, RENAMED_TO_SWAP, OLD_SEGMENTS_DELETED, SWAPPED_IN }
+
+    /** Called after each step of a swap; a test's listener may throw to leave the files as a crash would. */
+    interface SwapListener {
+        SwapListener NONE = step -> { };
+
+        void after(SwapStep step) throws IOException;
+    }
+
+    /**
+     * Swaps the cleaner's {@code cleaned} segment (complete, fsynced, files ending {@code .cleaned})
+     * in for the consecutive inactive segments {@code replaced}, in the order recovery relies on:
+     * the files are renamed to {@code .swap}; the new list is published; the old segments are
+     * renamed to {@code .deleted} (readers holding them finish, the files go
+     * {@code file.delete.delay.ms} later); the {@code .swap} suffix is dropped. A crash before
+     * every file is {@code .swap} leaves the old log, one after leaves the new one (see
+     * {@link LogLoader}).
+     *
+     * @return false, leaving everything as it was, if the log closed or retention removed one of
+     *     {@code replaced} meanwhile
+     */
+    boolean replaceSegments(LogSegment cleaned, List<LogSegment> replaced, SwapListener listener) throws IOException {
+        lock.lock();
+        try {
+            LogSegments current = segments;
+            if (closed || !current.containsAll(replaced) || replaced.contains(current.active())) {
+                return false;
+            }
+            listener.after(SwapStep.CLEANED_WRITTEN);
+            cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
+            OffsetCheckpointFile.fsyncDirectory(dir);
+            listener.after(SwapStep.RENAMED_TO_SWAP);
+            segments = current.replace(replaced, cleaned);
+            for (LogSegment old : replaced) {
+                deleteSegmentAsync(old);
+            }
+            listener.after(SwapStep.OLD_SEGMENTS_DELETED);
+            cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
+            OffsetCheckpointFile.fsyncDirectory(dir);
+            listener.after(SwapStep.SWAPPED_IN);
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- lifecycle

@@ -59,6 +59,18 @@ final class ProducerStateManager {
         return producers.get(producerId);
     }
 
+    /** The last offset of each producer's newest batch, by producer id: batches the cleaner must keep. */
+    Map<Long, Long> lastOffsets() {
+        Map<Long, Long> last = new HashMap<>(producers.size() * 2);
+        for (ProducerStateEntry entry : producers.values()) {
+            List<BatchMetadata> batches = entry.batches();
+            if (!batches.isEmpty()) {
+                last.put(entry.producerId(), batches.get(batches.size() - 1).lastOffset());
+            }
+        }
+        return last;
+    }
+
     /** The changes of one append, applied by {@link #commit} only once the bytes are on disk. */
     final class Staging {
         private final Map<Long, ProducerStateEntry> staged = new HashMap<>(4);

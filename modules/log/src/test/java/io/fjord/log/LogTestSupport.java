@@ -48,6 +48,11 @@ final class LogTestSupport {
         props.put("retention.ms", base.retentionMs());
         props.put("retention.bytes", base.retentionBytes());
         props.put("file.delete.delay.ms", base.fileDeleteDelayMs());
+        props.put("cleanup.policy", base.compact() ? "compact" : "delete");
+        props.put("delete.retention.ms", base.deleteRetentionMs());
+        props.put("min.cleanable.dirty.ratio", base.minCleanableDirtyRatio());
+        props.put("min.compaction.lag.ms", base.minCompactionLagMs());
+        props.put("max.compaction.lag.ms", base.maxCompactionLagMs());
         props.put(key, value);
         return LogConfig.fromProperties(props);
     }

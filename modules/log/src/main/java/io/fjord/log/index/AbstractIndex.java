@@ -5,6 +5,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -30,7 +31,7 @@ public abstract class AbstractIndex implements AutoCloseable {
     /** Kafka searches the last 8 KiB of an index first: the pages lookups for recent offsets touch. */
     private static final int WARM_BYTES = 8192;
 
-    private final Path file;
+    private volatile Path file;
     private final long baseOffset;
     private final int entrySize;
     private final FileChannel channel;
@@ -76,6 +77,12 @@ public abstract class AbstractIndex implements AutoCloseable {
     /** The file this index lives in. */
     public final Path file() {
         return file;
+    }
+
+    /** Renames the file atomically; the mapping and channel keep working. */
+    public final void renameTo(Path target) throws IOException {
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        file = target;
     }
 
     /** The segment's base offset: stored offsets are relative to it. */

@@ -171,6 +171,21 @@ public final class RecordCursor {
         return recordEnd - recordStart;
     }
 
+    /** The records section this cursor walks (uncompressed), whose indexes the positions below use. */
+    public ByteBuffer recordsBuffer() {
+        return records.duplicate();
+    }
+
+    /** Where the current record (its length varint) starts in {@link #recordsBuffer()}. */
+    public int recordPosition() {
+        return recordStart;
+    }
+
+    /** Where the current record's key starts in {@link #recordsBuffer()}; only meaningful for a non-null key. */
+    public int keyPosition() {
+        return keyPosition;
+    }
+
     /** The key length, or -1 for a null key. */
     public int keySize() {
         return keyLength;
