@@ -138,6 +138,35 @@ class FjordProducerFaultTest {
     }
 
     @Test
+    void aBatchOverTheTopicsMaxMessageBytesIsSplitAndDelivered() throws Exception {
+        try (BrokerFixture broker = BrokerFixture.start(dataDir)) {
+            try (Admin admin = broker.admin()) {
+                admin.createTopics(List.of(new NewTopic("small", 1, (short) 1)
+                        .configs(Map.of("max.message.bytes", "3000")))).all().get(30, TimeUnit.SECONDS);
+            }
+            Map<String, Object> config = config(broker.bootstrap());
+            config.put("batch.size", 64 * 1024);
+            config.put("linger.ms", 200);
+            config.put("request.timeout.ms", 5_000);
+            config.put("delivery.timeout.ms", 20_000);
+            Outcomes outcomes = new Outcomes();
+            List<Future<RecordMetadata>> futures = new ArrayList<>();
+            try (FjordProducer<String, String> producer = new FjordProducer<>(config)) {
+                for (int i = 0; i < 100; i++) {
+                    futures.add(producer.send(new ProducerRecord<>("small", "k", i + ":" + "x".repeat(400)),
+                            outcomes.callback(i)));
+                }
+                producer.flush();
+            }
+            outcomes.assertEachCalledOnce();
+            for (int i = 0; i < 100; i++) {
+                assertEquals(i, futures.get(i).get(0, TimeUnit.SECONDS).offset(), "record " + i);
+                assertEquals(i, outcomes.acked.get(i).offset());
+            }
+        }
+    }
+
+    @Test
     void anUnknownTopicWithAutoCreationOffTimesOutAfterMaxBlock() throws Exception {
         try (BrokerFixture broker = BrokerFixture.start(dataDir, Map.of("auto.create.topics.enable", "false"))) {
             Map<String, Object> config = config(broker.bootstrap());

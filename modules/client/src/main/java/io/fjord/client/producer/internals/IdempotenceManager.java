@@ -73,11 +73,15 @@ final class IdempotenceManager {
         }
     }
 
-    /** Whether the broker's OUT_OF_ORDER_SEQUENCE_NUMBER for {@code batch} means a real gap, not an earlier failure. */
+    /**
+     * Whether the broker's OUT_OF_ORDER_SEQUENCE_NUMBER for {@code batch} is one retrying cannot
+     * fix: the batch is next after the last acknowledged one (so no earlier failure explains it), or
+     * the broker already moved past its sequence.
+     */
     boolean isRealGap(ProducerBatch batch) {
         Sequences s = sequences.get(batch.partition);
         int lastAcked = s == null ? -1 : s.lastAcked;
-        return batch.producerEpoch == epoch && batch.baseSequence == lastAcked + 1;
+        return batch.producerEpoch == epoch && batch.baseSequence <= lastAcked + 1;
     }
 
     /** Asks for a new epoch once nothing is in flight (a gap that retries cannot close). */

@@ -13,7 +13,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -30,6 +32,7 @@ final class ProducerBatch {
 
     final TopicPartition partition;
     final long createdMs;
+    final boolean pooled;
     private final ByteBuffer buffer;
     private final int allocatedSize;
     private final CompressionCodec codec;
@@ -54,6 +57,12 @@ final class ProducerBatch {
     boolean inFlight;
 
     ProducerBatch(TopicPartition partition, ByteBuffer buffer, CompressionCodec codec, long createdMs) {
+        this(partition, buffer, codec, createdMs, true);
+    }
+
+    /** @param pooled whether the buffer came from the pool (a split's buffers do not) */
+    ProducerBatch(TopicPartition partition, ByteBuffer buffer, CompressionCodec codec, long createdMs, boolean pooled) {
+        this.pooled = pooled;
         this.partition = partition;
         this.buffer = buffer;
         this.allocatedSize = buffer.capacity();
@@ -248,9 +257,90 @@ final class ProducerBatch {
         return callbacks[index];
     }
 
-    /** Reads the records back for a split: the caller re-appends them to smaller batches. */
-    ByteBuffer uncompressedRecords() {
-        return buffer.duplicate().flip().position(RecordBatchView.RECORDS_OFFSET);
+    /**
+     * Splits this batch, which the broker refused as too large, into batches of about
+     * {@code targetSize} bytes holding the same records in order. The records' futures and
+     * callbacks move to the new batches; with idempotence the new batches take this batch's
+     * sequence numbers, in order, since none of them was written.
+     */
+    List<ProducerBatch> split(int targetSize) {
+        List<ProducerBatch> parts = new ArrayList<>();
+        ByteBuffer in = buffer.duplicate().flip().position(RecordBatchView.RECORDS_OFFSET);
+        ProducerBatch current = null;
+        int sequence = baseSequence;
+        for (int i = 0; i < recordCount; i++) {
+            int length = readVarint(in);
+            int end = in.position() + length;
+            in.get(); // attributes
+            long timestamp = baseTimestamp + readVarlong(in);
+            readVarint(in); // offset delta
+            byte[] key = readBytes(in);
+            byte[] value = readBytes(in);
+            Header[] headers = new Header[readVarint(in)];
+            for (int h = 0; h < headers.length; h++) {
+                byte[] headerKey = readBytes(in);
+                headers[h] = new Header(new String(headerKey, StandardCharsets.UTF_8), readBytes(in));
+            }
+            in.position(end);
+            FutureRecordMetadata future = current == null ? null
+                    : current.tryAppend(timestamp, key, value, headers, callbacks[i]);
+            if (future == null) {
+                if (current != null) {
+                    current.close();
+                }
+                int size = Math.max(targetSize, sizeForSingleRecord(key, value, headers));
+                current = new ProducerBatch(partition, ByteBuffer.allocate(size), codec, createdMs, false);
+                current.attempts = attempts;
+                parts.add(current);
+                future = current.tryAppend(timestamp, key, value, headers, callbacks[i]);
+            }
+            // The caller's future now follows the new batch; the one just made is not handed out.
+            futures[i].reassign(current.result, current.recordCount - 1);
+            current.futures[current.recordCount - 1] = futures[i];
+        }
+        if (sequence >= 0) {
+            for (ProducerBatch part : parts) {
+                part.stamp(producerId, producerEpoch, sequence);
+                sequence += part.recordCount;
+            }
+        }
+        // Anyone waiting on this batch's result moves on to the new batches' results.
+        result.complete(-1, -1, null);
+        return parts;
+    }
+
+    private static int readVarint(ByteBuffer in) {
+        int raw = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = in.get();
+            raw |= (b & 0x7F) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        return (raw >>> 1) ^ -(raw & 1);
+    }
+
+    private static long readVarlong(ByteBuffer in) {
+        long raw = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = in.get();
+            raw |= (long) (b & 0x7F) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        return (raw >>> 1) ^ -(raw & 1);
+    }
+
+    private static byte[] readBytes(ByteBuffer in) {
+        int length = readVarint(in);
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
     }
 
     ProduceResult result() {

@@ -266,26 +266,34 @@ public final class RecordAccumulator {
         batch.lastAttemptMs = nowMs;
         PartitionQueue queue = queues.computeIfAbsent(batch.partition, p -> new PartitionQueue());
         synchronized (queue) {
-            if (batch.baseSequence < 0) {
-                queue.batches.addFirst(batch);
-                return;
-            }
-            // Keep the head in sequence order: retried batches before later ones, fresh ones after.
-            ArrayDeque<ProducerBatch> reordered = new ArrayDeque<>(queue.batches.size() + 1);
-            boolean placed = false;
-            for (ProducerBatch queued : queue.batches) {
-                if (!placed && (queued.baseSequence < 0 || queued.baseSequence > batch.baseSequence)) {
-                    reordered.addLast(batch);
-                    placed = true;
-                }
-                reordered.addLast(queued);
-            }
-            if (!placed) {
-                reordered.addLast(batch);
-            }
-            queue.batches.clear();
-            queue.batches.addAll(reordered);
+            insertInSequenceOrder(queue, batch);
         }
+    }
+
+    /**
+     * Puts a batch back at the head of its queue: without a sequence simply first, with one before
+     * the first batch of a later sequence or without one, so retries and split parts of several
+     * requests end up in the order the broker expects.
+     */
+    private static void insertInSequenceOrder(PartitionQueue queue, ProducerBatch batch) {
+        if (batch.baseSequence < 0) {
+            queue.batches.addFirst(batch);
+            return;
+        }
+        ArrayDeque<ProducerBatch> reordered = new ArrayDeque<>(queue.batches.size() + 1);
+        boolean placed = false;
+        for (ProducerBatch queued : queue.batches) {
+            if (!placed && (queued.baseSequence < 0 || queued.baseSequence > batch.baseSequence)) {
+                reordered.addLast(batch);
+                placed = true;
+            }
+            reordered.addLast(queued);
+        }
+        if (!placed) {
+            reordered.addLast(batch);
+        }
+        queue.batches.clear();
+        queue.batches.addAll(reordered);
     }
 
     /** Removes and returns queued batches older than {@code deliveryTimeoutMs}; in-flight ones are the sender's. */
@@ -310,9 +318,33 @@ public final class RecordAccumulator {
 
     /** Returns a finished batch's buffer to the pool and forgets the batch. */
     void deallocate(ProducerBatch batch) {
-        if (incomplete.remove(batch)) {
+        if (incomplete.remove(batch) && batch.pooled) {
             pool.deallocate(batch.pooledBuffer(), batch.allocatedSize());
         }
+    }
+
+    /**
+     * Replaces a batch the broker refused as too large by smaller ones, queued at the head of its
+     * partition in sequence order; the big batch's memory goes back to the pool.
+     */
+    void splitAndReenqueue(ProducerBatch big, long nowMs) {
+        batchLeftFlight(big);
+        // Halves: the broker's limit is unknown, and a part still too large is split again.
+        List<ProducerBatch> parts = big.split(Math.max(256, big.pooledBuffer().position() / 2));
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            ProducerBatch part = parts.get(i);
+            part.close();
+            incomplete.add(part);
+            part.lastAttemptMs = nowMs;
+            // Like a retry: with sequences, the parts go one at a time, in order, or a later part
+            // could be written ahead of an earlier one that is split again.
+            part.retried = true;
+            PartitionQueue queue = queues.computeIfAbsent(part.partition, p -> new PartitionQueue());
+            synchronized (queue) {
+                insertInSequenceOrder(queue, part);
+            }
+        }
+        deallocate(big);
     }
 
     /** Every batch not yet finished, queued or in flight. */

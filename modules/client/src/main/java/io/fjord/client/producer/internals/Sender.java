@@ -308,6 +308,11 @@ public final class Sender implements Runnable {
             // Nothing of this batch was written: restart the partition's sequences under a new epoch.
             idempotence.requestEpochBump();
         }
+        if (code == Errors.MESSAGE_TOO_LARGE && batch.recordCount() > 1 && withinDelivery && !forceClose) {
+            // Too big for the broker's max.message.bytes, not for one record: send it in halves.
+            accumulator.splitAndReenqueue(batch, now);
+            return;
+        }
         if (retriable && withinDelivery && batch.attempts < config.retries() && !forceClose) {
             metrics.recordRetry();
             accumulator.reenqueue(batch, now);
