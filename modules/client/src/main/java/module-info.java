@@ -10,6 +10,7 @@ module io.fjord.client {
     // Partitioners, interceptors, serializers and codecs are plugins, selected by name.
     requires io.fjord.kernel;
 
+    exports io.fjord.client.admin;
     exports io.fjord.client.errors;
     exports io.fjord.client.network;
     exports io.fjord.client.producer;

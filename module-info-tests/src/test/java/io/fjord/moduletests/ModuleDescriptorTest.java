@@ -95,6 +95,7 @@ class ModuleDescriptorTest {
                     "requires org.jctools.core",
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.client", List.of(
+                    "exports io.fjord.client.admin",
                     "exports io.fjord.client.errors",
                     "exports io.fjord.client.network",
                     "exports io.fjord.client.producer",
