@@ -12,7 +12,8 @@ import java.util.Map;
  * refuses a gap.
  *
  * <p>Invariants (sender thread only): while a retried batch of a partition waits, nothing else of
- * that partition is in flight, so retries go out in sequence order; the epoch is bumped only with
+ * that partition is in flight, so retries go out in sequence order; a partition's first batch of
+ * an epoch is alone in flight until acknowledged; the epoch is bumped only with
  * nothing in flight, and the bump restarts every partition's sequences at 0 (batches stamped with
  * the old epoch are stamped again when drained).
  */
@@ -53,6 +54,12 @@ final class IdempotenceManager {
             return false;
         }
         if (batch.retried && queue.inFlight > 0) {
+            return false;
+        }
+        Sequences known = sequences.get(batch.partition);
+        if (queue.inFlight > 0 && (known == null || known.lastAcked < 0)) {
+            // Until the broker acknowledged a first batch, it takes any sequence as the start: a
+            // later batch landing before a failed first one would be written ahead of it.
             return false;
         }
         if (batch.baseSequence < 0 || batch.producerEpoch != epoch || batch.producerId != producerId) {

@@ -20,9 +20,8 @@ import org.apache.kafka.common.KafkaFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -37,29 +36,37 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fjord's admin client against a Fjord broker; each error case is also sent by Kafka's admin
- * client to the same broker, and both must report the same Kafka error code.
+ * What Fjord's admin client must do against any Kafka-compatible broker; each error case is also
+ * sent by Kafka's admin client to the same broker, and both must report the same Kafka error code.
  */
-class FjordAdminBrokerTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AdminContract {
 
-    @TempDir
-    static Path dataDir;
-    static BrokerFixture broker;
-    static FjordAdmin admin;
-    static Admin kafka;
+    FjordAdmin admin;
+    Admin kafka;
+    private int port;
+
+    /** Starts the broker; returns its port. */
+    protected abstract int startBroker() throws Exception;
+
+    protected abstract void stopBroker() throws Exception;
 
     @BeforeAll
-    static void start() throws Exception {
-        broker = BrokerFixture.start(dataDir);
-        admin = new FjordAdmin(Map.of("bootstrap.servers", broker.bootstrap()));
-        kafka = broker.admin();
+    void start() throws Exception {
+        port = startBroker();
+        admin = new FjordAdmin(Map.of("bootstrap.servers", bootstrap()));
+        kafka = BrokerFixture.admin(bootstrap());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         kafka.close();
         admin.close();
-        broker.close();
+        stopBroker();
+    }
+
+    String bootstrap() {
+        return "127.0.0.1:" + port;
     }
 
     static <T> T get(CompletableFuture<T> future) throws Exception {
@@ -165,7 +172,7 @@ class FjordAdminBrokerTest {
     @Test
     void offsetsAreListedAndRecordsDeleted() throws Exception {
         get(admin.createTopics(List.of(new NewTopic("records", 1, (short) 1))).get("records"));
-        try (FjordProducer<String, String> producer = new FjordProducer<>(Map.of("bootstrap.servers", broker.bootstrap(),
+        try (FjordProducer<String, String> producer = new FjordProducer<>(Map.of("bootstrap.servers", bootstrap(),
                 "key.serializer", "string", "value.serializer", "string"))) {
             for (int i = 0; i < 10; i++) {
                 producer.send(new ProducerRecord<>("records", "v" + i));
@@ -192,7 +199,7 @@ class FjordAdminBrokerTest {
         var cluster = get(admin.describeCluster());
         assertEquals(kafka.describeCluster().clusterId().get(), cluster.clusterId());
         assertEquals(1, cluster.nodes().size());
-        assertEquals(broker.broker().boundPort(), cluster.nodes().get(0).port());
+        assertEquals(port, cluster.nodes().get(0).port());
         assertEquals(1, cluster.controller().orElseThrow().id());
     }
 
