@@ -98,6 +98,8 @@ abstract class AdminContract {
         get(admin.createTopics(List.of(new NewTopic("life", 2, (short) 1, Map.of("retention.ms", "3600000"))))
                 .get("life"));
         assertTrue(get(admin.listTopics(false)).contains("life"));
+        BrokerFixture.waitUntil("the topic's leaders", 30_000, () -> admin.describeTopics(List.of("life")).get("life")
+                .join().partitions().stream().allMatch(p -> p.leader().isPresent()));
         TopicDescription description = get(admin.describeTopics(List.of("life")).get("life"));
         assertEquals(2, description.partitions().size());
         assertEquals(1, description.partitions().get(0).leader().orElseThrow().id());
@@ -106,7 +108,9 @@ abstract class AdminContract {
                 description.topicId());
 
         get(admin.createPartitions(Map.of("life", 4)).get("life"));
-        assertEquals(4, get(admin.describeTopics(List.of("life")).get("life")).partitions().size());
+        // A Kafka broker learns of new partitions from its controller shortly after answering.
+        BrokerFixture.waitUntil("four partitions", 30_000,
+                () -> admin.describeTopics(List.of("life")).get("life").join().partitions().size() == 4);
 
         get(admin.deleteTopics(List.of("life")).get("life"));
         BrokerFixture.waitUntil("topic deleted", 30_000, () -> !admin.listTopics(false).join().contains("life"));

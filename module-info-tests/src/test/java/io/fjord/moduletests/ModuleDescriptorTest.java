@@ -81,6 +81,7 @@ class ModuleDescriptorTest {
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
                     "requires io.fjord.broker",
+                    "requires io.fjord.client",
                     "requires io.fjord.kernel")),
             Map.entry("io.fjord.network", List.of(
                     "exports io.fjord.network",

@@ -48,8 +48,8 @@ final class IdempotenceManager {
         bumpNeeded = false;
     }
 
-    /** Whether {@code batch}, its partition's head, may be drained now; stamps it if it needs a sequence. */
-    boolean admit(ProducerBatch batch, RecordAccumulator.PartitionQueue queue) {
+    /** Whether {@code batch}, its partition's head, may be drained now. */
+    boolean mayDrain(ProducerBatch batch, RecordAccumulator.PartitionQueue queue) {
         if (!hasProducerId() || bumpNeeded) {
             return false;
         }
@@ -62,12 +62,16 @@ final class IdempotenceManager {
             // later batch landing before a failed first one would be written ahead of it.
             return false;
         }
+        return true;
+    }
+
+    /** Stamps a sealed batch taken for sending with the next sequence, unless it has one of this epoch. */
+    void drained(ProducerBatch batch) {
         if (batch.baseSequence < 0 || batch.producerEpoch != epoch || batch.producerId != producerId) {
             Sequences s = sequences.computeIfAbsent(batch.partition, p -> new Sequences());
             batch.stamp(producerId, epoch, s.next);
             s.next += batch.recordCount();
         }
-        return true;
     }
 
     void acknowledged(ProducerBatch batch) {

@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The outcome of one batch, shared by the futures of its records: the base offset and log-append
- * time on success, or the error. Completed once, by the sender thread; read by any thread.
+ * time on success, or the error. Completed once, by the sender thread, after the batch's callbacks
+ * ran (so {@code flush} returns only once they did, as in Kafka); read by any thread.
  */
 final class ProduceResult {
 
@@ -15,9 +16,18 @@ final class ProduceResult {
     private volatile RuntimeException error;
 
     void complete(long baseOffset, long logAppendTime, RuntimeException error) {
+        set(baseOffset, logAppendTime, error);
+        done();
+    }
+
+    /** Records the outcome, for the callbacks to read, before {@link #done} releases the futures. */
+    void set(long baseOffset, long logAppendTime, RuntimeException error) {
         this.baseOffset = baseOffset;
         this.logAppendTime = logAppendTime;
         this.error = error;
+    }
+
+    void done() {
         done.countDown();
     }
 

@@ -229,12 +229,12 @@ final class ProducerBatch {
     }
 
     /**
-     * Ends the batch: completes the result its futures read, then runs the callbacks in record
-     * order. Returns how many callbacks threw (their exceptions are not the producer's concern).
+     * Ends the batch: records the outcome, runs the callbacks in record order, then releases the
+     * futures. Returns how many callbacks threw (their exceptions are not the producer's concern).
      */
     int complete(long baseOffset, long logAppendTime, RuntimeException error) {
         ProduceResult done = result;
-        done.complete(baseOffset, logAppendTime, error);
+        done.set(baseOffset, logAppendTime, error);
         int failures = 0;
         for (int i = 0; i < recordCount; i++) {
             Callback callback = callbacks[i];
@@ -246,6 +246,7 @@ final class ProducerBatch {
                 }
             }
         }
+        done.done();
         return failures;
     }
 

@@ -183,11 +183,13 @@ public final class RecordAccumulator {
         return new ReadyCheck(readyNodes, nextDelay, unknownLeaderTopics);
     }
 
-    /** Decides per partition whether its head batch may be drained now, and stamps it (idempotence). */
-    @FunctionalInterface
+    /** Decides per partition whether its head batch may be drained now, and stamps it once sealed (idempotence). */
     public interface DrainGate {
-        /** @return whether {@code batch}, the head of its partition, may go now; may stamp it */
-        boolean admit(ProducerBatch batch, PartitionQueue queue);
+        /** @return whether {@code batch}, the head of its partition, may go now; no side effects */
+        boolean mayDrain(ProducerBatch batch, PartitionQueue queue);
+
+        /** {@code batch} was sealed and taken: give it its producer id and sequence, if it needs them. */
+        void drained(ProducerBatch batch);
     }
 
     /**
@@ -219,15 +221,18 @@ public final class RecordAccumulator {
                     if (first == null || queue.muted || (first.retried && nowMs - first.lastAttemptMs < retryBackoffMs)) {
                         continue;
                     }
-                    first.close();
+                    // Checked before sealing: a batch that stays must stay open for appends.
+                    if (!gate.mayDrain(first, queue)) {
+                        continue;
+                    }
                     int batchBytes = first.estimatedSizeInBytes();
                     if (size + batchBytes > maxRequestSize && !ready.isEmpty()) {
                         i = current; // the next request takes it, starting here
                         break;
                     }
-                    if (!gate.admit(first, queue)) {
-                        continue;
-                    }
+                    first.close();
+                    batchBytes = first.estimatedSizeInBytes();
+                    gate.drained(first);
                     queue.batches.pollFirst();
                     queue.inFlight++;
                     first.inFlight = true;

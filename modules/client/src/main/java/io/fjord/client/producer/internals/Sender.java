@@ -118,7 +118,7 @@ public final class Sender implements Runnable {
         }
         ready.readyNodes().removeIf(node -> inFlightByNode.getOrDefault(node, 0) >= config.maxInFlightPerConnection());
         Map<Integer, List<ProducerBatch>> drained = accumulator.drain(snapshot.partitionsByLeader(),
-                ready.readyNodes(), config.maxRequestSize(), this::admit, now);
+                ready.readyNodes(), config.maxRequestSize(), gate, now);
         for (Map.Entry<Integer, List<ProducerBatch>> e : drained.entrySet()) {
             sendProduce(e.getKey(), e.getValue(), now);
         }
@@ -128,9 +128,20 @@ public final class Sender implements Runnable {
         }
     }
 
-    private boolean admit(ProducerBatch batch, RecordAccumulator.PartitionQueue queue) {
-        return !config.idempotent() || idempotence.admit(batch, queue);
-    }
+    /** Without idempotence every head batch may go; with it, the idempotence rules decide and stamp. */
+    private final RecordAccumulator.DrainGate gate = new RecordAccumulator.DrainGate() {
+        @Override
+        public boolean mayDrain(ProducerBatch batch, RecordAccumulator.PartitionQueue queue) {
+            return !config.idempotent() || idempotence.mayDrain(batch, queue);
+        }
+
+        @Override
+        public void drained(ProducerBatch batch) {
+            if (config.idempotent()) {
+                idempotence.drained(batch);
+            }
+        }
+    };
 
     private void park(long ms) {
         if (completions.isEmpty() && running) {

@@ -22,7 +22,16 @@ class RecordAccumulatorTest {
     private static final TopicPartition P1 = new TopicPartition("t", 1);
     private static final TopicPartition P2 = new TopicPartition("t", 2);
     private static final RecordAccumulator.LeaderLookup ALL_ON_NODE_1 = tp -> 1;
-    private static final RecordAccumulator.DrainGate ADMIT_ALL = (batch, queue) -> true;
+    private static final RecordAccumulator.DrainGate ADMIT_ALL = new RecordAccumulator.DrainGate() {
+        @Override
+        public boolean mayDrain(ProducerBatch batch, RecordAccumulator.PartitionQueue queue) {
+            return true;
+        }
+
+        @Override
+        public void drained(ProducerBatch batch) {
+        }
+    };
 
     private static RecordAccumulator accumulator(long lingerMs, boolean guaranteeOrder) {
         return new RecordAccumulator(BATCH, lingerMs, 100, guaranteeOrder, null, new BufferPool(64 * BATCH, BATCH));
