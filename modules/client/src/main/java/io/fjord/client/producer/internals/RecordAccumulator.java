@@ -357,8 +357,13 @@ public final class RecordAccumulator {
         return new ArrayList<>(incomplete);
     }
 
-    /** Removes every queued batch (on a forced close); in-flight ones stay the sender's. */
-    List<ProducerBatch> drainAllQueued() {
+    /**
+     * Fails every queued batch with {@code error} (a forced close), running its callbacks and
+     * returning its memory; in-flight batches stay the sender's.
+     *
+     * @return how many records were failed
+     */
+    public int abortQueued(RuntimeException error) {
         List<ProducerBatch> all = new ArrayList<>();
         for (PartitionQueue queue : queues.values()) {
             synchronized (queue) {
@@ -369,7 +374,13 @@ public final class RecordAccumulator {
                 queue.batches.clear();
             }
         }
-        return all;
+        int records = 0;
+        for (ProducerBatch batch : all) {
+            batch.complete(-1, -1, error);
+            records += batch.recordCount();
+            deallocate(batch);
+        }
+        return records;
     }
 
     public boolean hasUndrained() {

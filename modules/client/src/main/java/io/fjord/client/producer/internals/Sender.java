@@ -364,9 +364,7 @@ public final class Sender implements Runnable {
     }
 
     private void abortAll(RuntimeException error) {
-        for (ProducerBatch batch : accumulator.drainAllQueued()) {
-            finish(batch, -1, -1, error);
-        }
+        metrics.recordErrors(accumulator.abortQueued(error));
         for (ProducerBatch batch : accumulator.incompleteBatches()) {
             finish(batch, -1, -1, error);
         }

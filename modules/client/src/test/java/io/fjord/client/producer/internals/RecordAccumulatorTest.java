@@ -111,15 +111,19 @@ class RecordAccumulatorTest {
     }
 
     @Test
-    void deallocatingEveryBatchReturnsAllMemory() throws Exception {
+    void abortingQueuedBatchesRunsCallbacksAndReturnsAllMemory() throws Exception {
         BufferPool pool = new BufferPool(128 * BATCH, BATCH);
         RecordAccumulator accumulator = new RecordAccumulator(BATCH, 0, 100, false, null, pool);
         for (int i = 0; i < 200; i++) {
             append(accumulator, List.of(P0, P1, P2).get(i % 3), 300, 0);
         }
-        for (ProducerBatch batch : accumulator.drainAllQueued()) {
-            accumulator.deallocate(batch);
-        }
+        List<Exception> failures = new java.util.ArrayList<>();
+        RecordAccumulator.AppendResult last = accumulator.append(P0, 0, null, new byte[10], NO_HEADERS,
+                (metadata, exception) -> failures.add(exception), 0, 0);
+        int aborted = accumulator.abortQueued(new IllegalStateException("closed"));
+        assertEquals(201, aborted);
+        assertEquals(1, failures.size(), "the callback ran once");
+        assertTrue(last.future().isDone());
         assertEquals(128 * BATCH, pool.availableMemory());
     }
 }
