@@ -7,6 +7,24 @@ module io.fjord.client {
     // Transitive: requests and responses in the network client's signatures are the protocol's
     // generated messages, and its failures are the common module's ApiExceptions.
     requires transitive io.fjord.protocol;
+    // Partitioners, interceptors, serializers and codecs are plugins, selected by name.
+    requires io.fjord.kernel;
 
+    exports io.fjord.client.admin;
+    exports io.fjord.client.errors;
     exports io.fjord.client.network;
+    exports io.fjord.client.producer;
+
+    uses io.fjord.api.compression.CompressionCodec;
+    uses io.fjord.api.producer.Partitioner;
+    uses io.fjord.api.producer.ProducerInterceptor;
+    uses io.fjord.api.serialization.Serializer;
+
+    provides io.fjord.api.serialization.Serializer with
+            io.fjord.client.serialization.ByteArraySerializer,
+            io.fjord.client.serialization.BytesSerializer,
+            io.fjord.client.serialization.IntegerSerializer,
+            io.fjord.client.serialization.LongSerializer,
+            io.fjord.client.serialization.StringSerializer,
+            io.fjord.client.serialization.UuidSerializer;
 }

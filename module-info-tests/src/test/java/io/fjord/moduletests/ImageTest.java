@@ -183,6 +183,12 @@ class ImageTest {
                 row("assignor", "range", "io.fjord.assignors", fjordVersion(), "image", "no"),
                 row("assignor", "roundrobin", "io.fjord.assignors", fjordVersion(), "image", "no"),
                 row("assignor", "sticky", "io.fjord.assignors", fjordVersion(), "image", "no"),
+                row("serializer", "byte-array", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("serializer", "bytes", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("serializer", "integer", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("serializer", "long", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("serializer", "string", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("serializer", "uuid", "io.fjord.client", fjordVersion(), "image", "no"),
                 "",
                 "Plugins folder: " + plugins), builtIn.lines());
 

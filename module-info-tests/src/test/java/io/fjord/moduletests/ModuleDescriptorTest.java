@@ -82,6 +82,7 @@ class ModuleDescriptorTest {
                     "opens io.fjord.cli to info.picocli",
                     "requires info.picocli",
                     "requires io.fjord.broker",
+                    "requires io.fjord.client",
                     "requires io.fjord.kernel")),
             Map.entry("io.fjord.network", List.of(
                     "exports io.fjord.network",
@@ -96,8 +97,23 @@ class ModuleDescriptorTest {
                     "requires org.jctools.core",
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.client", List.of(
+                    "exports io.fjord.client.admin",
+                    "exports io.fjord.client.errors",
                     "exports io.fjord.client.network",
-                    "requires transitive io.fjord.protocol")),
+                    "exports io.fjord.client.producer",
+                    "provides io.fjord.api.serialization.Serializer with "
+                            + "io.fjord.client.serialization.ByteArraySerializer, "
+                            + "io.fjord.client.serialization.BytesSerializer, "
+                            + "io.fjord.client.serialization.IntegerSerializer, "
+                            + "io.fjord.client.serialization.LongSerializer, "
+                            + "io.fjord.client.serialization.StringSerializer, "
+                            + "io.fjord.client.serialization.UuidSerializer",
+                    "requires io.fjord.kernel",
+                    "requires transitive io.fjord.protocol",
+                    "uses io.fjord.api.compression.CompressionCodec",
+                    "uses io.fjord.api.producer.Partitioner",
+                    "uses io.fjord.api.producer.ProducerInterceptor",
+                    "uses io.fjord.api.serialization.Serializer")),
             Map.entry("io.fjord.replication", List.of(
                     "exports io.fjord.replication",
                     "requires transitive io.fjord.log",

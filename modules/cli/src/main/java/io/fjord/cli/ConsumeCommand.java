@@ -1,6 +1,8 @@
 package io.fjord.cli;
 
 import io.fjord.api.compression.CompressionCodec;
+import io.fjord.client.network.NetworkClient;
+import io.fjord.client.network.NetworkClientConfig;
 import io.fjord.kernel.PluginRuntime;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.FetchRequest;
@@ -86,7 +88,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         String separator = properties.getOrDefault("key.separator", "\t");
         PrintWriter out = spec.commandLine().getOut();
         try (PluginRuntime plugins = PluginRuntime.discover(null);
-             BrokerConnection connection = BrokerConnection.open(bootstrapServer, SOCKET_TIMEOUT_MS)) {
+             NetworkClient client = new NetworkClient(NetworkClientConfig.defaults("fjord-console-consumer")
+                     .withRequestTimeoutMs(SOCKET_TIMEOUT_MS))) {
+            BrokerRequests connection = new BrokerRequests(client, bootstrapServer);
             CodecRegistry codecs = codecs(plugins);
             Map<Integer, Long> positions = startPositions(connection);
             long printed = 0;
@@ -181,7 +185,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     }
 
     /** The partitions to read, each with the offset to start at. */
-    private Map<Integer, Long> startPositions(BrokerConnection connection) throws IOException {
+    private Map<Integer, Long> startPositions(BrokerRequests connection) throws IOException {
         List<Integer> partitions = new ArrayList<>();
         if (partition != null) {
             partitions.add(partition);

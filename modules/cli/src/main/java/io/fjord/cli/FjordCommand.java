@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             TopicsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
+            PerfCommand.class,
             PluginsCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

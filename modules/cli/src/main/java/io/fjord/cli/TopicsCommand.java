@@ -1,29 +1,27 @@
 package io.fjord.cli;
 
-import io.fjord.controller.ClusterIds;
+import io.fjord.api.Node;
+import io.fjord.client.admin.ConfigResource;
+import io.fjord.client.admin.FjordAdmin;
+import io.fjord.client.admin.NewTopic;
+import io.fjord.client.admin.TopicDescription;
+import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
-import io.fjord.protocol.message.CreateTopicsRequest;
-import io.fjord.protocol.message.CreateTopicsResponse;
-import io.fjord.protocol.message.DeleteTopicsRequest;
-import io.fjord.protocol.message.DeleteTopicsResponse;
-import io.fjord.protocol.message.DescribeConfigsRequest;
-import io.fjord.protocol.message.DescribeConfigsResponse;
-import io.fjord.protocol.message.MetadataRequest;
-import io.fjord.protocol.message.MetadataResponse;
-import io.fjord.protocol.message.MetadataResponse.MetadataResponsePartition;
-import io.fjord.protocol.message.MetadataResponse.MetadataResponseTopic;
+import io.fjord.controller.ClusterIds;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /** {@code fjord topics}: create, list, describe and delete topics with the flags of Kafka's kafka-topics.sh. */
@@ -31,13 +29,7 @@ import java.util.stream.Collectors;
         description = "Create, list, describe and delete topics (flags as kafka-topics.sh).")
 public final class TopicsCommand implements Callable<Integer> {
 
-    // The first version that may ask by id; topic ids are in answers from 10.
-    private static final short METADATA_VERSION = 12;
-    private static final short CREATE_TOPICS_VERSION = 4;
-    private static final short DELETE_TOPICS_VERSION = 3;
-    private static final short DESCRIBE_CONFIGS_VERSION = 1;
-    private static final byte TOPIC_RESOURCE = 2;
-    private static final byte DYNAMIC_TOPIC_CONFIG = 1;
+    private static final int DYNAMIC_TOPIC_CONFIG = 1;
 
     @Spec
     CommandSpec spec;
@@ -71,19 +63,21 @@ public final class TopicsCommand implements Callable<Integer> {
     int timeoutMs;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (BrokerConnection connection = BrokerConnection.open(bootstrapServer, timeoutMs)) {
+        try (FjordAdmin admin = new FjordAdmin(Map.of("bootstrap.servers", bootstrapServer,
+                "default.api.timeout.ms", Integer.toString(timeoutMs)))) {
             if (action.create) {
-                create(connection, requireTopic());
+                create(admin, requireTopic());
                 out.println("Created topic " + topic + ".");
             } else if (action.delete) {
-                delete(connection, requireTopic());
+                String name = requireTopic();
+                await(admin.deleteTopics(List.of(name)).get(name), name);
             } else if (action.list) {
-                metadata(connection, null).stream().map(MetadataResponseTopic::name).sorted().forEach(out::println);
+                await(admin.listTopics(true), null).forEach(out::println);
             } else {
-                describe(connection, out);
+                describe(admin, out);
             }
             out.flush();
             return 0;
@@ -101,111 +95,67 @@ public final class TopicsCommand implements Callable<Integer> {
         return topic;
     }
 
-    private void create(BrokerConnection connection, String name) throws IOException {
-        CreateTopicsRequest.CreatableTopic newTopic = new CreateTopicsRequest.CreatableTopic()
-                .setName(name)
-                .setNumPartitions(partitions)
-                .setReplicationFactor(replicationFactor);
+    private void create(FjordAdmin admin, String name) throws InterruptedException {
+        Map<String, String> topicConfigs = new TreeMap<>();
         for (String config : configs) {
             int eq = config.indexOf('=');
             if (eq <= 0) {
                 throw new TopicCommandException("Config '" + config + "' is not key=value");
             }
-            newTopic.configs().add(new CreateTopicsRequest.CreatableTopicConfig()
-                    .setName(config.substring(0, eq))
-                    .setValue(config.substring(eq + 1)));
+            topicConfigs.put(config.substring(0, eq), config.substring(eq + 1));
         }
-        CreateTopicsRequest request = new CreateTopicsRequest()
-                .setTopics(List.of(newTopic))
-                .setTimeoutMs(timeoutMs);
-        CreateTopicsResponse.CreatableTopicResult result = connection.send(CREATE_TOPICS_VERSION, request,
-                CreateTopicsResponse.class).topics().get(0);
-        check(result.errorCode(), result.errorMessage(), name);
+        await(admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor, topicConfigs))).get(name), name);
     }
 
-    private void delete(BrokerConnection connection, String name) throws IOException {
-        DeleteTopicsRequest request = new DeleteTopicsRequest()
-                .setTopicNames(List.of(name))
-                .setTimeoutMs(timeoutMs);
-        DeleteTopicsResponse.DeletableTopicResult result = connection.send(DELETE_TOPICS_VERSION, request,
-                DeleteTopicsResponse.class).responses().get(0);
-        check(result.errorCode(), null, name);
-    }
-
-    private void describe(BrokerConnection connection, PrintWriter out) throws IOException {
-        List<MetadataResponseTopic> topics = metadata(connection, topic);
-        topics.sort(Comparator.comparing(MetadataResponseTopic::name));
-        for (MetadataResponseTopic t : topics) {
-            String name = t.name();
-            check(t.errorCode(), null, name);
-            List<MetadataResponsePartition> parts = new ArrayList<>(t.partitions());
-            parts.sort(Comparator.comparingInt(MetadataResponsePartition::partitionIndex));
-            int replication = parts.isEmpty() ? 0 : parts.get(0).replicaNodes().size();
-            out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.topicId()) + "\tPartitionCount: " + parts.size()
-                    + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(connection, name));
-            for (MetadataResponsePartition p : parts) {
-                out.println("\tTopic: " + name + "\tPartition: " + p.partitionIndex()
-                        + "\tLeader: " + p.leaderId()
-                        + "\tReplicas: " + join(p.replicaNodes())
-                        + "\tIsr: " + join(p.isrNodes()));
+    private void describe(FjordAdmin admin, PrintWriter out) throws InterruptedException {
+        List<String> names = topic != null ? List.of(topic) : new ArrayList<>(await(admin.listTopics(true), null));
+        Map<String, CompletableFuture<TopicDescription>> descriptions = admin.describeTopics(names);
+        for (String name : names) {
+            TopicDescription t = await(descriptions.get(name), name);
+            List<TopicDescription.Partition> parts = t.partitions();
+            int replication = parts.isEmpty() ? 0 : parts.get(0).replicas().size();
+            out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.topicId()) + "\tPartitionCount: "
+                    + parts.size() + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(admin, name));
+            for (TopicDescription.Partition p : parts) {
+                out.println("\tTopic: " + name + "\tPartition: " + p.partition()
+                        + "\tLeader: " + p.leader().map(Node::id).orElse(-1)
+                        + "\tReplicas: " + join(p.replicas())
+                        + "\tIsr: " + join(p.isr()));
             }
         }
     }
 
     /** The topic's overrides (not the broker defaults), as Kafka's describe prints them. */
-    private String topicConfigs(BrokerConnection connection, String name) throws IOException {
-        DescribeConfigsRequest request = new DescribeConfigsRequest().setResources(List.of(
-                new DescribeConfigsRequest.DescribeConfigsResource()
-                        .setResourceType(TOPIC_RESOURCE)
-                        .setResourceName(name)
-                        // Null asks for every config key.
-                        .setConfigurationKeys(null)));
-        DescribeConfigsResponse.DescribeConfigsResult result = connection.send(DESCRIBE_CONFIGS_VERSION, request,
-                DescribeConfigsResponse.class).results().get(0);
-        check(result.errorCode(), result.errorMessage(), name);
-        return result.configs().stream()
-                .filter(c -> c.configSource() == DYNAMIC_TOPIC_CONFIG)
+    private String topicConfigs(FjordAdmin admin, String name) throws InterruptedException {
+        ConfigResource resource = ConfigResource.topic(name);
+        return await(admin.describeConfigs(List.of(resource)).get(resource), name).stream()
+                .filter(c -> c.source() == DYNAMIC_TOPIC_CONFIG)
                 .map(c -> c.name() + "=" + c.value())
                 .sorted()
                 .collect(Collectors.joining(","));
     }
 
-    /** Topics named (all when {@code name} is null) with their partitions; an unknown name fails. */
-    private static List<MetadataResponseTopic> metadata(BrokerConnection connection, String name) throws IOException {
-        MetadataRequest request = new MetadataRequest()
-                // A null list asks for every topic.
-                .setTopics(name == null ? null : List.of(new MetadataRequest.MetadataRequestTopic().setName(name)))
-                .setAllowAutoTopicCreation(false);
-        List<MetadataResponseTopic> topics = new ArrayList<>(
-                connection.send(METADATA_VERSION, request, MetadataResponse.class).topics());
-        if (name != null) {
-            for (MetadataResponseTopic t : topics) {
-                if (t.errorCode() == Errors.UNKNOWN_TOPIC_OR_PARTITION.code()) {
+    private static String join(List<Node> nodes) {
+        return nodes.stream().map(n -> String.valueOf(n.id())).collect(Collectors.joining(","));
+    }
+
+    /** The future's value, or the broker's error as Kafka's tool words it. */
+    private static <T> T await(CompletableFuture<T> future, String name) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ApiException api) {
+                if (api.error() == Errors.TOPIC_ALREADY_EXISTS) {
+                    throw new TopicCommandException("Topic '" + name + "' already exists.");
+                }
+                if (api.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
                     throw new TopicCommandException("Topic '" + name + "' does not exist as expected");
                 }
+                throw new TopicCommandException(api.error() + ": " + api.getMessage());
             }
-        } else {
-            topics.removeIf(t -> t.errorCode() != Errors.NONE.code());
+            throw new TopicCommandException(String.valueOf(cause.getMessage()));
         }
-        return topics;
-    }
-
-    private static String join(List<Integer> ids) {
-        return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
-    }
-
-    private static void check(short code, String message, String name) {
-        Errors error = Errors.forCode(code);
-        if (error == Errors.NONE) {
-            return;
-        }
-        if (error == Errors.TOPIC_ALREADY_EXISTS) {
-            throw new TopicCommandException("Topic '" + name + "' already exists.");
-        }
-        if (error == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
-            throw new TopicCommandException("Topic '" + name + "' does not exist as expected");
-        }
-        throw new TopicCommandException(error + ": " + (message != null ? message : error.defaultMessage()));
     }
 
     /** A failure the broker reported, printed as Kafka's tool prints it. */

@@ -148,7 +148,7 @@ class ConsoleToolsTest {
                 .mapToObj(i -> "line " + i + " " + Long.toHexString(random.nextLong()) + " ünïcode")
                 .collect(Collectors.toList());
         Result produced = runWithInput(String.join("\n", lines) + "\n", "produce", "--bootstrap-server", bootstrap,
-                "--topic", topic, "--compression-codec", codec, "--batch-size", "100");
+                "--topic", topic, "--compression-codec", codec, "--batch-size", "1000");
         assertEquals(0, produced.exitCode(), produced.err());
 
         Result consumed = run("consume", "--bootstrap-server", bootstrap, "--topic", topic, "--from-beginning",
@@ -194,16 +194,17 @@ class ConsoleToolsTest {
     @Test
     void consumeFromAnOffsetOfOnePartitionAndFromTheEnd() {
         create("offsets", 2);
-        Result produced = runWithInput("a\nb\nc\nd\n", "produce", "--bootstrap-server", bootstrap, "--topic", "offsets",
-                "--batch-size", "4");
+        Result produced = runWithInput("k:a\nk:b\nk:c\nk:d\n", "produce", "--bootstrap-server", bootstrap,
+                "--topic", "offsets", "--property", "parse.key=true", "--property", "key.separator=:");
         assertEquals(0, produced.exitCode(), produced.err());
-        // One batch of unkeyed lines goes to one partition: the first batch to partition 0.
-        Result fromTwo = run("consume", "--bootstrap-server", bootstrap, "--topic", "offsets", "--partition", "0",
+        // One key: every line in one partition, the one Kafka's partitioner gives the key.
+        String partition = Integer.toString(Utils.toPositive(Utils.murmur2("k".getBytes(StandardCharsets.UTF_8))) % 2);
+        Result fromTwo = run("consume", "--bootstrap-server", bootstrap, "--topic", "offsets", "--partition", partition,
                 "--offset", "2", "--max-messages", "2");
         assertEquals(0, fromTwo.exitCode(), fromTwo.err());
         assertEquals(List.of("c", "d"), fromTwo.lines());
 
-        Result earliest = run("consume", "--bootstrap-server", bootstrap, "--topic", "offsets", "--partition", "0",
+        Result earliest = run("consume", "--bootstrap-server", bootstrap, "--topic", "offsets", "--partition", partition,
                 "--offset", "earliest", "--max-messages", "1");
         assertEquals(List.of("a"), earliest.lines());
 
@@ -211,6 +212,20 @@ class ConsoleToolsTest {
         assertEquals(0, latest.exitCode(), latest.err());
         assertEquals(List.of(), latest.lines(), "nothing is written after the end");
         assertTrue(latest.err().contains("Processed a total of 0 messages"), latest.err());
+    }
+
+    @Test
+    void perfProduceSendsEveryRecordAndPrintsKafkasSummaryLine() {
+        create("perf", 2);
+        Result perf = run("perf", "produce", "--topic", "perf", "--num-records", "3000", "--record-size", "100",
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
+                "compression.type=lz4");
+        assertEquals(0, perf.exitCode(), perf.err());
+        String summary = perf.lines().get(perf.lines().size() - 1);
+        assertTrue(summary.matches("3000 records sent, [0-9.]+ records/sec \\([0-9.]+ MB/sec\\), [0-9.]+ ms avg latency, "
+                + "[0-9.]+ ms max latency, [0-9]+ ms 50th, [0-9]+ ms 95th, [0-9]+ ms 99th, [0-9]+ ms 99.9th\\."), summary);
+        List<ConsumerRecord<String, String>> records = readWithKafka("perf", 2, 3000);
+        assertTrue(records.stream().allMatch(r -> r.value().length() == 100 && r.value().matches("[A-Z]+")));
     }
 
     private List<ConsumerRecord<String, String>> readWithKafka(String topic, int partitions, int count) {
