@@ -36,7 +36,7 @@ class ZooKeeperPluginModuleTest {
         }
         assertEquals("io.fjord.plugin.zookeeper", descriptor.name());
         assertTrue(descriptor.exports().isEmpty());
-        assertEquals(Set.of("io.fjord.controller", "org.apache.zookeeper", "curator.framework", "curator.client", "java.base"),
+        assertEquals(Set.of("io.fjord.controller", "org.apache.zookeeper", "curator.framework", "curator.client", "java.logging", "java.base"),
                 descriptor.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
         Map<String, List<String>> provides = new TreeMap<>();
         descriptor.provides().forEach(p -> provides.put(p.service(), p.providers()));
