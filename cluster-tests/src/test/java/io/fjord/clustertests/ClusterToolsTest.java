@@ -3,6 +3,7 @@ package io.fjord.clustertests;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -39,6 +40,16 @@ class ClusterToolsTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = FjordCluster.start(3, Map.of());
+    }
+
+    /** Brings back any broker a test killed, so a failure does not cascade. */
+    @AfterEach
+    void restoreBrokers() throws Exception {
+        for (int id : cluster.ids()) {
+            if (!cluster.node(id).alive()) {
+                cluster.restart(id);
+            }
+        }
     }
 
     @AfterAll

@@ -305,6 +305,10 @@ public final class ClusterController implements AutoCloseable {
                 fresh.add(tp);
             } else if (!ctx.live.containsKey(s.leader())) {
                 electOffline(tp, s).ifPresent(n -> changes.put(tp, n));
+            } else if (s.isr().size() > 1 && !ctx.live.keySet().containsAll(s.isr())) {
+                // A follower died while no controller watched (the old one, say): it leaves the ISR now.
+                changes.put(tp, s.withLeader(s.leader(), s.isr().stream().filter(ctx.live::containsKey).toList(),
+                        lease.epoch()));
             }
         }
         writer.write(lease, ctx, changes);

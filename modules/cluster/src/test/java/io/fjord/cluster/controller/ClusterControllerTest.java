@@ -168,6 +168,23 @@ class ClusterControllerTest {
     }
 
     @Test
+    void aFollowerThatDiedWithTheControllerLeavesTheIsrAtFailover() throws Exception {
+        h.registerBroker(1, null);
+        h.registerBroker(2, null);
+        h.registerBroker(3, null);
+        ClusterController c1 = h.controller(1, new RecordingChannel());
+        await("controller 1", c1::isActive);
+        h.createTopic("t", List.of(List.of(2, 1, 3)));
+        await("state", () -> h.state("t", 0) != null);
+        ClusterController c3 = h.controller(3, new RecordingChannel());
+        c1.close();
+        h.killBroker(1);
+        await("controller 3", c3::isActive);
+        await("1 out of the ISR", () -> h.state("t", 0).isr().equals(List.of(2, 3)));
+        assertEquals(2, h.state("t", 0).leader());
+    }
+
+    @Test
     void partitionsAddedToATopicAreCreated() throws Exception {
         h.registerBroker(1, null);
         h.registerBroker(2, null);
