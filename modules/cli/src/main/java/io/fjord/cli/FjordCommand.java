@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BrokerCommand.class,
             TopicsCommand.class,
+            ConfigsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             PerfCommand.class,
