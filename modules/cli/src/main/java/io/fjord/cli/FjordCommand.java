@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             BrokerCommand.class,
             ZooKeeperCommand.class,
             TopicsCommand.class,
+            ConfigsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             PerfCommand.class,

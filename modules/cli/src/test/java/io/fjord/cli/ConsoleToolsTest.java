@@ -215,6 +215,33 @@ class ConsoleToolsTest {
     }
 
     @Test
+    void configsAreDescribedAndAlteredAsKafkasAdminSeesThem() throws Exception {
+        create("configured", 1);
+        Result altered = run("configs", "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                "--entity-name", "configured", "--alter", "--add-config", "retention.ms=123456,cleanup.policy=compact");
+        assertEquals(0, altered.exitCode(), altered.err());
+        assertEquals("Completed updating config for topic configured.\n", altered.out());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "configured");
+            assertEquals("123456", admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get("retention.ms").value());
+        }
+        Result deleted = run("configs", "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                "--entity-name", "configured", "--alter", "--delete-config", "cleanup.policy");
+        assertEquals(0, deleted.exitCode(), deleted.err());
+        Result described = run("configs", "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                "--entity-name", "configured", "--describe");
+        assertEquals(0, described.exitCode(), described.err());
+        assertEquals(List.of("Dynamic configs for topic configured are:", "  retention.ms=123456 sensitive=false"),
+                described.lines());
+        Result missing = run("configs", "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                "--entity-name", "nope", "--describe");
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("The topic 'nope' does not exist."), missing.err());
+    }
+
+    @Test
     void perfProduceSendsEveryRecordAndPrintsKafkasSummaryLine() {
         create("perf", 2);
         Result perf = run("perf", "produce", "--topic", "perf", "--num-records", "3000", "--record-size", "100",
