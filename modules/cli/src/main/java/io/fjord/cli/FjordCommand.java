@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
             BrokerCommand.class,
             ZooKeeperCommand.class,
             TopicsCommand.class,
+            ReassignPartitionsCommand.class,
+            LeaderElectionCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             PerfCommand.class,
