@@ -286,23 +286,26 @@ class FjordConsoleTest {
     @Test
     @Order(6)
     void leaderElectionMovesLeadershipToThePreferredReplica() throws Exception {
-        // Reordering replicas keeps the leader (2), so the preferred replica (3) does not lead yet.
+        assertEquals(0, tool("topics", "--create", "--topic", "elect", "--replica-assignment", "1:2:3").exitCode());
+        await("elect in sync", Duration.ofSeconds(30), () -> leader("elect", 0) == 1
+                && describe("elect").partitions().get(0).isr().size() == 3);
+        // Dropping replica 3 and putting 2 first keeps the leader (1), so the preferred replica (2) does not lead.
         Path reorder = Files.writeString(work.resolve("reorder.json"),
-                "{\"version\":1,\"partitions\":[{\"topic\":\"moving\",\"partition\":1,\"replicas\":[3,2]}]}");
+                "{\"version\":1,\"partitions\":[{\"topic\":\"elect\",\"partition\":0,\"replicas\":[2,1]}]}");
         assertEquals(0, tool("reassign-partitions", "--execute", "--reassignment-json-file", reorder.toString()).exitCode());
-        await("moving-1 reordered", Duration.ofSeconds(30), () -> replicas("moving", 1).equals(List.of(3, 2)));
-        assertEquals(2, leader("moving", 1));
+        await("elect-0 on 2,1", Duration.ofSeconds(30), () -> replicas("elect", 0).equals(List.of(2, 1)));
+        assertEquals(1, leader("elect", 0));
 
-        Result elected = tool("leader-election", "--election-type", "preferred", "--topic", "moving", "--partition", "1");
+        Result elected = tool("leader-election", "--election-type", "preferred", "--topic", "elect", "--partition", "0");
         assertEquals(0, elected.exitCode(), elected.out() + elected.err());
-        assertEquals("Successfully completed leader election (PREFERRED) for partitions moving-1", elected.out().strip());
-        await("broker 3 leads moving-1", Duration.ofSeconds(30), () -> leader("moving", 1) == 3);
+        assertEquals("Successfully completed leader election (PREFERRED) for partitions elect-0", elected.out().strip());
+        await("broker 2 leads elect-0", Duration.ofSeconds(30), () -> leader("elect", 0) == 2);
 
         Path file = Files.writeString(work.resolve("elect.json"),
-                "{\"partitions\":[{\"topic\":\"moving\",\"partition\":1},{\"topic\":\"placed\",\"partition\":0}]}");
+                "{\"partitions\":[{\"topic\":\"elect\",\"partition\":0},{\"topic\":\"placed\",\"partition\":0}]}");
         Result noop = tool("leader-election", "--election-type", "PREFERRED", "--path-to-json-file", file.toString());
         assertEquals(0, noop.exitCode(), noop.err());
-        assertEquals("Valid replica already elected for partitions moving-1, placed-0", noop.out().strip());
+        assertEquals("Valid replica already elected for partitions elect-0, placed-0", noop.out().strip());
 
         Result unknown = tool("leader-election", "--election-type", "preferred", "--topic", "nosuch", "--partition", "0");
         assertEquals(1, unknown.exitCode());

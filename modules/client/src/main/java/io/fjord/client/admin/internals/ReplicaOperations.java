@@ -102,11 +102,10 @@ public final class ReplicaOperations {
             Set<TopicPartition> partitions, long timeoutMs, long deadlineNs) {
         return calls.call("ListPartitionReassignments", AdminCalls.CONTROLLER, () -> {
             ListPartitionReassignmentsRequest request = new ListPartitionReassignmentsRequest().setTimeoutMs((int) timeoutMs);
-            if (partitions == null) {
-                request.setTopics(null);
-            } else {
-                byTopic(partitions).forEach(t -> request.topics().add(new ListPartitionReassignmentsRequest
-                        .ListPartitionReassignmentsTopics().setName(t.topic()).setPartitionIndexes(t.partitions())));
+            // Null topics (the default of this nullable field) ask for every reassignment.
+            if (partitions != null) {
+                request.setTopics(byTopic(partitions).stream().map(t -> new ListPartitionReassignmentsRequest
+                        .ListPartitionReassignmentsTopics().setName(t.topic()).setPartitionIndexes(t.partitions())).toList());
             }
             return request;
         }, ListPartitionReassignmentsResponse.class, r -> notController(r.errorCode(), Stream.empty()), deadlineNs)
