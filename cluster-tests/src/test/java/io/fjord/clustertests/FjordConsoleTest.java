@@ -341,4 +341,25 @@ class FjordConsoleTest {
             assertEquals(Map.of(), admin.listPartitionReassignments(Set.of(tp)).get());
         }
     }
+
+    /** A call made as the controller dies waits for the next one (through lost connections and NOT_CONTROLLER). */
+    @Test
+    @Order(8)
+    void controllerCallsOutliveTheControllersDeath() throws Exception {
+        ClusterDescription description;
+        try (FjordAdmin admin = admin()) {
+            description = admin.describeCluster().get();
+        }
+        int controller = description.controller().orElseThrow().id();
+        String survivors = String.join(",", description.nodes().stream().filter(n -> n.id() != controller)
+                .map(n -> n.host() + ":" + n.port()).toList());
+        try (FjordAdmin admin = admin(survivors)) {
+            cluster.kill(controller);
+            assertEquals(Map.of(), admin.listPartitionReassignments(null).get());
+            await("a new controller named", Duration.ofSeconds(30), () -> admin.describeCluster().get().controller()
+                    .map(n -> n.id() != controller).orElse(false));
+        } finally {
+            cluster.restart(controller);
+        }
+    }
 }
