@@ -169,7 +169,7 @@ public final class TopicsCommand implements Callable<Integer> {
             // As kafka-topics.sh: a filtered describe prints only the matching partitions.
             if (!filtered) {
                 out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.topicId()) + "\tPartitionCount: "
-                    + parts.size() + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(admin, name));
+                        + parts.size() + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(admin, name));
             }
             for (TopicDescription.Partition p : parts) {
                 boolean underReplicated = p.isr().size() < p.replicas().size();
