@@ -27,7 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fjord's admin client: topics, partitions, configs, offsets, records, the cluster and consumer
+ * Fjord's admin client: topics, partitions, replicas, configs, offsets, records, the cluster and consumer
  * groups, over the shared network client. Every operation returns at once with futures (one per
  * item where Kafka's admin has one), completed with the result or with the broker's error as a
  * {@link ClientException} carrying Kafka's code (or a {@link io.fjord.client.errors.TimeoutException}
