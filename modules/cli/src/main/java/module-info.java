@@ -5,6 +5,8 @@ module io.fjord.cli {
     requires io.fjord.client;
     requires io.fjord.kernel;
     requires info.picocli;
+    // The JSON files of reassign-partitions and leader-election.
+    requires com.fasterxml.jackson.jr.ob;
 
     // picocli sets the annotated option fields of the commands by reflection.
     opens io.fjord.cli to info.picocli;

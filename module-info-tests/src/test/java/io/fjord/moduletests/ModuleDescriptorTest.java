@@ -80,6 +80,7 @@ class ModuleDescriptorTest {
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.cli", List.of(
                     "opens io.fjord.cli to info.picocli",
+                    "requires com.fasterxml.jackson.jr.ob",
                     "requires info.picocli",
                     "requires io.fjord.broker",
                     "requires io.fjord.client",

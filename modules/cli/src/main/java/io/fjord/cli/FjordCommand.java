@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
             ZooKeeperCommand.class,
             TopicsCommand.class,
             ConfigsCommand.class,
+            ReassignPartitionsCommand.class,
+            LeaderElectionCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             PerfCommand.class,

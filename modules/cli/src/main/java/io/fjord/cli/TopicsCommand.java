@@ -16,8 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +57,16 @@ public final class TopicsCommand implements Callable<Integer> {
 
     @Option(names = "--replication-factor", paramLabel = "R", description = "Default: the broker's default.")
     short replicationFactor = -1;
+
+    @Option(names = "--replica-assignment", paramLabel = "1:2,2:3",
+            description = "With --create: the brokers of each partition, colon-separated, partitions separated by commas.")
+    String replicaAssignment;
+
+    @Option(names = "--under-replicated-partitions", description = "With --describe: only partitions whose ISR is smaller than their replicas.")
+    boolean underReplicatedOnly;
+
+    @Option(names = "--unavailable-partitions", description = "With --describe: only partitions whose leader is missing or not live.")
+    boolean unavailableOnly;
 
     @Option(names = "--config", paramLabel = "k=v")
     List<String> configs = new ArrayList<>();
@@ -104,21 +116,69 @@ public final class TopicsCommand implements Callable<Integer> {
             }
             topicConfigs.put(config.substring(0, eq), config.substring(eq + 1));
         }
-        await(admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor, topicConfigs))).get(name), name);
+        NewTopic newTopic;
+        if (replicaAssignment != null) {
+            if (partitions != -1 || replicationFactor != -1) {
+                throw new TopicCommandException("--replica-assignment can't be used with --partitions or --replication-factor");
+            }
+            newTopic = new NewTopic(name, replicaAssignment(replicaAssignment), topicConfigs);
+        } else {
+            newTopic = new NewTopic(name, partitions, replicationFactor, topicConfigs);
+        }
+        await(admin.createTopics(List.of(newTopic)).get(name), name);
+    }
+
+    /** Kafka's {@code 1:2,2:3} form: partition p is on the brokers of the p-th comma-separated list. */
+    static Map<Integer, List<Integer>> replicaAssignment(String text) {
+        Map<Integer, List<Integer>> assignment = new TreeMap<>();
+        String[] lists = text.split(",", -1);
+        for (int p = 0; p < lists.length; p++) {
+            List<Integer> brokers = new ArrayList<>();
+            for (String id : lists[p].split(":", -1)) {
+                try {
+                    brokers.add(Integer.parseInt(id.trim()));
+                } catch (NumberFormatException e) {
+                    throw new TopicCommandException("Invalid replica assignment '" + text + "': '" + id
+                            + "' is not a broker id");
+                }
+            }
+            if (brokers.stream().distinct().count() != brokers.size()) {
+                throw new TopicCommandException("Partition replica lists may not contain duplicate entries: "
+                        + lists[p].trim());
+            }
+            if (p > 0 && brokers.size() != assignment.get(0).size()) {
+                throw new TopicCommandException("Partition " + p + " has different replication factor: " + lists[p].trim());
+            }
+            assignment.put(p, brokers);
+        }
+        return assignment;
     }
 
     private void describe(FjordAdmin admin, PrintWriter out) throws InterruptedException {
         List<String> names = topic != null ? List.of(topic) : new ArrayList<>(await(admin.listTopics(true), null));
         Map<String, CompletableFuture<TopicDescription>> descriptions = admin.describeTopics(names);
+        boolean filtered = underReplicatedOnly || unavailableOnly;
+        Set<Integer> live = new HashSet<>();
+        if (unavailableOnly) {
+            await(admin.describeCluster(), null).nodes().forEach(n -> live.add(n.id()));
+        }
         for (String name : names) {
             TopicDescription t = await(descriptions.get(name), name);
             List<TopicDescription.Partition> parts = t.partitions();
             int replication = parts.isEmpty() ? 0 : parts.get(0).replicas().size();
-            out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.topicId()) + "\tPartitionCount: "
-                    + parts.size() + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(admin, name));
+            // As kafka-topics.sh: a filtered describe prints only the matching partitions.
+            if (!filtered) {
+                out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.topicId()) + "\tPartitionCount: "
+                        + parts.size() + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(admin, name));
+            }
             for (TopicDescription.Partition p : parts) {
+                boolean underReplicated = p.isr().size() < p.replicas().size();
+                boolean unavailable = p.leader().isEmpty() || !live.contains(p.leader().get().id());
+                if (underReplicatedOnly && !underReplicated || unavailableOnly && !unavailable) {
+                    continue;
+                }
                 out.println("\tTopic: " + name + "\tPartition: " + p.partition()
-                        + "\tLeader: " + p.leader().map(Node::id).orElse(-1)
+                        + "\tLeader: " + p.leader().map(n -> String.valueOf(n.id())).orElse("none")
                         + "\tReplicas: " + join(p.replicas())
                         + "\tIsr: " + join(p.isr()));
             }

@@ -8,6 +8,7 @@ import io.fjord.client.admin.internals.AdminCalls;
 import io.fjord.client.admin.internals.ConfigOperations;
 import io.fjord.client.admin.internals.GroupOperations;
 import io.fjord.client.admin.internals.OffsetOperations;
+import io.fjord.client.admin.internals.ReplicaOperations;
 import io.fjord.client.admin.internals.TopicOperations;
 import io.fjord.client.errors.ClientException;
 import io.fjord.client.network.NetworkClient;
@@ -26,7 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fjord's admin client: topics, partitions, configs, offsets, records, the cluster and consumer
+ * Fjord's admin client: topics, partitions, replicas, configs, offsets, records, the cluster and consumer
  * groups, over the shared network client. Every operation returns at once with futures (one per
  * item where Kafka's admin has one), completed with the result or with the broker's error as a
  * {@link ClientException} carrying Kafka's code (or a {@link io.fjord.client.errors.TimeoutException}
@@ -44,6 +45,7 @@ public final class FjordAdmin implements AutoCloseable {
     private final ConfigOperations configs;
     private final OffsetOperations offsets;
     private final GroupOperations groups;
+    private final ReplicaOperations replicas;
     private final long apiTimeoutMs;
     private final long requestTimeoutMs;
 
@@ -79,6 +81,7 @@ public final class FjordAdmin implements AutoCloseable {
         this.configs = new ConfigOperations(calls);
         this.offsets = new OffsetOperations(calls);
         this.groups = new GroupOperations(calls);
+        this.replicas = new ReplicaOperations(calls);
     }
 
     private static long number(Map<String, ?> config, String key, long defaultValue) {
@@ -173,6 +176,35 @@ public final class FjordAdmin implements AutoCloseable {
                     }
                     return new ClusterDescription(r.clusterId(), controller, List.copyOf(nodes));
                 });
+    }
+
+    // ---- replicas -------------------------------------------------------------------------------------
+
+    /**
+     * Elects leaders of the given partitions (null: every partition), through the controller. Per
+     * partition, empty on success, else the failure, such as ELECTION_NOT_NEEDED when the wanted
+     * leader already leads.
+     */
+    public CompletableFuture<Map<TopicPartition, Optional<Throwable>>> electLeaders(ElectionType type,
+                                                                                  Set<TopicPartition> partitions) {
+        return replicas.electLeaders(type, partitions, requestTimeoutMs, deadline());
+    }
+
+    /** Moves each partition to the given replicas, the first preferred; an empty Optional cancels its reassignment. */
+    public Map<TopicPartition, CompletableFuture<Void>> alterPartitionReassignments(
+            Map<TopicPartition, Optional<List<Integer>>> reassignments) {
+        return replicas.alterReassignments(reassignments, requestTimeoutMs, deadline());
+    }
+
+    /** The reassignments in progress among the given partitions (null: all of them). */
+    public CompletableFuture<Map<TopicPartition, PartitionReassignment>> listPartitionReassignments(
+            Set<TopicPartition> partitions) {
+        return replicas.listReassignments(partitions, requestTimeoutMs, deadline());
+    }
+
+    /** Each broker's log dirs, keyed by path, asked of that broker. */
+    public Map<Integer, CompletableFuture<Map<String, LogDirDescription>>> describeLogDirs(Collection<Integer> brokers) {
+        return replicas.describeLogDirs(brokers, deadline());
     }
 
     // ---- groups --------------------------------------------------------------------------------------

@@ -76,9 +76,14 @@ public final class AdminCalls {
         if (known.isEmpty()) {
             return bootstrapNodes[Math.floorMod(rotation, bootstrapNodes.length)];
         }
+        // Ties go round the brokers as retries turn the rotation, so a dead broker that ties with
+        // live but unconnected ones is not asked again and again.
+        List<Integer> ids = known.keySet().stream().sorted().toList();
+        int offset = Math.floorMod(rotation, ids.size());
         int best = -1;
         int least = Integer.MAX_VALUE;
-        for (int id : known.keySet()) {
+        for (int i = 0; i < ids.size(); i++) {
+            int id = ids.get((i + offset) % ids.size());
             int load = client.pendingRequests(id) + (client.isReady(id) ? 0 : 1);
             if (load < least) {
                 least = load;

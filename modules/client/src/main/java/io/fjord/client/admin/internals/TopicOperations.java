@@ -41,6 +41,9 @@ public final class TopicOperations {
                 CreateTopicsRequest.CreatableTopic creatable = new CreateTopicsRequest.CreatableTopic()
                         .setName(topic.name()).setNumPartitions(topic.partitions())
                         .setReplicationFactor(topic.replicationFactor());
+                topic.replicasAssignments().forEach((p, brokers) -> creatable.assignments().add(
+                        new CreateTopicsRequest.CreatableReplicaAssignment().setPartitionIndex(p)
+                                .setBrokerIds(new ArrayList<>(brokers))));
                 topic.configs().forEach((k, v) -> creatable.configs().add(
                         new CreateTopicsRequest.CreatableTopicConfig().setName(k).setValue(v)));
                 request.topics().add(creatable);
