@@ -14,6 +14,7 @@ module io.fjord.moduletests {
     requires io.fjord.network;
     requires io.fjord.client;
     requires io.fjord.replication;
+    requires io.fjord.cluster;
     requires io.fjord.coordinator;
     requires io.fjord.broker;
 }

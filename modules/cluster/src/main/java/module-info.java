@@ -12,6 +12,7 @@ module io.fjord.cluster {
     requires io.fjord.client;
     // The stored state is Kafka's ZooKeeper-mode JSON.
     requires com.fasterxml.jackson.jr.ob;
+    // Controller and membership events are logged through the JDK, as the broker does.
     requires java.logging;
 
     exports io.fjord.cluster.controller;

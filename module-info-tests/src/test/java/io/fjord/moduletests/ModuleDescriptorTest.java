@@ -108,14 +108,25 @@ class ModuleDescriptorTest {
                     "requires transitive io.fjord.protocol",
                     "requires transitive io.fjord.replication",
                     "requires transitive io.fjord.timer")),
+            Map.entry("io.fjord.cluster", List.of(
+                    "exports io.fjord.cluster",
+                    "exports io.fjord.cluster.controller",
+                    "exports io.fjord.cluster.state",
+                    "requires com.fasterxml.jackson.jr.ob",
+                    "requires io.fjord.client",
+                    "requires io.fjord.common",
+                    "requires java.logging",
+                    "requires transitive io.fjord.controller")),
             Map.entry("io.fjord.broker", List.of(
                     "exports io.fjord.broker",
+                    "requires io.fjord.cluster",
                     "requires io.fjord.replication",
                     "requires java.logging",
                     "requires transitive io.fjord.controller",
                     "requires transitive io.fjord.coordinator",
                     "requires transitive io.fjord.kernel",
-                    "requires transitive io.fjord.network")));
+                    "requires transitive io.fjord.network",
+                    "uses io.fjord.controller.coordination.CoordinationEngine")));
 
     @Test
     void theTestsRunInANamedModuleOnTheModulePath() {

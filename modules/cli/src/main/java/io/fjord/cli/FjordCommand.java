@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
         description = "Fjord, a Kafka-compatible event-streaming broker and client.",
         subcommands = {
             BrokerCommand.class,
+            ZooKeeperCommand.class,
             TopicsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,

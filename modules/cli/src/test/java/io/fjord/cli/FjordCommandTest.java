@@ -86,6 +86,20 @@ class FjordCommandTest {
     }
 
     @Test
+    void zookeeperWithoutThePluginSaysWhereToPutItAndExitsOne() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Outcome o = fjord("zookeeper", "--plugins-dir", plugins.toString());
+        assertEquals(1, o.code(), o.err());
+        assertTrue(o.err().startsWith("fjord zookeeper: the ZooKeeper plugin is not installed: no zookeeper server in "
+                + plugins), o.err());
+        assertTrue(o.err().contains(plugins.resolve("zookeeper").toString()), o.err());
+
+        Outcome missingFile = fjord("zookeeper", dir.resolve("nope.cfg").toString(), "--plugins-dir", plugins.toString());
+        assertEquals(1, missingFile.code());
+        assertEquals("fjord zookeeper: no such file: " + dir.resolve("nope.cfg") + "\n", missingFile.err());
+    }
+
+    @Test
     void jsonStringsAreEscaped() {
         assertEquals("\"a\\\"b\\\\c\\n\\u0001\"", Json.string("a\"b\\c\n\u0001"));
     }

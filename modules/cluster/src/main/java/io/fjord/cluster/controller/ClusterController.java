@@ -131,6 +131,9 @@ public final class ClusterController implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         closeQuietly(controllerWatch);
         events.submit(() -> resign("the controller is closing"));

@@ -1,0 +1,208 @@
+package io.fjord.clustertests;
+
+import io.fjord.plugin.zookeeper.testing.ZooKeeperFixture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A Fjord cluster for tests: ZooKeeper in the test JVM (so it outlives every broker kill), and
+ * brokers from the built image, each {@code bin/fjord broker} in its own process on a free
+ * 127.0.0.1 port with its own data folder, which survives restarts. Brokers are started, stopped
+ * with SIGTERM (a controlled shutdown) and killed with SIGKILL by the test.
+ */
+final class FjordCluster implements AutoCloseable {
+
+    private static final Pattern READY = Pattern.compile("Fjord broker (\\d+) ready on ([^:]+):(\\d+)");
+
+    /** One broker process and where it listens. */
+    static final class Node {
+        final int id;
+        final Path dataDir;
+        Process process;
+        int port;
+        final StringBuffer output = new StringBuffer();
+
+        Node(int id, Path dataDir) {
+            this.id = id;
+            this.dataDir = dataDir;
+        }
+
+        boolean alive() {
+            return process != null && process.isAlive();
+        }
+    }
+
+    final ZooKeeperFixture zk;
+    private final Path root;
+    private final Path image;
+    private final Map<Integer, Node> nodes = new TreeMap<>();
+    private final Map<String, String> overrides;
+
+    private FjordCluster(ZooKeeperFixture zk, Path root, Map<String, String> overrides) {
+        this.zk = zk;
+        this.root = root;
+        this.image = Path.of(System.getProperty("fjord.image"));
+        this.overrides = overrides;
+    }
+
+    /** Starts ZooKeeper and {@code brokers} brokers numbered from 1, and waits for each to be ready. */
+    static FjordCluster start(int brokers, Map<String, String> overrides) throws Exception {
+        FjordCluster c = new FjordCluster(ZooKeeperFixture.start(), Files.createTempDirectory("fjord-cluster"), overrides);
+        try {
+            List<CompletableFuture<Void>> starting = new ArrayList<>();
+            for (int id = 1; id <= brokers; id++) {
+                Node n = new Node(id, c.root.resolve("broker-" + id));
+                c.nodes.put(id, n);
+                starting.add(c.launch(n));
+            }
+            for (CompletableFuture<Void> f : starting) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            return c;
+        } catch (Exception e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Void> launch(Node n) throws IOException {
+        Path image = this.image;
+        if (!Files.isExecutable(image.resolve("bin/fjord"))) {
+            fail("no image at " + image + ": build it with the whole reactor (dist runs before these tests)");
+        }
+        List<String> command = new ArrayList<>(List.of(image.resolve("bin/fjord").toString(), "broker",
+                "--override", "node.id=" + n.id,
+                "--override", "listeners=PLAINTEXT://127.0.0.1:0",
+                "--override", "log.dirs=" + n.dataDir,
+                "--override", "zookeeper.connect=" + zk.connectString(),
+                "--override", "zookeeper.session.timeout.ms=6000",
+                "--override", "group.initial.rebalance.delay.ms=0",
+                "--override", "controlled.shutdown.retry.backoff.ms=500"));
+        overrides.forEach((k, v) -> command.addAll(List.of("--override", k + "=" + v)));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("FJORD_HEAP_OPTS", "-Xmx256m");
+        pb.environment().remove("FJORD_OPTS");
+        n.output.setLength(0);
+        n.port = 0;
+        n.process = pb.start();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(n.process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    n.output.append(line).append('\n');
+                    Matcher m = READY.matcher(line);
+                    if (m.find()) {
+                        n.port = Integer.parseInt(m.group(3));
+                        ready.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("broker " + n.id + " ended before it was ready:\n"
+                    + n.output));
+        }, "broker-" + n.id + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        return ready;
+    }
+
+    /** Starts a stopped or killed broker again, on the same data, and waits until it is ready. */
+    void restart(int id) throws Exception {
+        Node n = nodes.get(id);
+        launch(n).get(60, TimeUnit.SECONDS);
+    }
+
+    /** kill -9. */
+    void kill(int id) throws InterruptedException {
+        Node n = nodes.get(id);
+        n.process.destroyForcibly();
+        n.process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, and waits for the broker to exit (after its controlled shutdown). */
+    void stop(int id) throws InterruptedException {
+        Node n = nodes.get(id);
+        n.process.destroy();
+        if (!n.process.waitFor(60, TimeUnit.SECONDS)) {
+            fail("broker " + id + " did not stop on SIGTERM:\n" + n.output);
+        }
+    }
+
+    Node node(int id) {
+        return nodes.get(id);
+    }
+
+    List<Integer> ids() {
+        return new ArrayList<>(nodes.keySet());
+    }
+
+    /** The live brokers' addresses, for {@code bootstrap.servers}. */
+    String bootstrap() {
+        List<String> out = new ArrayList<>();
+        nodes.values().stream().filter(Node::alive).forEach(n -> out.add("127.0.0.1:" + n.port));
+        return String.join(",", out);
+    }
+
+    Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        return Admin.create(p);
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not yet: the cluster is changing
+            }
+            if (System.nanoTime() > deadline) {
+                fail("Timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Node n : nodes.values()) {
+            if (n.process != null) {
+                n.process.destroyForcibly();
+                n.process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        zk.close();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
