@@ -82,6 +82,8 @@ public final class Broker {
     private volatile SocketServer socketServer;
     private ClusterSettings cluster;
     private ClusterMember member;
+    // From the settings in effect at start: a dynamic listeners setting applies from there.
+    private volatile String advertisedHost;
     private volatile int advertisedPort;
     private boolean started;
     private boolean stopped;
@@ -171,9 +173,10 @@ public final class Broker {
         }
         groupCoordinator.startTimerReaper();
         socketServer = new SocketServer(settings.networkConfig(), new RequestDispatcher(apiFamilies(settings))).start();
-        advertisedPort = config.advertisedPort() != 0 ? config.advertisedPort() : socketServer.boundAddress().getPort();
+        advertisedHost = settings.advertisedHost();
+        advertisedPort = settings.advertisedPort() != 0 ? settings.advertisedPort() : socketServer.boundAddress().getPort();
         if (member != null) {
-            member.register(new ClusterMember.Identity(config.nodeId(), config.advertisedHost(), advertisedPort,
+            member.register(new ClusterMember.Identity(config.nodeId(), advertisedHost, advertisedPort,
                     cluster.rack()));
         }
     }
@@ -195,7 +198,7 @@ public final class Broker {
 
             @Override
             public String host() {
-                return config.advertisedHost();
+                return advertisedHost;
             }
 
             @Override
@@ -242,7 +245,7 @@ public final class Broker {
     private BrokerNode coordinatorNode(String groupId) {
         MetadataImage image = metadataStore.image();
         if (!image.clustered()) {
-            return new BrokerNode(config.nodeId(), config.advertisedHost(), advertisedPort, null);
+            return new BrokerNode(config.nodeId(), advertisedHost, advertisedPort, null);
         }
         TopicImage offsets = image.topic(TopicNames.CONSUMER_OFFSETS);
         if (offsets == null) {

@@ -260,6 +260,22 @@ class DynamicBrokerConfigsTest {
     }
 
     @Test
+    void aListenerSetForThisBrokerIsServedAndAdvertisedFromTheNextStart() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (BrokerFixture first = BrokerFixture.start(dir); Admin admin = first.admin()) {
+            set(admin, BROKER, "listeners", "PLAINTEXT://127.0.0.1:" + port);
+            assertEquals("PLAINTEXT://127.0.0.1:" + port, describe(admin, BROKER).get("listeners").value());
+        }
+        try (BrokerFixture second = BrokerFixture.start(dir); Admin admin = second.admin()) {
+            assertEquals(port, second.broker().boundPort());
+            assertEquals(port, admin.describeCluster().nodes().get().iterator().next().port());
+        }
+    }
+
+    @Test
     void defaultsChangedAtRunTimeApplyAtOnceToTopicsWithoutOverrides() throws Exception {
         try (BrokerFixture fixture = BrokerFixture.start(dir, Map.of("log.retention.check.interval.ms", "100"));
              Admin admin = fixture.admin();
