@@ -283,21 +283,7 @@ public final class SingleNodeMetadataStore implements MetadataStore {
     @Override
     public TopicImage autoCreateTopic(String name) {
         TopicImage existing = image.topic(name);
-        if (existing != null) {
-            return existing;
-        }
-        if (!config.autoCreateTopicsEnable()) {
-            throw new MetadataException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name
-                    + "' does not exist and auto.create.topics.enable is false.");
-        }
-        if (name.equals(TopicNames.CONSUMER_OFFSETS)) {
-            return consumerOffsetsTopic();
-        }
-        if (TopicNames.isInternal(name)) {
-            throw new MetadataException(Errors.INVALID_REQUEST, "Internal topic " + name
-                    + " is created by its coordinator, not by auto-creation.");
-        }
-        return createIfAbsent(NewTopic.of(name, -1, -1));
+        return existing != null ? existing : createIfAbsent(rules.autoCreated(name));
     }
 
     @Override

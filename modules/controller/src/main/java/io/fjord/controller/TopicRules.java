@@ -239,6 +239,29 @@ public final class TopicRules {
         return selected;
     }
 
+    /**
+     * The topic auto-creation makes for a name a Metadata or Produce request used: the broker's
+     * defaults, or for {@code __consumer_offsets} the coordinator's settings; other internal topics
+     * belong to their coordinators.
+     *
+     * @throws MetadataException UNKNOWN_TOPIC_OR_PARTITION when {@code auto.create.topics.enable}
+     *                           is off, INVALID_REQUEST for another internal topic
+     */
+    public NewTopic autoCreated(String name) {
+        if (!config.autoCreateTopicsEnable()) {
+            throw new MetadataException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name
+                    + "' does not exist and auto.create.topics.enable is false.");
+        }
+        if (name.equals(TopicNames.CONSUMER_OFFSETS)) {
+            return consumerOffsetsTopic();
+        }
+        if (TopicNames.isInternal(name)) {
+            throw new MetadataException(Errors.INVALID_REQUEST, "Internal topic " + name
+                    + " is created by its coordinator, not by auto-creation.");
+        }
+        return NewTopic.of(name, -1, -1);
+    }
+
     /** {@code __consumer_offsets} as the group coordinator creates it, from the {@code offsets.topic.*} settings. */
     public NewTopic consumerOffsetsTopic() {
         return new NewTopic(TopicNames.CONSUMER_OFFSETS, config.offsetsTopicNumPartitions(),

@@ -293,24 +293,9 @@ public final class ClusterController implements AutoCloseable {
             loadTopic(topic);
         }
         RequestBatch batch = new RequestBatch();
-        for (int b : ctx.liveIds()) {
-            batch.fullMetadata(b);
-            batch.fullLeaderAndIsr(b);
-        }
+        fullStateTo(ctx.liveIds(), batch);
         Map<TopicPartition, PartitionState> changes = new LinkedHashMap<>();
-        List<TopicPartition> fresh = new ArrayList<>();
-        for (TopicPartition tp : ctx.allPartitions()) {
-            PartitionState s = ctx.states.get(tp);
-            if (s == null) {
-                fresh.add(tp);
-            } else if (!ctx.live.containsKey(s.leader())) {
-                electOffline(tp, s).ifPresent(n -> changes.put(tp, n));
-            } else if (s.isr().size() > 1 && !ctx.live.keySet().containsAll(s.isr())) {
-                // A follower died while no controller watched (the old one, say): it leaves the ISR now.
-                changes.put(tp, s.withLeader(s.leader(), s.isr().stream().filter(ctx.live::containsKey).toList(),
-                        lease.epoch()));
-            }
-        }
+        List<TopicPartition> fresh = repairs(changes);
         writer.write(lease, ctx, changes);
         initialize(fresh, batch);
         for (TopicPartition tp : ctx.allPartitions()) {
@@ -322,6 +307,35 @@ public final class ClusterController implements AutoCloseable {
         flush(batch);
         onTopicDeletion();
         reassignments.resume();
+    }
+
+    /** Marks the next requests to {@code brokers} as carrying the whole state, not changes. */
+    private static void fullStateTo(Collection<Integer> brokers, RequestBatch batch) {
+        for (int b : brokers) {
+            batch.fullMetadata(b);
+            batch.fullLeaderAndIsr(b);
+        }
+    }
+
+    /**
+     * What partitions need after the controller could not watch (a failover) or a broker came
+     * back: a partition whose leader is gone gets one, a follower that died leaves the ISR, and a
+     * partition still without a state is returned, to be created once a replica lives.
+     */
+    private List<TopicPartition> repairs(Map<TopicPartition, PartitionState> changes) {
+        List<TopicPartition> fresh = new ArrayList<>();
+        for (TopicPartition tp : ctx.allPartitions()) {
+            PartitionState s = ctx.states.get(tp);
+            if (s == null) {
+                fresh.add(tp);
+            } else if (!ctx.live.containsKey(s.leader())) {
+                electOffline(tp, s).ifPresent(n -> changes.put(tp, n));
+            } else if (s.isr().size() > 1 && !ctx.live.keySet().containsAll(s.isr())) {
+                changes.put(tp, s.withLeader(s.leader(), s.isr().stream().filter(ctx.live::containsKey).toList(),
+                        lease.epoch()));
+            }
+        }
+        return fresh;
     }
 
     private Map<Integer, BrokerRegistration> readBrokers() {
@@ -414,20 +428,9 @@ public final class ClusterController implements AutoCloseable {
     }
 
     private void onBrokersStarted(Set<Integer> born, RequestBatch batch) {
-        for (int b : born) {
-            batch.fullMetadata(b);
-            batch.fullLeaderAndIsr(b);
-        }
+        fullStateTo(born, batch);
         Map<TopicPartition, PartitionState> changes = new LinkedHashMap<>();
-        List<TopicPartition> fresh = new ArrayList<>();
-        for (TopicPartition tp : ctx.allPartitions()) {
-            PartitionState s = ctx.states.get(tp);
-            if (s == null) {
-                fresh.add(tp);
-            } else if (!ctx.live.containsKey(s.leader())) {
-                electOffline(tp, s).ifPresent(n -> changes.put(tp, n));
-            }
-        }
+        List<TopicPartition> fresh = repairs(changes);
         writeAndTell(changes, batch);
         initialize(fresh, batch);
         for (int b : born) {
