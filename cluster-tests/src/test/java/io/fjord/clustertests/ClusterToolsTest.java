@@ -148,15 +148,17 @@ class ClusterToolsTest {
 
     @Test
     @Order(4)
-    void kafkaLeaderElectionMovesLeadershipBackToThePreferredReplica() throws Exception {
-        Result elected = tool("org.apache.kafka.tools.LeaderElectionCommand", "--bootstrap-server", cluster.bootstrap(),
-                "--election-type", "preferred", "--topic", "manual", "--partition", "2");
-        assertEquals(0, elected.exitCode(), elected.out());
-        assertTrue(elected.out().contains("Valid replica already elected for partitions manual-2")
-                || elected.out().contains("Successfully completed leader election"), elected.out());
-        Result unclean = tool("org.apache.kafka.tools.LeaderElectionCommand", "--bootstrap-server", cluster.bootstrap(),
-                "--election-type", "unclean", "--all-topic-partitions");
-        assertEquals(0, unclean.exitCode(), unclean.out());
+    void kafkaLeaderElectionAnswersAsKafkaForEachPartition() throws Exception {
+        Result already = tool("org.apache.kafka.tools.LeaderElectionCommand", "--bootstrap-server", cluster.bootstrap(),
+                "--election-type", "preferred", "--topic", "manual", "--partition", "1");
+        assertEquals(0, already.exitCode(), already.out());
+        assertTrue(already.out().contains("Valid replica already elected for partitions manual-1"), already.out());
+        // Broker 3 came back after its kill, but rejoins the ISR only once replication catches it up:
+        // until then it may not lead, so the preferred election of its partition fails as on Kafka.
+        Result notInSync = tool("org.apache.kafka.tools.LeaderElectionCommand", "--bootstrap-server",
+                cluster.bootstrap(), "--election-type", "preferred", "--topic", "manual", "--partition", "2");
+        assertEquals(1, notInSync.exitCode(), notInSync.out());
+        assertTrue(notInSync.out().contains("PreferredLeaderNotAvailableException"), notInSync.out());
     }
 
     @Test
