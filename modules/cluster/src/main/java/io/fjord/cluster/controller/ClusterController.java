@@ -12,7 +12,6 @@ import io.fjord.controller.coordination.ClusterPaths;
 import io.fjord.controller.coordination.ControllerLease;
 import io.fjord.controller.coordination.CoordinationException;
 import io.fjord.controller.coordination.CoordinationSession;
-import io.fjord.controller.coordination.Op;
 import io.fjord.controller.coordination.Versioned;
 import io.fjord.controller.coordination.WatchScope;
 
@@ -63,6 +62,7 @@ public final class ClusterController implements AutoCloseable {
     private final List<AutoCloseable> activeWatches = new ArrayList<>();
     private final Map<String, AutoCloseable> topicWatches = new HashMap<>();
     private final Reassignments reassignments;
+    private final TopicEvents topics;
     private AutoCloseable controllerWatch;
     private ControllerLease lease;
     private volatile int activeEpoch = -1;
@@ -77,6 +77,7 @@ public final class ClusterController implements AutoCloseable {
         this.placement = new ReplicaPlacement(settings.random());
         this.writer = new StateWriter(session);
         this.reassignments = new Reassignments(this);
+        this.topics = new TopicEvents(this);
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fjord-controller-event-" + brokerId);
             t.setDaemon(true);
@@ -285,9 +286,9 @@ public final class ClusterController implements AutoCloseable {
     private void onFailover() {
         ctx.clear();
         activeWatches.add(session.watch(ClusterPaths.BROKER_IDS, WatchScope.CHILDREN, () -> enqueue(this::onBrokerChange)));
-        activeWatches.add(session.watch(ClusterPaths.TOPICS, WatchScope.CHILDREN, () -> enqueue(this::onTopicChange)));
+        activeWatches.add(session.watch(ClusterPaths.TOPICS, WatchScope.CHILDREN, () -> enqueue(topics::onTopicChange)));
         activeWatches.add(session.watch(ClusterPaths.DELETE_TOPICS, WatchScope.CHILDREN,
-                () -> enqueue(this::onTopicDeletion)));
+                () -> enqueue(topics::onTopicDeletion)));
         ctx.live.putAll(readBrokers());
         for (String topic : session.children(ClusterPaths.TOPICS)) {
             loadTopic(topic);
@@ -297,7 +298,7 @@ public final class ClusterController implements AutoCloseable {
         Map<TopicPartition, PartitionState> changes = new LinkedHashMap<>();
         List<TopicPartition> fresh = repairs(changes);
         writer.write(lease, ctx, changes);
-        initialize(fresh, batch);
+        topics.initialize(fresh, batch);
         for (TopicPartition tp : ctx.allPartitions()) {
             PartitionLeadership p = ctx.leadership(tp, false);
             if (p != null) {
@@ -305,7 +306,7 @@ public final class ClusterController implements AutoCloseable {
             }
         }
         flush(batch);
-        onTopicDeletion();
+        topics.onTopicDeletion();
         reassignments.resume();
     }
 
@@ -354,7 +355,7 @@ public final class ClusterController implements AutoCloseable {
         return out;
     }
 
-    private void loadTopic(String topic) {
+    void loadTopic(String topic) {
         String path = ClusterPaths.topic(topic);
         Optional<Versioned> v = session.read(path);
         if (v.isEmpty()) {
@@ -369,7 +370,7 @@ public final class ClusterController implements AutoCloseable {
                     PartitionState.fromJson(s.data(), s.version(), statePath)));
         }
         topicWatches.computeIfAbsent(topic, t -> session.watch(ClusterPaths.topic(t), WatchScope.DATA,
-                () -> enqueue(() -> onPartitionModification(t))));
+                () -> enqueue(() -> topics.onPartitionModification(t))));
     }
 
     // ---- broker membership
@@ -432,7 +433,7 @@ public final class ClusterController implements AutoCloseable {
         Map<TopicPartition, PartitionState> changes = new LinkedHashMap<>();
         List<TopicPartition> fresh = repairs(changes);
         writeAndTell(changes, batch);
-        initialize(fresh, batch);
+        topics.initialize(fresh, batch);
         for (int b : born) {
             for (TopicPartition tp : ctx.partitionsOn(b)) {
                 PartitionLeadership p = ctx.leadership(tp, false);
@@ -480,138 +481,6 @@ public final class ClusterController implements AutoCloseable {
         return value != null ? Boolean.parseBoolean(value.trim()) : settings.uncleanLeaderElection();
     }
 
-    // ---- topics
-
-    private void onTopicChange() {
-        if (lease == null) {
-            return;
-        }
-        Set<String> names = new TreeSet<>(session.children(ClusterPaths.TOPICS));
-        RequestBatch batch = new RequestBatch();
-        for (String t : names) {
-            if (!ctx.topics.containsKey(t)) {
-                loadTopic(t);
-                TopicAssignment a = ctx.topics.get(t);
-                if (a != null) {
-                    List<TopicPartition> fresh = new ArrayList<>();
-                    for (int p = 0; p < a.partitionCount(); p++) {
-                        TopicPartition tp = new TopicPartition(t, p);
-                        if (!ctx.states.containsKey(tp)) {
-                            fresh.add(tp);
-                        }
-                    }
-                    initialize(fresh, batch);
-                }
-            }
-        }
-        for (String t : new ArrayList<>(ctx.topics.keySet())) {
-            if (!names.contains(t)) {
-                forgetTopic(t, batch);
-            }
-        }
-        flush(batch);
-    }
-
-    private void onPartitionModification(String topic) {
-        if (lease == null || !ctx.topics.containsKey(topic) || ctx.deleting.contains(topic)) {
-            return;
-        }
-        String path = ClusterPaths.topic(topic);
-        Optional<Versioned> v = session.read(path);
-        if (v.isEmpty()) {
-            return;
-        }
-        TopicAssignment stored = TopicAssignment.fromJson(v.get().data(), path);
-        TopicAssignment known = ctx.topics.get(topic);
-        if (stored.partitionCount() <= known.partitionCount()) {
-            return;
-        }
-        List<List<Integer>> replicas = new ArrayList<>(known.replicas());
-        replicas.addAll(stored.replicas().subList(known.partitionCount(), stored.partitionCount()));
-        ctx.topics.put(topic, new TopicAssignment(known.id(), replicas, known.adding(), known.removing()));
-        List<TopicPartition> fresh = new ArrayList<>();
-        for (int p = known.partitionCount(); p < stored.partitionCount(); p++) {
-            fresh.add(new TopicPartition(topic, p));
-        }
-        RequestBatch batch = new RequestBatch();
-        initialize(fresh, batch);
-        flush(batch);
-    }
-
-    /** New partitions: the first live replica leads, the live replicas are the ISR. */
-    private void initialize(List<TopicPartition> partitions, RequestBatch batch) {
-        Map<TopicPartition, PartitionState> created = new LinkedHashMap<>();
-        for (TopicPartition tp : partitions) {
-            List<Integer> live = ctx.replicas(tp).stream().filter(ctx::eligible).toList();
-            if (live.isEmpty()) {
-                LOG.warning("No live replica to create " + tp + " with; it waits for one of " + ctx.replicas(tp));
-                continue;
-            }
-            created.put(tp, new PartitionState(live.get(0), 0, live, lease.epoch(), 0, false));
-        }
-        writer.write(lease, ctx, created);
-        for (TopicPartition tp : created.keySet()) {
-            PartitionLeadership p = ctx.leadership(tp, true);
-            batch.leaderAndIsr(p.replicas(), p);
-        }
-    }
-
-    private void onTopicDeletion() {
-        if (lease == null) {
-            return;
-        }
-        for (String topic : session.children(ClusterPaths.DELETE_TOPICS)) {
-            TopicAssignment a = ctx.topics.get(topic);
-            List<Op> ops = new ArrayList<>();
-            RequestBatch batch = new RequestBatch();
-            if (a != null) {
-                ctx.deleting.add(topic);
-                for (int p = 0; p < a.partitionCount(); p++) {
-                    TopicPartition tp = new TopicPartition(topic, p);
-                    PartitionState s = ctx.states.get(tp);
-                    for (int r : a.replicas().get(p)) {
-                        batch.stopReplica(r, tp, s == null ? 0 : s.leaderEpoch() + 1, true);
-                    }
-                    addDeleteIfPresent(ops, ClusterPaths.partitionState(topic, p));
-                    addDeleteIfPresent(ops, ClusterPaths.partition(topic, p));
-                }
-                addDeleteIfPresent(ops, ClusterPaths.partitions(topic));
-                addDeleteIfPresent(ops, ClusterPaths.topic(topic));
-                addDeleteIfPresent(ops, ClusterPaths.topicConfig(topic));
-            }
-            ops.add(new Op.Delete(ClusterPaths.deleteTopic(topic), Op.ANY_VERSION));
-            session.write(lease, ops);
-            if (a != null) {
-                LOG.info("Deleted topic " + topic);
-                forgetTopic(topic, batch);
-            }
-            flush(batch);
-        }
-    }
-
-    private void addDeleteIfPresent(List<Op> ops, String path) {
-        if (session.read(path).isPresent()) {
-            ops.add(new Op.Delete(path, Op.ANY_VERSION));
-        }
-    }
-
-    private void forgetTopic(String topic, RequestBatch batch) {
-        TopicAssignment a = ctx.topics.remove(topic);
-        ctx.deleting.remove(topic);
-        closeQuietly(topicWatches.remove(topic));
-        if (a == null) {
-            return;
-        }
-        for (int p = 0; p < a.partitionCount(); p++) {
-            TopicPartition tp = new TopicPartition(topic, p);
-            PartitionState s = ctx.states.remove(tp);
-            int epoch = s == null ? 0 : s.leaderEpoch();
-            batch.updateMetadata(new PartitionLeadership(topic, a.id(), p,
-                    new PartitionState(PartitionLeadership.LEADER_DURING_DELETE, epoch, List.of(), lease.epoch(), 0,
-                            false), a.replicas().get(p), List.of(), List.of(), false));
-        }
-    }
-
     // ---- shared by the request handlers
 
     ControllerContext context() {
@@ -624,6 +493,15 @@ public final class ClusterController implements AutoCloseable {
 
     CoordinationSession session() {
         return session;
+    }
+
+    StateWriter writer() {
+        return writer;
+    }
+
+    /** Stops watching a topic that is gone. */
+    void unwatchTopic(String topic) {
+        closeQuietly(topicWatches.remove(topic));
     }
 
     ReplicaPlacement placement() {
