@@ -5,6 +5,7 @@ import io.fjord.client.network.DisconnectException;
 import io.fjord.client.network.NetworkClient;
 import io.fjord.client.network.NetworkClientConfig;
 import io.fjord.client.network.NodeApiVersions;
+import io.fjord.client.network.UnsupportedVersionException;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.ApiMessage;
@@ -39,6 +40,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The network client against a real Fjord broker on a loopback port. */
@@ -81,9 +83,16 @@ class NetworkClientBrokerTest {
 
         NodeApiVersions versions = client.apiVersions(NODE).orElseThrow();
         for (ApiKeys api : ApiKeys.values()) {
+            if (versions.maxVersion(api) < 0) {
+                // Not served by a single broker (the cluster's own APIs): refused before sending.
+                assertThrows(UnsupportedVersionException.class, () -> versions.latestUsableVersion(api), api.apiName());
+                continue;
+            }
             // The broker advertises what Fjord's classes speak, so the usable version is the latest.
             assertEquals(api.latestVersion(), versions.latestUsableVersion(api), api.apiName());
         }
+        assertTrue(versions.maxVersion(ApiKeys.PRODUCE) >= 0 && versions.maxVersion(ApiKeys.LEADER_AND_ISR) < 0,
+                "a single broker serves Produce and not the controller's LeaderAndIsr");
         assertTrue(client.isReady(NODE));
     }
 
