@@ -20,7 +20,9 @@ import java.util.logging.Logger;
  * manager sent them: one queue per broker, one request in flight at a time, so each broker sees
  * them in the order the controller made them; a request that fails to arrive is sent again after a
  * backoff until it is answered or has waited {@code giveUpMs} (its broker is gone, and gets the
- * whole state when it registers again).
+ * whole state when it registers again). A broker that registers again (a new broker epoch, maybe a
+ * new address) gets a fresh queue: what was owed to its previous incarnation is dropped, so it
+ * never waits behind requests to an address that is gone.
  *
  * <p>Thread safety: the queues are guarded by this object; responses arrive on the network
  * client's thread and retries on a scheduler thread.
@@ -35,6 +37,9 @@ public final class NetworkBrokerChannel implements BrokerChannel {
         final Deque<ControllerRequest> requests = new ArrayDeque<>();
         boolean inFlight;
         long headSince;
+        long brokerEpoch = -1;
+        /** Bumped when the queue starts over for a new registration; answers of older ones are ignored. */
+        int generation;
     }
 
     private final NetworkClient client;
@@ -59,8 +64,15 @@ public final class NetworkBrokerChannel implements BrokerChannel {
         if (closed) {
             return;
         }
-        client.setNode(broker.id(), broker.host(), broker.port());
         Queue q = queues.computeIfAbsent(broker.id(), id -> new Queue());
+        if (q.brokerEpoch != broker.epoch()) {
+            q.requests.clear();
+            q.inFlight = false;
+            q.headSince = 0;
+            q.generation++;
+            q.brokerEpoch = broker.epoch();
+            client.setNode(broker.id(), broker.host(), broker.port());
+        }
         q.requests.add(request);
         pump(broker.id(), q);
     }
@@ -72,11 +84,15 @@ public final class NetworkBrokerChannel implements BrokerChannel {
         q.inFlight = true;
         q.headSince = q.headSince == 0 ? System.currentTimeMillis() : q.headSince;
         ControllerRequest head = q.requests.peek();
+        int generation = q.generation;
         client.send(broker, ControllerMessages.toWire(head), ControllerMessages.version(head),
-                (response, error) -> done(broker, q, error));
+                (response, error) -> done(broker, q, generation, error));
     }
 
-    private synchronized void done(int broker, Queue q, RuntimeException error) {
+    private synchronized void done(int broker, Queue q, int generation, RuntimeException error) {
+        if (generation != q.generation) {
+            return; // owed to an earlier registration of the broker; its queue started over
+        }
         q.inFlight = false;
         if (error == null || System.currentTimeMillis() - q.headSince > giveUpMs) {
             if (error != null) {
@@ -90,7 +106,9 @@ public final class NetworkBrokerChannel implements BrokerChannel {
         if (!closed) {
             retries.schedule(() -> {
                 synchronized (this) {
-                    pump(broker, q);
+                    if (generation == q.generation) {
+                        pump(broker, q);
+                    }
                 }
             }, RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS);
         }
