@@ -120,7 +120,9 @@ class ClusterTest {
     }
 
     private static void awaitBrokers(Admin admin, int count) throws InterruptedException {
-        await(count + " live brokers", FAILOVER, () -> {
+        // Generous: on a loaded machine a restarted broker's JVM, registration and the controller's
+        // full state to it can take most of a minute.
+        await(count + " live brokers", Duration.ofSeconds(90), () -> {
             try {
                 return admin.describeCluster().nodes().get().size() == count;
             } catch (Exception e) {
