@@ -41,6 +41,7 @@ final class FjordCluster implements AutoCloseable {
         final Path dataDir;
         Process process;
         int port;
+        volatile boolean paused;
         final StringBuffer output = new StringBuffer();
 
         Node(int id, Path dataDir) {
@@ -50,6 +51,11 @@ final class FjordCluster implements AutoCloseable {
 
         boolean alive() {
             return process != null && process.isAlive();
+        }
+
+        /** Alive and not frozen: a client can be pointed at it. */
+        boolean answering() {
+            return alive() && !paused;
         }
     }
 
@@ -144,6 +150,25 @@ final class FjordCluster implements AutoCloseable {
         n.process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** kill -STOP: the broker freezes, its connections and its ZooKeeper session stay open until they time out. */
+    void pause(int id) throws Exception {
+        signal(id, "-STOP");
+        nodes.get(id).paused = true;
+    }
+
+    /** kill -CONT after {@link #pause}. */
+    void resume(int id) throws Exception {
+        signal(id, "-CONT");
+        nodes.get(id).paused = false;
+    }
+
+    private void signal(int id, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(nodes.get(id).process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill " + signal + " of broker " + id + " failed");
+        }
+    }
+
     /** SIGTERM, and waits for the broker to exit (after its controlled shutdown). */
     void stop(int id) throws InterruptedException {
         Node n = nodes.get(id);
@@ -161,11 +186,23 @@ final class FjordCluster implements AutoCloseable {
         return new ArrayList<>(nodes.keySet());
     }
 
-    /** The live brokers' addresses, for {@code bootstrap.servers}. */
+    /** The answering brokers' addresses, for {@code bootstrap.servers}. */
     String bootstrap() {
         List<String> out = new ArrayList<>();
-        nodes.values().stream().filter(Node::alive).forEach(n -> out.add("127.0.0.1:" + n.port));
+        nodes.values().stream().filter(Node::answering).forEach(n -> out.add("127.0.0.1:" + n.port));
         return String.join(",", out);
+    }
+
+    /** One broker's address. */
+    String bootstrapOf(int id) {
+        return "127.0.0.1:" + nodes.get(id).port;
+    }
+
+    /** Waits until every broker sees {@code count} live brokers (a restarted one included). */
+    void awaitLiveBrokers(int count) throws InterruptedException {
+        try (Admin admin = admin()) {
+            await(count + " live brokers", Duration.ofSeconds(90), () -> admin.describeCluster().nodes().get().size() == count);
+        }
     }
 
     Admin admin() {

@@ -244,11 +244,15 @@ class FjordConsoleTest {
         Result grown = tool("reassign-partitions", "--verify", "--reassignment-json-file", grow.toString());
         assertTrue(grown.out().contains("Reassignment of partition moving-1 is completed."), grown.out());
 
-        // A replica on a stopped broker cannot catch up: that reassignment stays in progress until cancelled.
-        cluster.stop(3);
+        // A replica on a frozen broker cannot catch up: that reassignment stays in progress until cancelled.
+        // It is started through the admin API at once, while the frozen broker is still registered.
         Path stuck = Files.writeString(work.resolve("stuck.json"),
                 "{\"version\":1,\"partitions\":[{\"topic\":\"moving\",\"partition\":0,\"replicas\":[1,3]}]}");
-        assertEquals(0, tool("reassign-partitions", "--execute", "--reassignment-json-file", stuck.toString()).exitCode());
+        cluster.pause(3);
+        try (FjordAdmin admin = admin(cluster.bootstrapOf(1))) {
+            admin.alterPartitionReassignments(Map.of(new TopicPartition("moving", 0), Optional.of(List.of(1, 3))))
+                    .values().iterator().next().get();
+        }
         Result inProgress = tool("reassign-partitions", "--verify", "--reassignment-json-file", stuck.toString());
         assertTrue(inProgress.out().contains("Reassignment of partition moving-0 is still in progress."), inProgress.out());
         Result again = tool("reassign-partitions", "--execute", "--reassignment-json-file", shrink.toString());
@@ -267,7 +271,8 @@ class FjordConsoleTest {
         Result after = tool("reassign-partitions", "--verify", "--reassignment-json-file", stuck.toString());
         assertTrue(after.out().contains("There is no active reassignment of partition moving-0, but replica set is"
                 + " [1] rather than [1, 3]."), after.out());
-        cluster.restart(3);
+        cluster.resume(3);
+        cluster.awaitLiveBrokers(3);
         Result nothing = tool("reassign-partitions", "--cancel", "--reassignment-json-file", stuck.toString());
         assertEquals("None of the specified partition reassignments are active.", nothing.out().strip());
     }
