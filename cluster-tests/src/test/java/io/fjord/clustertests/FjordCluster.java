@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A Fjord cluster for tests: ZooKeeper in the test JVM (so it outlives every broker kill), and
  * brokers from the built image, each {@code bin/fjord broker} in its own process on a free
  * 127.0.0.1 port with its own data folder, which survives restarts. Brokers are started, stopped
- * with SIGTERM (a controlled shutdown) and killed with SIGKILL by the test.
+ * with SIGTERM (a controlled shutdown), killed with SIGKILL, and frozen and thawed with SIGSTOP and
+ * SIGCONT by the test.
  */
 final class FjordCluster implements AutoCloseable {
 
@@ -41,6 +43,9 @@ final class FjordCluster implements AutoCloseable {
         final Path dataDir;
         Process process;
         int port;
+        /** Frozen with kill -STOP: alive, but left out of {@link #bootstrap()}. */
+        volatile boolean paused;
+        /** Everything the broker printed, over all its starts (each one marked), for failure reports. */
         final StringBuffer output = new StringBuffer();
 
         Node(int id, Path dataDir) {
@@ -104,8 +109,9 @@ final class FjordCluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("FJORD_HEAP_OPTS", "-Xmx256m");
         pb.environment().remove("FJORD_OPTS");
-        n.output.setLength(0);
+        n.output.append("---- started at ").append(Instant.now()).append('\n');
         n.port = 0;
+        n.paused = false;
         n.process = pb.start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -153,6 +159,36 @@ final class FjordCluster implements AutoCloseable {
         }
     }
 
+    /** kill -STOP: the broker freezes (its ZooKeeper session expires if it stays frozen long enough). */
+    void pause(int id) throws Exception {
+        signal(id, "-STOP");
+        nodes.get(id).paused = true;
+    }
+
+    /** kill -CONT: a paused broker runs on from where it froze. */
+    void resume(int id) throws Exception {
+        signal(id, "-CONT");
+        nodes.get(id).paused = false;
+    }
+
+    private void signal(int id, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(nodes.get(id).process.pid()))
+                .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill " + signal + " of broker " + id + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Stops every live broker with SIGTERM, one at a time, so each one's logs and checkpoints are complete. */
+    void stopAll() throws InterruptedException {
+        for (Node n : nodes.values()) {
+            if (n.alive()) {
+                stop(n.id);
+            }
+        }
+    }
+
     Node node(int id) {
         return nodes.get(id);
     }
@@ -161,10 +197,10 @@ final class FjordCluster implements AutoCloseable {
         return new ArrayList<>(nodes.keySet());
     }
 
-    /** The live brokers' addresses, for {@code bootstrap.servers}. */
+    /** The live brokers' addresses, for {@code bootstrap.servers}; a paused broker is left out. */
     String bootstrap() {
         List<String> out = new ArrayList<>();
-        nodes.values().stream().filter(Node::alive).forEach(n -> out.add("127.0.0.1:" + n.port));
+        nodes.values().stream().filter(n -> n.alive() && !n.paused).forEach(n -> out.add("127.0.0.1:" + n.port));
         return String.join(",", out);
     }
 
