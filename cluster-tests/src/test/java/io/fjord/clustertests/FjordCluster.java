@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * A Fjord cluster for tests: ZooKeeper in the test JVM (so it outlives every broker kill), and
  * brokers from the built image, each {@code bin/fjord broker} in its own process on a free
- * 127.0.0.1 port with its own data folder, which survives restarts. Brokers are started, stopped
+ * 127.0.0.1 port (kept across restarts) with its own data folder, which survives restarts. Brokers are started, stopped
  * with SIGTERM (a controlled shutdown), killed with SIGKILL, and frozen and thawed with SIGSTOP and
  * SIGCONT by the test.
  */
@@ -98,7 +99,7 @@ final class FjordCluster implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(image.resolve("bin/fjord").toString(), "broker",
                 "--override", "node.id=" + n.id,
-                "--override", "listeners=PLAINTEXT://127.0.0.1:0",
+                "--override", "listeners=PLAINTEXT://127.0.0.1:" + n.port,
                 "--override", "log.dirs=" + n.dataDir,
                 "--override", "zookeeper.connect=" + zk.connectString(),
                 "--override", "zookeeper.session.timeout.ms=6000",
@@ -110,7 +111,6 @@ final class FjordCluster implements AutoCloseable {
         pb.environment().put("FJORD_HEAP_OPTS", "-Xmx256m");
         pb.environment().remove("FJORD_OPTS");
         n.output.append("---- started at ").append(Instant.now()).append('\n');
-        n.port = 0;
         n.paused = false;
         n.process = pb.start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -137,10 +137,27 @@ final class FjordCluster implements AutoCloseable {
         return ready;
     }
 
-    /** Starts a stopped or killed broker again, on the same data, and waits until it is ready. */
+    /**
+     * Starts a stopped or killed broker again, on the same data and the same port, and waits until
+     * it is ready. A broker comes back where it was, as a real one does: a client that was given
+     * the brokers' addresses once must find them after each broker has been restarted (a client
+     * that can reach none of the brokers it knows goes back to its bootstrap addresses). The port
+     * was the kernel's pick, so an outgoing connection may hold it for a moment: binding is retried.
+     */
     void restart(int id) throws Exception {
         Node n = nodes.get(id);
-        launch(n).get(60, TimeUnit.SECONDS);
+        for (int attempt = 1; ; attempt++) {
+            int from = n.output.length();
+            try {
+                launch(n).get(60, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (attempt == 5 || !n.output.substring(from).contains("Address already in use")) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
     }
 
     /** kill -9. */
