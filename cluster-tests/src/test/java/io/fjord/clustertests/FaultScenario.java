@@ -51,6 +51,17 @@ final class FaultScenario {
                         "min.insync.replicas", minIsr, "unclean.leader.election.enable", "false"))))
                         .all().get(30, TimeUnit.SECONDS);
             }
+            try {
+                return runOn(cluster, faults);
+            } catch (Throwable t) {
+                cluster.printOutputs(200);
+                throw t;
+            }
+        }
+    }
+
+    private static History runOn(FjordCluster cluster, Faults faults) throws Exception {
+        {
             Nemesis nemesis = new Nemesis(cluster, TOPIC);
             nemesis.awaitFullIsr();
             History history;

@@ -222,6 +222,40 @@ final class FjordCluster implements AutoCloseable {
         return String.join(",", out);
     }
 
+    /** Prints the last {@code lines} lines each broker wrote, for a failed test's report. */
+    void printOutputs(int lines) {
+        for (Node n : nodes.values()) {
+            String[] all = n.output.toString().split("\n");
+            System.out.println("---- broker " + n.id + " (last " + Math.min(lines, all.length) + " lines)");
+            for (int i = Math.max(0, all.length - lines); i < all.length; i++) {
+                System.out.println(all[i]);
+            }
+            if (n.alive() && !n.paused) {
+                printThreads(n);
+            }
+        }
+    }
+
+    /** The broker's threads (jcmd Thread.print), to tell a stuck broker from a slow one. */
+    private static void printThreads(Node n) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(n.process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            System.out.println("---- threads of broker " + n.id);
+            System.out.println(dump);
+        } catch (IOException e) {
+            System.out.println("---- no thread dump of broker " + n.id + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** One broker's address. */
     String bootstrapOf(int id) {
         return "127.0.0.1:" + nodes.get(id).port;

@@ -225,7 +225,7 @@ public final class Broker {
         };
         int maxDecompressedBatchBytes = settings.networkConfig().socketRequestMaxBytes();
         List<ApiFamily> families = new ArrayList<>(List.of(
-                new MetadataHandler(metadataStore, node),
+                new MetadataHandler(metadataStore, node, cluster.clustered()),
                 new DescribeTopicPartitionsHandler(metadataStore, config.maxRequestPartitionSizeLimit()),
                 new ProduceHandler(metadataStore, replicaManager, partitions, codecs, maxDecompressedBatchBytes),
                 new FetchHandler(replicaManager, partitions, metadataStore::image),
@@ -249,7 +249,7 @@ public final class Broker {
      */
     private BrokerNode coordinatorNode(String groupId) {
         MetadataImage image = metadataStore.image();
-        if (!image.clustered()) {
+        if (!cluster.clustered()) {
             return new BrokerNode(config.nodeId(), advertisedHost, advertisedPort, null);
         }
         TopicImage offsets = image.topic(TopicNames.CONSUMER_OFFSETS);

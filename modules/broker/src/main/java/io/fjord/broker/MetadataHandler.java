@@ -20,7 +20,7 @@ import java.util.UUID;
 
 /**
  * Metadata (versions 0 to 13) and DescribeCluster (0 to 2): this node as the only broker and the
- * controller, the cluster id, and for Metadata the requested topics (all of them for a null list,
+ * controller, or in a cluster the live brokers and controller the controller last sent; the cluster id, and for Metadata the requested topics (all of them for a null list,
  * or an empty one in version 0) with their ids, partitions, leader, leader epoch, replicas and ISR.
  *
  * <p>A topic requested by name that does not exist is created when the request allows it and
@@ -43,10 +43,17 @@ final class MetadataHandler implements ApiFamily {
 
     private final MetadataStore store;
     private final LocalNode node;
+    private final boolean clusterMember;
 
-    MetadataHandler(MetadataStore store, LocalNode node) {
+    /**
+     * @param clusterMember whether this broker is a cluster member: its answers then list the
+     *     cluster's live brokers as the controller last told them, none before its first update
+     *     (as Kafka's broker does; clients ignore such an answer), never itself alone
+     */
+    MetadataHandler(MetadataStore store, LocalNode node, boolean clusterMember) {
         this.store = store;
         this.node = node;
+        this.clusterMember = clusterMember;
     }
 
     @Override
@@ -106,7 +113,7 @@ final class MetadataHandler implements ApiFamily {
     }
 
     /** A topic asked for by id; versions before 12 have no name to answer an unknown id with. */
-    private static MetadataResponse.MetadataResponseTopic byId(MetadataImage image, short version, String name,
+    private MetadataResponse.MetadataResponseTopic byId(MetadataImage image, short version, String name,
             UUID id, boolean withOperations) {
         if (version < FIRST_VERSION_BY_ID) {
             return error(name == null ? "" : name, id, Errors.INVALID_REQUEST);
@@ -121,12 +128,12 @@ final class MetadataHandler implements ApiFamily {
 
     /** The live brokers: every one of a cluster, or this node alone. */
     private List<BrokerNode> brokers(MetadataImage image) {
-        return image.clustered() ? List.copyOf(image.brokers().values())
+        return clusterMember ? List.copyOf(image.brokers().values())
                 : List.of(new BrokerNode(node.id(), node.host(), node.port(), null));
     }
 
     private int controllerId(MetadataImage image) {
-        return image.clustered() ? image.controllerId() : node.id();
+        return clusterMember ? image.controllerId() : node.id();
     }
 
     /**
@@ -134,7 +141,7 @@ final class MetadataHandler implements ApiFamily {
      * partition whose leader is not live has no leader (LEADER_NOT_AVAILABLE) until the
      * controller elects one.
      */
-    private static MetadataResponse.MetadataResponseTopic topic(MetadataImage image, TopicImage topic,
+    private MetadataResponse.MetadataResponseTopic topic(MetadataImage image, TopicImage topic,
             boolean withOperations) {
         MetadataResponse.MetadataResponseTopic t = new MetadataResponse.MetadataResponseTopic()
                 .setName(topic.name())
@@ -142,9 +149,9 @@ final class MetadataHandler implements ApiFamily {
                 .setIsInternal(topic.internal())
                 .setTopicAuthorizedOperations(AuthorizedOperations.ifRequested(withOperations, AuthorizedOperations.TOPIC));
         for (PartitionImage p : topic.partitions()) {
-            List<Integer> offline = image.clustered()
+            List<Integer> offline = clusterMember
                     ? p.replicas().stream().filter(r -> !image.brokers().containsKey(r)).toList() : List.of();
-            int leader = image.clustered() && !image.brokers().containsKey(p.leader()) ? -1 : p.leader();
+            int leader = clusterMember && !image.brokers().containsKey(p.leader()) ? -1 : p.leader();
             t.partitions().add(new MetadataResponse.MetadataResponsePartition()
                     .setErrorCode((leader == -1 ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE).code())
                     .setPartitionIndex(p.partition())

@@ -90,11 +90,6 @@ public record MetadataImage(String clusterId, int nodeId, long epoch,
         return topicsById.get(id);
     }
 
-    /** Whether this image is a cluster member's (it lists brokers) rather than a single node's. */
-    public boolean clustered() {
-        return !brokers.isEmpty();
-    }
-
     /** The number of topics. */
     public int topicCount() {
         return topicsByName.size();
