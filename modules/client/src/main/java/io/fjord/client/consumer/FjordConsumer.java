@@ -503,12 +503,16 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
             if (closed) {
                 return;
             }
-            closed = true;
-            internals.close(timeout.toMillis());
-            for (ConsumerInterceptor<K, V> interceptor : interceptors) {
-                interceptor.close();
+            try {
+                // The rebalance listener may still use the consumer (commit) while it closes.
+                internals.close(timeout.toMillis());
+            } finally {
+                closed = true;
+                for (ConsumerInterceptor<K, V> interceptor : interceptors) {
+                    interceptor.close();
+                }
+                plugins.close();
             }
-            plugins.close();
         } finally {
             release();
         }

@@ -110,6 +110,11 @@ public final class GroupMembership {
         return state == State.STABLE && generation >= 0 ? Optional.of(groupMetadata()) : Optional.empty();
     }
 
+    /** Whether a JoinGroup or SyncGroup is under way. */
+    public synchronized boolean rebalanceInProgress() {
+        return state == State.JOINING || state == State.SYNCING;
+    }
+
     public synchronized boolean isStable() {
         return state == State.STABLE && !rejoinNeeded;
     }
@@ -352,6 +357,9 @@ public final class GroupMembership {
         synchronized (this) {
             switch (error) {
                 case NONE -> {
+                    // Stable before the listener runs, so it can commit under the new generation.
+                    state = State.STABLE;
+                    rejoinNeeded = false;
                 }
                 case UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION -> {
                     resetGeneration();
@@ -395,8 +403,7 @@ public final class GroupMembership {
         }
         subscriptions.assignFromGroup(assigned);
         synchronized (this) {
-            state = State.STABLE;
-            rejoinNeeded = rejoin;
+            rejoinNeeded |= rejoin;
             joinPrepared = false;
             long now = System.currentTimeMillis();
             lastHeartbeatOkMs = now;

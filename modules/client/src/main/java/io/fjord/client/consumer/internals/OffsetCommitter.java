@@ -7,6 +7,7 @@ import io.fjord.api.consumer.OffsetAndMetadata;
 import io.fjord.client.consumer.CommitFailedException;
 import io.fjord.client.consumer.ConsumerConfig;
 import io.fjord.client.consumer.OffsetCommitCallback;
+import io.fjord.client.consumer.RebalanceInProgressException;
 import io.fjord.client.errors.ClientException;
 import io.fjord.client.errors.TimeoutException;
 import io.fjord.common.errors.Errors;
@@ -46,6 +47,7 @@ public final class OffsetCommitter {
     private final List<? extends ConsumerInterceptor<?, ?>> interceptors;
     private final ConsumerMetrics metrics;
     private final ArrayDeque<AsyncCommit> asyncCommits = new ArrayDeque<>();
+    private boolean manualAssignment;
 
     public OffsetCommitter(ConsumerConfig config, GroupCoordinatorClient coordinator, GroupMembership membership,
                            ConsumerNetwork network, List<? extends ConsumerInterceptor<?, ?>> interceptors,
@@ -148,7 +150,7 @@ public final class OffsetCommitter {
                     "Commit cannot be completed since the group has already rebalanced and assigned the "
                             + "partitions to another member (" + error.name() + "): the time between polls may exceed "
                             + "max.poll.interval.ms, or a rebalance completed without this member");
-            case REBALANCE_IN_PROGRESS -> new CommitFailedException(error, "Commit cannot be completed: the group "
+            case REBALANCE_IN_PROGRESS -> new RebalanceInProgressException("Commit cannot be completed: the group "
                     + "is rebalancing; poll again to finish the rebalance, then commit");
             default -> ClientException.of(error, "Commit of " + offsets.keySet() + " failed: " + error.name());
         };
@@ -170,10 +172,12 @@ public final class OffsetCommitter {
     private CompletableFuture<Errors> send(Map<TopicPartition, OffsetAndMetadata> offsets) {
         int generation = -1;
         String memberId = "";
-        if (membership != null && config.groupId != null && !offsetsOfManualAssignment()) {
+        if (membership != null && config.groupId != null && !manualAssignment) {
             Optional<ConsumerGroupMetadata> stable = membership.stableGeneration();
             if (stable.isEmpty()) {
-                return CompletableFuture.completedFuture(Errors.REBALANCE_IN_PROGRESS);
+                // Mid-rebalance the commit may be retried after it; outside one the generation is over.
+                return CompletableFuture.completedFuture(membership.rebalanceInProgress()
+                        ? Errors.REBALANCE_IN_PROGRESS : Errors.UNKNOWN_MEMBER_ID);
             }
             generation = stable.get().generationId();
             memberId = stable.get().memberId();
@@ -208,15 +212,9 @@ public final class OffsetCommitter {
         });
     }
 
-    private boolean manualAssignment;
-
     /** Commits of a consumer without group management go with generation -1, as Kafka's do. */
     public void setManualAssignment(boolean manual) {
         this.manualAssignment = manual;
-    }
-
-    private boolean offsetsOfManualAssignment() {
-        return manualAssignment;
     }
 
     /**
