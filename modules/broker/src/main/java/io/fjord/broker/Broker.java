@@ -30,6 +30,7 @@ import io.fjord.network.SocketServer;
 import io.fjord.common.errors.Errors;
 import io.fjord.replication.Partition;
 import io.fjord.replication.ReplicaManager;
+import io.fjord.replication.ReplicationSettings;
 import io.fjord.timer.Timer;
 
 import java.io.IOException;
@@ -77,6 +78,7 @@ public final class Broker {
     private ThreadScheduler scheduler;
     private LogManager logManager;
     private ReplicaManager replicaManager;
+    private ClusterReplicaLinks replicaLinks;
     private ProducerIdManager producerIdManager;
     private GroupCoordinator groupCoordinator;
     private volatile SocketServer socketServer;
@@ -129,12 +131,15 @@ public final class Broker {
         ClusterReplicas clusterReplicas = null;
         if (cluster.clustered()) {
             CoordinationEngine engine = CoordinationEngines.zookeeper(codecs.runtime(), cluster, pluginsFolder);
-            replicaManager = new ReplicaManager(config.nodeId(), logManager, this::notHostedError);
+            replicaLinks = new ClusterReplicaLinks();
+            replicaManager = new ReplicaManager(config.nodeId(), logManager, this::notHostedError,
+                    ReplicationSettings.from(config.properties()), replicaLinks, Time.SYSTEM);
             clusterReplicas = new ClusterReplicas(config.nodeId(), replicaManager, this::minInsyncReplicas,
                     config.controllerConfig().offsetsTopicNumPartitions());
             member = ClusterMember.join(engine, config.controllerConfig(), clusterReplicas,
                     cluster.controllerSocketTimeoutMs(), cluster.controllerSocketTimeoutMs());
             metadataStore = member.store();
+            replicaLinks.bind(member);
             producerIdManager = new ProducerIdManager(() -> member.session()
                     .allocateProducerIds(config.nodeId(), (int) ProducerIdManager.BLOCK_SIZE).firstId());
         } else {
@@ -223,7 +228,7 @@ public final class Broker {
                 new MetadataHandler(metadataStore, node),
                 new DescribeTopicPartitionsHandler(metadataStore, config.maxRequestPartitionSizeLimit()),
                 new ProduceHandler(metadataStore, replicaManager, partitions, codecs, maxDecompressedBatchBytes),
-                new FetchHandler(replicaManager, partitions),
+                new FetchHandler(replicaManager, partitions, metadataStore::image),
                 new ListOffsetsHandler(partitions),
                 new OffsetForLeaderEpochHandler(partitions),
                 new LogDirsHandler(config.logDirs(), logManager::allLogs),
@@ -286,6 +291,9 @@ public final class Broker {
         }
         if (logManager != null) {
             logManager.shutdown();
+        }
+        if (replicaLinks != null) {
+            replicaLinks.close();
         }
         if (member != null) {
             member.close();

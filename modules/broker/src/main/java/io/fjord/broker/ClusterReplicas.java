@@ -67,7 +67,8 @@ final class ClusterReplicas implements ReplicaHost {
             Partition before = replicaManager.partition(tp);
             boolean wasLeader = before != null && before.isLeader();
             try {
-                replicaManager.applyLeadership(tp, leader, p.state().leaderEpoch(), p.state().isr(),
+                replicaManager.applyLeadership(tp, p.topicId(), new ReplicaManager.Leadership(p.state().leader(),
+                        p.state().leaderEpoch(), p.state().partitionEpoch(), p.replicas(), p.state().isr()),
                         minInsyncReplicas.applyAsInt(p.topic()));
                 results.put(tp, Errors.NONE);
             } catch (IOException | RuntimeException e) {

@@ -162,6 +162,11 @@ public final class ClusterMember implements AutoCloseable {
         return session;
     }
 
+    /** How this broker reaches the active controller. */
+    public ControllerClient controllerClient() {
+        return controllerClient;
+    }
+
     public long brokerEpoch() {
         return brokerEpoch;
     }

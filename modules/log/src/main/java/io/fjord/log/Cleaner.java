@@ -38,7 +38,7 @@ final class Cleaner {
     private final int writeBufferBytes;
     private final Throttler throttler;
     private final Time time;
-    private PartitionLog.SwapListener swapListener = PartitionLog.SwapListener.NONE;
+    private SegmentSwap.Listener swapListener = SegmentSwap.Listener.NONE;
 
     Cleaner(CleanerConfig config, Throttler throttler, Time time) {
         this.map = new OffsetMap(config.dedupeBufferPerThread(), config.ioBufferLoadFactor());
@@ -49,7 +49,7 @@ final class Cleaner {
     }
 
     /** For tests that stop a cleaning between two steps of a swap. */
-    void swapListener(PartitionLog.SwapListener listener) {
+    void swapListener(SegmentSwap.Listener listener) {
         this.swapListener = listener;
     }
 
@@ -68,6 +68,8 @@ final class Cleaner {
         long startMs = time.milliseconds();
         LogConfig config = log.config();
         LogSegments segments = log.segmentList();
+        // A truncation meanwhile may remove records the offset map holds: no swap after one.
+        long truncations = log.truncations();
         compactor.resetCounters();
         map.clear();
         long bytesRead = buildOffsetMap(segments, log.codecs(), toClean.firstDirtyOffset(),
@@ -77,7 +79,7 @@ final class Cleaner {
         Map<Long, Long> producerLastOffsets = log.producerLastOffsets();
         long bytesWritten = 0;
         for (List<LogSegment> group : groupBySize(segments.between(0, endOffset), config, endOffset)) {
-            long[] moved = cleanGroup(log, group, config, startMs, producerLastOffsets, aborted);
+            long[] moved = cleanGroup(log, group, config, startMs, producerLastOffsets, truncations, aborted);
             bytesRead += moved[0];
             bytesWritten += moved[1];
         }
@@ -174,7 +176,7 @@ final class Cleaner {
 
     /** Rewrites one group into a cleaned segment and swaps it in; returns bytes read and written. */
     private long[] cleanGroup(PartitionLog log, List<LogSegment> group, LogConfig config, long nowMs,
-                              Map<Long, Long> producerLastOffsets, BooleanSupplier aborted)
+                              Map<Long, Long> producerLastOffsets, long truncations, BooleanSupplier aborted)
             throws IOException, InterruptedException {
         LogSegment cleaned = LogSegment.createCleaned(log.dir(), group.get(0).baseOffset(), config, nowMs);
         boolean swapped = false;
@@ -201,7 +203,7 @@ final class Cleaner {
             cleaned.onBecomeInactive();
             cleaned.flush();
             cleaned.setLastModified(group.get(group.size() - 1).lastModified());
-            swapped = log.replaceSegments(cleaned, group, swapListener);
+            swapped = log.replaceSegments(cleaned, group, truncations, swapListener);
         } finally {
             if (!swapped) {
                 cleaned.closeAndDelete();

@@ -15,10 +15,11 @@ import java.util.TreeMap;
  * one {@code epoch startOffset} line per epoch.
  *
  * <p>Invariants: epochs and start offsets both strictly increase; every start offset lies in
- * {@code [logStartOffset, logEndOffset)} once truncation has been applied. The file is rewritten
- * atomically (temp file, fsync, rename, fsync dir) on every change, which happens only when a new
- * leader starts appending, on truncation and on retention. Mutated under the partition's append
- * lock only.
+ * {@code [logStartOffset, logEndOffset]}, and only the latest epoch may start at the log end
+ * offset (a leader that has not appended yet). The file is rewritten atomically (temp file,
+ * fsync, rename, fsync dir) on every change, which happens only when a leader starts, when a
+ * batch of a new epoch is appended, on truncation and on retention. Mutated under the
+ * partition's append lock only.
  */
 final class LeaderEpochCache {
 
@@ -75,20 +76,27 @@ final class LeaderEpochCache {
         }
     }
 
-    /** Records that {@code epoch} starts at {@code startOffset} if it is newer than the latest; true if recorded. */
+    /**
+     * Records that {@code epoch} starts at {@code startOffset} if it is newer than the latest; true
+     * if recorded. A latest epoch that starts at the same offset held no batch (a leader that
+     * never appended): the newer epoch replaces it, as in Kafka's cache.
+     */
     boolean assign(int epoch, long startOffset) {
         if (epoch < 0) {
             return false;
         }
         Map.Entry<Integer, Long> latest = epochs.lastEntry();
-        if (latest != null && (epoch <= latest.getKey() || startOffset <= latest.getValue())) {
+        if (latest != null && (epoch <= latest.getKey() || startOffset < latest.getValue())) {
             return false;
+        }
+        if (latest != null && startOffset == latest.getValue()) {
+            epochs.remove(latest.getKey());
         }
         epochs.put(epoch, startOffset);
         return true;
     }
 
-    /** Drops epochs that start at or after {@code endOffset} (the log was cut there). */
+    /** Drops epochs that start at or after {@code endOffset} (the log was cut there; Kafka's truncateFromEnd). */
     boolean truncateFromEnd(long endOffset) {
         return epochs.values().removeIf(start -> start >= endOffset);
     }

@@ -265,7 +265,8 @@ final class LogLoader {
             }
             changed = true;
         }
-        changed |= epochCache.truncateFromEnd(logEndOffset);
+        // An epoch starting at the log end itself is a leader's that had not appended yet: it stays.
+        changed |= epochCache.truncateFromEnd(logEndOffset + 1);
         changed |= epochCache.truncateFromStart(logStartOffset);
         if (changed) {
             epochCache.write();
@@ -273,19 +274,11 @@ final class LogLoader {
         return epochCache;
     }
 
-    /**
-     * Loads the newest snapshot at or below the log end offset and replays the batches after it;
-     * without a snapshot, replays the whole log.
-     */
+    /** The newest snapshot at or below the log end offset and the batches after it; see {@link ProducerStateManager#rebuild}. */
     private ProducerStateManager rebuildProducerState(LogSegments segments, long logStartOffset, long logEndOffset)
             throws IOException {
         ProducerStateManager producerState = new ProducerStateManager(dir);
-        producerState.loadLatestSnapshot(logEndOffset, logStartOffset);
-        long from = Math.max(producerState.mapEndOffset(), segments.first().baseOffset());
-        for (LogSegment segment : segments.from(from)) {
-            segment.forEachBatchFrom(from, producerState::replay);
-        }
-        producerState.commit(producerState.begin(), logEndOffset);
+        producerState.rebuild(segments, logStartOffset, logEndOffset);
         return producerState;
     }
 }

@@ -405,6 +405,23 @@ final class LogSegment implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts the {@code .log} file to {@code position} and fsyncs it. This object keeps its old
+     * size and index mappings, so a reader still holding it reads the file ending early there.
+     */
+    void truncateLogFile(int position) throws IOException {
+        channel.truncate(position);
+        channel.force(true);
+    }
+
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
     /** Called when a newer segment becomes active: final time-index entry, indexes trimmed. */
     void onBecomeInactive() throws IOException {
         if (maxTimestampSoFar >= 0) {
@@ -478,6 +495,18 @@ final class LogSegment implements AutoCloseable {
     /** The bytes the two index files take once trimmed, for the cleaner's grouping. */
     long indexSizeInBytes() {
         return offsetIndex.entries() * 8L + timeIndex.entries() * 12L;
+    }
+
+    /** A walk over the batches from byte {@code start} up to byte {@code limit}. */
+    FileBatchCursor batches(int start, int limit) {
+        return new FileBatchCursor(channel, start, limit);
+    }
+
+    /** Closes the files and keeps them: another segment object now stands for them. */
+    void closeHandles() throws IOException {
+        channel.close();
+        offsetIndex.closeHandler();
+        timeIndex.closeHandler();
     }
 
     /** Closes the files and deletes them, whatever their current names. */

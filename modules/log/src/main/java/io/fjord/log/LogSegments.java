@@ -1,5 +1,6 @@
 package io.fjord.log;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +12,8 @@ import java.util.List;
  * below the next one's base offset, so the segment holding an offset is the last one whose base
  * offset is at most it.
  *
- * <p>Concurrency: immutable. A roll ({@link #withActive}) or retention ({@link #withoutOldest})
- * builds a new list, which the partition log publishes through a volatile field; a list is never
+ * <p>Concurrency: immutable. A roll ({@link #withActive}), retention ({@link #withoutOldest}), a
+ * cleaner's swap ({@link #replace}) or a truncation builds a new list, which the partition log publishes through a volatile field; a list is never
  * changed once built. A reader that took a list works on that one list for its whole call,
  * whatever the writer does meanwhile: the segments it holds stay readable until
  * {@code file.delete.delay.ms} after retention dropped them.
@@ -93,6 +94,33 @@ final class LogSegments {
             total += s.size();
         }
         return total;
+    }
+
+    /**
+     * The first record at or after {@code startingOffset} whose timestamp is at least
+     * {@code timestamp}, or, with {@code maxTimestamp}, the first record
+     * carrying the largest timestamp; null if none. Segments whose largest timestamp is below the
+     * target are skipped (the active one is always searched: its largest timestamp is still moving).
+     */
+    TimestampOffset offsetForTimestamp(long timestamp, long startingOffset, boolean maxTimestamp) throws IOException {
+        if (maxTimestamp) {
+            LogSegment best = null;
+            for (LogSegment s : segments) {
+                if (s.maxTimestampSoFar() >= 0 && (best == null || s.maxTimestampSoFar() > best.maxTimestampSoFar())) {
+                    best = s;
+                }
+            }
+            return best == null ? null : best.findOffsetByTimestamp(best.maxTimestampSoFar(), startingOffset);
+        }
+        for (LogSegment s : segments) {
+            if (s.maxTimestampSoFar() >= timestamp || s == active()) {
+                TimestampOffset found = s.findOffsetByTimestamp(timestamp, startingOffset);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /** This list with {@code fresh}, whose base offset is above every other, as the new active segment (a roll). */

@@ -56,26 +56,12 @@ final class LogValidator {
         }
         List<RecordBatchView> batches = new ArrayList<>(4);
         while (position < end) {
-            if (end - position < RecordBatchView.HEADER_SIZE) {
-                throw new LogException(Errors.CORRUPT_MESSAGE, "Truncated record batch: " + (end - position)
-                        + " bytes left, a batch header needs " + RecordBatchView.HEADER_SIZE);
-            }
-            long size = records.getInt(position + RecordBatchView.BATCH_LENGTH_OFFSET) + (long) RecordBatchView.LOG_OVERHEAD;
-            if (size < RecordBatchView.HEADER_SIZE || position + size > end) {
-                throw new LogException(Errors.CORRUPT_MESSAGE, "Record batch at byte " + position + " claims " + size
-                        + " bytes; " + (end - position) + " are present");
-            }
+            int size = frameSize(records, position, end);
             if (size > config.maxMessageBytes()) {
                 throw new LogException(Errors.MESSAGE_TOO_LARGE, "Record batch of " + size
                         + " bytes is larger than max.message.bytes " + config.maxMessageBytes());
             }
-            RecordBatchView batch;
-            try {
-                batch = RecordBatchView.wrap(records.slice(position, (int) size));
-                batch.ensureValid();
-            } catch (ProtocolException e) {
-                throw new LogException(e.error(), e.getMessage(), e);
-            }
+            RecordBatchView batch = wrapValid(records, position, size);
             checkCountsAndKind(batch);
             if (config.compact()) {
                 checkKeys(batch, partition, codecs, config.maxMessageBytes());
@@ -85,9 +71,73 @@ final class LogValidator {
                 checkTimestamp(batch.maxTimestamp(), config, nowMs);
             }
             batches.add(batch);
-            position += (int) size;
+            position += size;
         }
         return batches;
+    }
+
+    /**
+     * The checks on batches a follower fetched from its leader, as Kafka's follower makes them:
+     * framing, magic 2 and CRC ({@link Errors#CORRUPT_MESSAGE}); a record count within the offsets
+     * the batch spans ({@link Errors#INVALID_RECORD}; a cleaned batch keeps its span with fewer
+     * records, even none, so the count is not held to the span as a client's is); no control
+     * or transactional batch ({@link Errors#INVALID_RECORD}: this log supports neither); offsets
+     * strictly increasing from batch to batch ({@link Errors#UNKNOWN_SERVER_ERROR}, Kafka's
+     * OffsetsOutOfOrderException); the append within {@code segment.bytes}
+     * ({@link Errors#RECORD_LIST_TOO_LARGE}). Timestamps, keys and {@code max.message.bytes} are
+     * not checked: the leader accepted the batches. Reads {@code records} only.
+     *
+     * @return a view of each batch, in order, sharing {@code records}' bytes; at least one
+     */
+    static List<RecordBatchView> validateReplicated(ByteBuffer records, LogConfig config) {
+        int end = records.limit();
+        int position = records.position();
+        if (end - position > config.segmentBytes()) {
+            throw new LogException(Errors.RECORD_LIST_TOO_LARGE, "The append of " + (end - position)
+                    + " bytes is larger than segment.bytes " + config.segmentBytes());
+        }
+        List<RecordBatchView> batches = new ArrayList<>(4);
+        long nextOffset = Long.MIN_VALUE;
+        while (position < end) {
+            int size = frameSize(records, position, end);
+            RecordBatchView batch = wrapValid(records, position, size);
+            if (batch.isControlBatch() || batch.isTransactional()) {
+                throw new LogException(Errors.INVALID_RECORD, "Transactional and control batches are not supported by this log");
+            }
+            if (batch.baseOffset() < nextOffset) {
+                throw new LogException(Errors.UNKNOWN_SERVER_ERROR, "Out of order offsets in a replicated append: batch at "
+                        + batch.baseOffset() + " follows offset " + (nextOffset - 1));
+            }
+            nextOffset = batch.lastOffset() + 1;
+            batches.add(batch);
+            position += size;
+        }
+        return batches;
+    }
+
+    /** The size of the batch framed at {@code position}, checked to lie within {@code end}. */
+    private static int frameSize(ByteBuffer records, int position, int end) {
+        if (end - position < RecordBatchView.HEADER_SIZE) {
+            throw new LogException(Errors.CORRUPT_MESSAGE, "Truncated record batch: " + (end - position)
+                    + " bytes left, a batch header needs " + RecordBatchView.HEADER_SIZE);
+        }
+        long size = records.getInt(position + RecordBatchView.BATCH_LENGTH_OFFSET) + (long) RecordBatchView.LOG_OVERHEAD;
+        if (size < RecordBatchView.HEADER_SIZE || position + size > end) {
+            throw new LogException(Errors.CORRUPT_MESSAGE, "Record batch at byte " + position + " claims " + size
+                    + " bytes; " + (end - position) + " are present");
+        }
+        return (int) size;
+    }
+
+    /** A view of the batch at {@code position}, its magic and CRC checked. */
+    private static RecordBatchView wrapValid(ByteBuffer records, int position, int size) {
+        try {
+            RecordBatchView batch = RecordBatchView.wrap(records.slice(position, size));
+            batch.ensureValid();
+            return batch;
+        } catch (ProtocolException e) {
+            throw new LogException(e.error(), e.getMessage(), e);
+        }
     }
 
     private static void checkCountsAndKind(RecordBatchView batch) {

@@ -10,22 +10,24 @@ import io.fjord.protocol.record.RecordBatchView;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The log of one partition: a folder {@code <topic>-<partition>} of segments, the newest of
  * which (the active segment) takes appends. This class is the partition's API (append, read,
- * offset lookups, high watermark, leader epochs, producer state, flush, retention) and owns the
- * state they share; {@link LogLoader} opens and recovers the folder, {@link LogSegments} is the
- * segment list and {@link LogSegment} one segment.
+ * offset lookups, high watermark, leader epochs, producer state, flush, retention, truncation) as
+ * Kafka's UnifiedLog is: it owns the lock every writer takes, the log start offset, high
+ * watermark, leader epochs and producer state, and validates appends; {@link LocalLog} holds the
+ * segments, the log end offset and the recovery point. {@link LogLoader} opens and recovers the
+ * folder, {@link LogTruncation} cuts the log back for replication, {@link SegmentSwap} swaps in
+ * the cleaner's segments, {@link LogRetention} picks the segments retention deletes and
+ * {@link SegmentDeletion} retires removed segments.
  *
  * <p>Invariants: the segments meet {@link LogSegments}' invariants (at least one, sorted by base
  * offset, each holding offsets below the next one's base offset); {@code logStartOffset <=
@@ -33,75 +35,65 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Concurrency: one writer at a time (appends, rolls, retention, close take {@link #lock}),
  * any number of readers without a lock. The writer publishes through volatile fields, in this
- * order: segment bytes and index entries, then the segment's size, then {@link #logEndOffset}.
- * A new segment list is a new {@link LogSegments} stored in the volatile {@link #segments}
- * field; a list is never changed. A reader reads {@code logEndOffset} first, then {@code segments},
+ * order: segment bytes and index entries, then the segment's size, then the log end offset.
+ * A new segment list is a new {@link LogSegments} stored in a volatile field of the
+ * {@link LocalLog}; a list is never changed. A reader reads {@code logEndOffset} first, then {@code segments},
  * then a segment's size; each volatile read sees everything written before the matching
  * volatile write, so every batch below the end offset it read is complete in the file and
  * indexed, and the segment list it holds covers it. A segment that retention removes stays
  * readable through its open channel until {@code file.delete.delay.ms} later, and so does a
  * segment the cleaner replaced ({@link #replaceSegments}): the cleaner rewrites inactive segments
  * without the lock and swaps the result in under it; offsets never change.
+ *
+ * <p>Truncation ({@link #truncateTo}) is the one change that takes offsets away. It publishes the
+ * lowered {@code logEndOffset} before the new list, so a reader that reads the new end reads only
+ * offsets below it, whose bytes are the same in the old and the new list. A reader that read the
+ * old end before the truncation may still hold the old list: it reads the removed segments through
+ * their still-open channels (the data as it was), or finds the shortened segment's file ending
+ * early and gets an empty or failed read; never bytes of other offsets, because a shortened file
+ * never takes appends again (see {@link LogTruncation}). If it took the new list with the old end,
+ * it reads only what the new list holds. Data below the high watermark is cut only when a leader
+ * lost data in an unclean election, so consumers reading below it are not affected otherwise.
  */
 public final class PartitionLog implements AutoCloseable {
 
-    private static final String DELETE_DIR_SUFFIX = "-delete";
-
     private final TopicPartition topicPartition;
-    private volatile Path dir;
-    private volatile LogConfig config;
     private final Time time;
-    private final Scheduler scheduler;
     private final CodecRegistry codecs;
     private final ReentrantLock lock = new ReentrantLock();
+    private final LocalLog local;
     private final ProducerStateManager producerState;
     private final LeaderEpochCache epochCache;
-    private final Object flushLock = new Object();
+    /** Called after each truncation, without the lock (the manager checkpoints the recovery points). */
+    private volatile Consumer<PartitionLog> truncationListener = log -> { };
 
-    private volatile LogSegments segments;
-    private volatile long logEndOffset;
     private volatile long logStartOffset;
     private volatile long highWatermark;
-    private volatile long recoveryPoint;
-    private volatile boolean closed;
+    /** How many truncations took place: the cleaner swaps in nothing built before one. */
+    private volatile long truncations;
     private long unflushedMessages;
-    private volatile long lastFlushMs;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, Time time, Scheduler scheduler,
                          CodecRegistry codecs, LogLoader.LoadedLog loaded) {
         this.topicPartition = topicPartition;
         this.codecs = codecs;
-        this.dir = dir;
-        this.config = config;
         this.time = time;
-        this.scheduler = scheduler;
+        this.local = new LocalLog(topicPartition, dir, config, time, scheduler, loaded.segments(),
+                loaded.logEndOffset());
         this.producerState = loaded.producerState();
         this.epochCache = loaded.epochCache();
-        this.segments = loaded.segments();
-        this.logEndOffset = loaded.logEndOffset();
         this.logStartOffset = loaded.logStartOffset();
-        this.recoveryPoint = logEndOffset;
         this.highWatermark = logStartOffset;
-        this.lastFlushMs = time.milliseconds();
     }
 
     /** The folder name of a partition log: {@code <topic>-<partition>}. */
     public static String dirName(TopicPartition tp) {
-        return tp.topic() + "-" + tp.partition();
+        return LocalLog.dirName(tp);
     }
 
     /** The partition a log folder belongs to, from its name; null if the name is not one. */
     public static TopicPartition parseDirName(String name) {
-        int dash = name.lastIndexOf('-');
-        if (dash <= 0 || dash == name.length() - 1) {
-            return null;
-        }
-        try {
-            int partition = Integer.parseInt(name.substring(dash + 1));
-            return partition < 0 ? null : new TopicPartition(name.substring(0, dash), partition);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return LocalLog.parseDirName(name);
     }
 
     /**
@@ -140,21 +132,21 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     public Path dir() {
-        return dir;
+        return local.dir();
     }
 
     public LogConfig config() {
-        return config;
+        return local.config();
     }
 
     /** Applies a changed topic config; the active segment keeps its preallocated indexes. */
     public void updateConfig(LogConfig newConfig) {
-        this.config = newConfig;
+        local.updateConfig(newConfig);
     }
 
     /** The offset the next appended record gets. */
     public long logEndOffset() {
-        return logEndOffset;
+        return local.logEndOffset();
     }
 
     public long logStartOffset() {
@@ -167,14 +159,14 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Offsets below this are fsynced. */
     public long recoveryPoint() {
-        return recoveryPoint;
+        return local.recoveryPoint();
     }
 
     /** Moves the high watermark, clamped to {@code [logStartOffset, logEndOffset]}. */
     public void updateHighWatermark(long offset) {
         lock.lock();
         try {
-            highWatermark = Math.max(logStartOffset, Math.min(offset, logEndOffset));
+            highWatermark = Math.max(logStartOffset, Math.min(offset, local.logEndOffset()));
         } finally {
             lock.unlock();
         }
@@ -188,13 +180,13 @@ public final class PartitionLog implements AutoCloseable {
     public void maybeIncrementHighWatermark(long offset) {
         lock.lock();
         try {
-            highWatermark = Math.max(highWatermark, Math.max(logStartOffset, Math.min(offset, logEndOffset)));
+            highWatermark = Math.max(highWatermark, Math.max(logStartOffset, Math.min(offset, local.logEndOffset())));
         } finally {
             lock.unlock();
         }
     }
 
-    /** The latest leader epoch that appended to this log, or -1. */
+    /** The latest leader epoch recorded in this log (by an append or {@link #assignEpochStartOffset}), or -1. */
     public int latestEpoch() {
         lock.lock();
         try {
@@ -217,10 +209,10 @@ public final class PartitionLog implements AutoCloseable {
     /**
      * Where leader epoch {@code requestedEpoch} ended in this log, as Kafka's leader answers
      * OffsetForLeaderEpoch; null when the log knows no such epoch (see {@link
-     * LeaderEpochCache#endOffsetFor}). Fjord records an epoch at its first append, where Kafka
-     * records it when leadership starts: so the leader's own epoch, and any epoch between the
-     * latest recorded one and it, end at the log end even before the leader appended, as they would
-     * in Kafka's cache.
+     * LeaderEpochCache#endOffsetFor}). A leader that recorded its epoch with {@link
+     * #assignEpochStartOffset} is answered from the cache alone; for one that did not, the leader's
+     * own epoch, and any epoch between the latest recorded one and it, end at the log end even
+     * before the leader appended, as they would in Kafka's cache.
      *
      * @param leaderEpoch the epoch in which this replica leads the partition, or -1 if it does not
      *     lead (a follower knows only the epochs it fetched)
@@ -229,28 +221,53 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             int latest = epochCache.latestEpoch();
+            long end = local.logEndOffset();
             if (requestedEpoch > latest && requestedEpoch <= leaderEpoch) {
                 boolean ownEpochOrNoneBefore = requestedEpoch == leaderEpoch || latest < 0;
-                return new EpochEndOffset(ownEpochOrNoneBefore ? requestedEpoch : latest, logEndOffset);
+                return new EpochEndOffset(ownEpochOrNoneBefore ? requestedEpoch : latest, end);
             }
-            return epochCache.endOffsetFor(requestedEpoch, logEndOffset);
+            return epochCache.endOffsetFor(requestedEpoch, end);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records that leader epoch {@code epoch} starts at {@code startOffset}, as a replica that
+     * becomes leader does with its log end offset (Kafka's assignEpochStartOffset); checkpointed
+     * at once. Ignored unless {@code epoch} is above the latest recorded epoch.
+     *
+     * @throws IllegalArgumentException if {@code startOffset} is above the log end offset
+     */
+    public void assignEpochStartOffset(int epoch, long startOffset) {
+        lock.lock();
+        try {
+            if (startOffset > local.logEndOffset()) {
+                throw new IllegalArgumentException("Epoch " + epoch + " cannot start at " + startOffset
+                        + ", above the log end offset " + local.logEndOffset() + " of " + topicPartition);
+            }
+            if (epoch > epochCache.latestEpoch() && epochCache.assign(epoch, startOffset)) {
+                epochCache.write();
+            }
+        } catch (IOException e) {
+            throw LogSegment.storageError("Writing the leader epochs of " + topicPartition + " failed", e);
         } finally {
             lock.unlock();
         }
     }
 
     public int numberOfSegments() {
-        return segments.count();
+        return local.segments().count();
     }
 
     /** The base offsets of the segments, oldest first. */
     public long[] segmentBaseOffsets() {
-        return segments.baseOffsets();
+        return local.segments().baseOffsets();
     }
 
     /** Bytes in all segments. */
     public long size() {
-        return segments.sizeInBytes();
+        return local.segments().sizeInBytes();
     }
 
     /** The producer's state, or null; for the broker's DescribeProducers and for tests. */
@@ -296,15 +313,13 @@ public final class PartitionLog implements AutoCloseable {
         if (records.isReadOnly()) {
             throw new IllegalArgumentException("append needs a writable buffer: offsets are assigned in place");
         }
-        LogConfig cfg = config;
+        LogConfig cfg = local.config();
         long now = time.milliseconds();
         List<RecordBatchView> batches = LogValidator.validate(records, cfg, now, topicPartition, codecs);
         lock.lock();
         try {
-            if (closed) {
-                throw new LogException(Errors.KAFKA_STORAGE_ERROR, "Log " + topicPartition + " is closed");
-            }
-            long next = logEndOffset;
+            local.checkOpen();
+            long next = local.logEndOffset();
             long firstOffset = next;
             ProducerStateManager.Staging staging = producerState.begin();
             for (RecordBatchView batch : batches) {
@@ -333,61 +348,104 @@ public final class PartitionLog implements AutoCloseable {
                 maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
                 offset = batch.lastOffset() + 1;
             }
-            int bytes = records.remaining();
-            LogSegment active = maybeRoll(cfg, bytes, maxTimestamp, firstOffset, lastOffset, now);
-            try {
-                if (epochCache.assign(leaderEpoch, firstOffset)) {
-                    epochCache.write();
-                }
-                active.append(records, batches);
-            } catch (IOException e) {
-                throw LogSegment.storageError("Append to " + topicPartition + " failed", e);
-            }
-            producerState.commit(staging, next);
-            logEndOffset = next;
-            unflushedMessages += next - firstOffset;
-            if (unflushedMessages >= cfg.flushMessages()) {
-                flush();
-            }
+            writeBatches(cfg, records, batches, maxTimestamp, now, () -> producerState.commit(staging, lastOffset + 1));
             return new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, logAppendTime ? now : -1L,
-                    logStartOffset, bytes, false);
+                    logStartOffset, records.remaining(), false);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Rolls to a new segment at {@code firstOffset} when the active one cannot take the append. */
-    private LogSegment maybeRoll(LogConfig cfg, int bytes, long maxTimestamp, long firstOffset, long lastOffset,
-                                 long now) {
-        LogSegment active = segments.active();
-        if (active.size() == 0 || !active.shouldRoll(cfg, bytes, maxTimestamp, lastOffset, now)) {
-            return active;
+    /**
+     * Appends batches a follower fetched from its leader as they are: base offsets, leader epochs,
+     * timestamps and bytes are kept, and the buffer is only read (it may be read-only). Checked as
+     * Kafka's follower checks them ({@link LogValidator#validateReplicated}); the first base
+     * offset must be at least the log end offset, where gaps are allowed (a compacted leader).
+     * A batch of an epoch above the latest recorded one starts that epoch. The producer state
+     * takes the batches without sequence checks (Kafka's replication origin), so this replica
+     * answers a retried batch as a duplicate once it leads.
+     *
+     * @return the offsets appended; for an empty buffer nothing happens and the offsets are -1
+     * @throws LogException {@link Errors#CORRUPT_MESSAGE} for a damaged batch,
+     *     {@link Errors#UNKNOWN_SERVER_ERROR} for offsets below the log end or out of order (Kafka's
+     *     UnexpectedAppendOffsetException and OffsetsOutOfOrderException); nothing was written then
+     */
+    public LogAppendInfo appendAsFollower(ByteBuffer records) {
+        if (!records.hasRemaining()) {
+            return new LogAppendInfo(-1L, -1L, -1L, -1L, logStartOffset, 0, false);
         }
+        LogConfig cfg = local.config();
+        List<RecordBatchView> batches = LogValidator.validateReplicated(records, cfg);
+        lock.lock();
         try {
-            return roll(firstOffset);
-        } catch (IOException e) {
-            throw LogSegment.storageError("Roll of " + topicPartition + " failed", e);
+            local.checkOpen();
+            long firstOffset = batches.get(0).baseOffset();
+            if (firstOffset < local.logEndOffset()) {
+                throw new LogException(Errors.UNKNOWN_SERVER_ERROR, "Unexpected offset in append to "
+                        + topicPartition + ": first offset " + firstOffset + " is below the log end offset "
+                        + local.logEndOffset());
+            }
+            long lastOffset = batches.get(batches.size() - 1).lastOffset();
+            long maxTimestamp = -1L;
+            for (RecordBatchView batch : batches) {
+                maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+            }
+            writeBatches(cfg, records, batches, maxTimestamp, time.milliseconds(), () -> {
+                for (RecordBatchView batch : batches) {
+                    producerState.replay(batch);
+                }
+            });
+            return new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, -1L, logStartOffset, records.remaining(),
+                    false);
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Starts a new active segment at {@code baseOffset} (the log end offset). Caller holds the lock. */
-    private LogSegment roll(long baseOffset) throws IOException {
-        LogSegments segs = segments;
-        LogSegment fresh = LogSegment.create(dir, baseOffset, config, time.milliseconds());
-        segs.active().onBecomeInactive();
-        segments = segs.withActive(fresh);
+    /**
+     * Writes checked batches, offsets set, at the log end: rolls if needed, records new leader
+     * epochs, appends to the active segment and publishes the new end, then applies the producer
+     * state and the flush policy. Caller holds the lock.
+     */
+    private void writeBatches(LogConfig cfg, ByteBuffer records, List<RecordBatchView> batches, long maxTimestamp,
+                              long now, Runnable applyProducerState) {
+        long firstOffset = batches.get(0).baseOffset();
+        long lastOffset = batches.get(batches.size() - 1).lastOffset();
+        try {
+            LogSegment active = local.segments().active();
+            if (active.size() > 0 && active.shouldRoll(cfg, records.remaining(), maxTimestamp, lastOffset, now)) {
+                roll(firstOffset);
+            }
+            boolean newEpoch = false;
+            for (RecordBatchView batch : batches) {
+                newEpoch |= epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
+            if (newEpoch) {
+                epochCache.write();
+            }
+            local.append(records, batches);
+        } catch (IOException e) {
+            throw LogSegment.storageError("Append to " + topicPartition + " failed", e);
+        }
+        applyProducerState.run();
+        unflushedMessages += lastOffset + 1 - firstOffset;
+        if (unflushedMessages >= cfg.flushMessages()) {
+            flush();
+        }
+    }
+
+    /** Starts a new active segment at {@code baseOffset}, with a producer-state snapshot at the old end. Caller holds the lock. */
+    private void roll(long baseOffset) throws IOException {
+        local.roll(baseOffset);
         producerState.takeSnapshot();
-        // Like Kafka, the finished segment is fsynced soon, off the append path.
-        scheduler.schedule("flush-rolled-segment", () -> flushQuietly(baseOffset), 0, 0);
-        return fresh;
     }
 
     /** Rolls now if the active segment has data (for tests and for {@code segment.ms} checks). */
     public void roll() {
         lock.lock();
         try {
-            if (segments.active().size() > 0) {
-                roll(logEndOffset);
+            if (local.segments().active().size() > 0) {
+                roll(local.logEndOffset());
             }
         } catch (IOException e) {
             throw LogSegment.storageError("Roll of " + topicPartition + " failed", e);
@@ -408,8 +466,8 @@ public final class PartitionLog implements AutoCloseable {
      *     {@code [logStartOffset, logEndOffset]}
      */
     public FileSlice read(long startOffset, int maxBytes, long maxOffset, boolean minOneBatch) {
-        long end = logEndOffset;
-        LogSegments segs = segments;
+        long end = local.logEndOffset();
+        LogSegments segs = local.segments();
         long start = logStartOffset;
         if (startOffset < start || startOffset > end) {
             throw new LogException(Errors.OFFSET_OUT_OF_RANGE, "Offset " + startOffset + " is outside ["
@@ -419,20 +477,7 @@ public final class PartitionLog implements AutoCloseable {
         if (startOffset >= bound) {
             return FileSlice.empty(startOffset);
         }
-        try {
-            for (LogSegment segment : segs.from(startOffset)) {
-                FileSlice slice = segment.read(startOffset, maxBytes, bound, minOneBatch);
-                if (slice != null) {
-                    return slice;
-                }
-            }
-        } catch (ClosedChannelException e) {
-            throw new LogException(Errors.KAFKA_STORAGE_ERROR, "Segment of " + topicPartition
-                    + " was closed during the read", e);
-        } catch (IOException e) {
-            throw LogSegment.storageError("Read of " + topicPartition + " failed", e);
-        }
-        return FileSlice.empty(startOffset);
+        return local.read(segs, startOffset, maxBytes, bound, minOneBatch);
     }
 
     /** ListOffsets' special timestamp for the log start offset. */
@@ -457,34 +502,13 @@ public final class PartitionLog implements AutoCloseable {
             return new TimestampOffset(-1L, start);
         }
         if (timestamp == LATEST_TIMESTAMP) {
-            return new TimestampOffset(-1L, logEndOffset);
+            return new TimestampOffset(-1L, local.logEndOffset());
         }
-        LogSegments segs = segments;
+        if (timestamp < 0 && timestamp != MAX_TIMESTAMP) {
+            throw new LogException(Errors.INVALID_REQUEST, "Unknown special timestamp " + timestamp);
+        }
         try {
-            if (timestamp == MAX_TIMESTAMP) {
-                LogSegment best = null;
-                for (LogSegment s : segs.all()) {
-                    if (s.maxTimestampSoFar() >= 0 && (best == null || s.maxTimestampSoFar() > best.maxTimestampSoFar())) {
-                        best = s;
-                    }
-                }
-                if (best == null) {
-                    return null;
-                }
-                return best.findOffsetByTimestamp(best.maxTimestampSoFar(), start);
-            }
-            if (timestamp < 0) {
-                throw new LogException(Errors.INVALID_REQUEST, "Unknown special timestamp " + timestamp);
-            }
-            for (LogSegment s : segs.all()) {
-                if (s.maxTimestampSoFar() >= timestamp || s == segs.active()) {
-                    TimestampOffset found = s.findOffsetByTimestamp(timestamp, start);
-                    if (found != null) {
-                        return found;
-                    }
-                }
-            }
-            return null;
+            return local.segments().offsetForTimestamp(timestamp, start, timestamp == MAX_TIMESTAMP);
         } catch (IOException e) {
             throw LogSegment.storageError("Timestamp lookup in " + topicPartition + " failed", e);
         }
@@ -494,52 +518,18 @@ public final class PartitionLog implements AutoCloseable {
 
     /** fsyncs every segment holding data at or above the recovery point, then moves it to the end. */
     public void flush() {
-        flushQuietly(Long.MAX_VALUE);
-    }
-
-    /** fsyncs segments with data below {@code offset}; the recovery point moves up to it. */
-    private void flushQuietly(long offset) {
-        synchronized (flushLock) {
-            long end = Math.min(offset, logEndOffset);
-            LogSegments segs = segments;
-            long from = recoveryPoint;
-            if (end <= from) {
-                return;
-            }
-            try {
-                for (LogSegment segment : segs.between(from, end)) {
-                    segment.flush();
-                }
-            } catch (ClosedChannelException e) {
-                // Retention removed the segment meanwhile; its data no longer needs to be durable.
-                return;
-            } catch (IOException e) {
-                throw LogSegment.storageError("Flush of " + topicPartition + " failed", e);
-            }
-            if (!closed) {
-                // New segment files are only durable once the folder's entries are.
-                try {
-                    OffsetCheckpointFile.fsyncDirectory(dir);
-                } catch (IOException e) {
-                    throw LogSegment.storageError("Flush of " + dir + " failed", e);
-                }
-            }
-            recoveryPoint = Math.max(recoveryPoint, end);
-            lastFlushMs = time.milliseconds();
-        }
-        if (offset == Long.MAX_VALUE) {
-            lock.lock();
-            try {
-                unflushedMessages = 0;
-            } finally {
-                lock.unlock();
-            }
+        local.flush(Long.MAX_VALUE);
+        lock.lock();
+        try {
+            unflushedMessages = 0;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Flushes if {@code flush.ms} has passed since the last flush (the manager's flush job). */
     public void flushIfDue() {
-        if (time.milliseconds() - lastFlushMs >= config.flushMs() && recoveryPoint < logEndOffset) {
+        if (local.flushDue()) {
             flush();
         }
     }
@@ -573,58 +563,29 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Deletes the oldest whole segments that retention allows: those entirely below the log
-     * start offset, those whose largest timestamp is older than {@code retention.ms}, and the
-     * oldest ones while the log is larger than {@code retention.bytes}. Never the active
-     * segment. Files are renamed to {@code .deleted} now and removed {@code file.delete.delay.ms}
-     * later, so readers holding a slice can finish.
+     * Deletes the oldest whole segments that retention allows ({@link LogRetention}), never the
+     * active segment. Files are renamed to {@code .deleted} now and removed
+     * {@code file.delete.delay.ms} later, so readers holding a slice can finish.
      *
      * @return the number of segments deleted
      */
     public int deleteOldSegments() {
         lock.lock();
         try {
-            if (closed) {
+            if (local.isClosed()) {
                 return 0;
             }
-            LogConfig cfg = config;
-            LogSegments segs = segments;
-            List<LogSegment> oldestFirst = segs.all();
-            int last = oldestFirst.size() - 1;
-            long now = time.milliseconds();
             long start = logStartOffset;
-            int byStart = 0;
-            while (byStart < last && oldestFirst.get(byStart + 1).baseOffset() <= start) {
-                byStart++;
-            }
-            int byTime = 0;
-            if (cfg.retentionMs() >= 0) {
-                while (byTime < last && now - oldestFirst.get(byTime).largestTimestamp() > cfg.retentionMs()) {
-                    byTime++;
-                }
-            }
-            int bySize = 0;
-            if (cfg.retentionBytes() >= 0) {
-                long excess = segs.sizeInBytes() - cfg.retentionBytes();
-                while (bySize < last && excess - oldestFirst.get(bySize).size() >= 0) {
-                    excess -= oldestFirst.get(bySize).size();
-                    bySize++;
-                }
-            }
-            int count = Math.max(byStart, Math.max(byTime, bySize));
+            int count = LogRetention.deletableSegments(local.segments(), local.config(), start, time.milliseconds());
             if (count == 0) {
                 return 0;
             }
-            LogSegments remaining = segs.withoutOldest(count);
-            segments = remaining;
-            logStartOffset = Math.max(start, remaining.first().baseOffset());
-            highWatermark = Math.max(highWatermark, logStartOffset);
-            recoveryPoint = Math.max(recoveryPoint, logStartOffset);
-            for (LogSegment deleted : oldestFirst.subList(0, count)) {
-                deleteSegmentAsync(deleted);
-            }
+            long newStart = Math.max(start, local.segments().all().get(count).baseOffset());
+            logStartOffset = newStart;
+            highWatermark = Math.max(highWatermark, newStart);
+            LogSegments remaining = local.removeOldest(count, newStart);
             producerState.deleteSnapshotsBefore(remaining.first().baseOffset());
-            if (epochCache.truncateFromStart(logStartOffset)) {
+            if (epochCache.truncateFromStart(newStart)) {
                 epochCache.write();
             }
             return count;
@@ -635,15 +596,85 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    private void deleteSegmentAsync(LogSegment segment) throws IOException {
-        segment.renameToDeleted();
-        scheduler.schedule("delete-segment", () -> {
-            try {
-                segment.closeAndDelete();
-            } catch (IOException e) {
-                throw LogSegment.storageError("Deleting " + segment + " failed", e);
+    // ---- truncation
+
+    /**
+     * Removes every batch whose last offset is at least {@code offset}, as a follower does when its
+     * log diverged from its leader's (Kafka's truncateTo); a batch straddling {@code offset} goes
+     * whole. Nothing happens if {@code offset} is at or above the log end offset; below the first
+     * segment this is {@link #truncateFullyAndStartAt}. The log end offset becomes the offset after
+     * the last kept batch ({@link LogTruncation#truncateTo}), below {@code offset} when a batch
+     * straddled it: the follower fetches that batch again. The high watermark, recovery point and
+     * log start offset come down to it if above; leader epochs starting at or after it are dropped;
+     * the producer state is rebuilt from the newest snapshot at or below it.
+     */
+    public void truncateTo(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("Cannot truncate " + topicPartition + " to a negative offset " + offset);
+        }
+        lock.lock();
+        try {
+            local.checkOpen();
+            if (offset >= local.logEndOffset()) {
+                return;
             }
-        }, config.fileDeleteDelayMs(), 0);
+            if (offset < local.segments().first().baseOffset()) {
+                truncateFully(offset);
+            } else {
+                truncations++;
+                long end = local.truncateTo(offset);
+                highWatermark = Math.min(highWatermark, end);
+                logStartOffset = Math.min(logStartOffset, end);
+                if (epochCache.truncateFromEnd(end)) {
+                    epochCache.write();
+                }
+                producerState.rebuild(local.segments(), logStartOffset, end);
+            }
+        } catch (IOException e) {
+            throw LogSegment.storageError("Truncation of " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+        truncationListener.accept(this);
+    }
+
+    /**
+     * Deletes every batch and starts an empty log at {@code offset}: log start, end, high watermark
+     * and recovery point all become {@code offset}; the leader epochs and the producer state are
+     * cleared. A follower does this when its fetch offset is below the leader's log start offset.
+     */
+    public void truncateFullyAndStartAt(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("Cannot start " + topicPartition + " at a negative offset " + offset);
+        }
+        lock.lock();
+        try {
+            local.checkOpen();
+            truncateFully(offset);
+        } catch (IOException e) {
+            throw LogSegment.storageError("Truncation of " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+        truncationListener.accept(this);
+    }
+
+    /** Caller holds the lock. */
+    private void truncateFully(long offset) throws IOException {
+        truncations++;
+        local.truncateFullyAndStartAt(offset);
+        logStartOffset = offset;
+        highWatermark = offset;
+        epochCache.clear();
+        epochCache.write();
+        producerState.truncateFullyAndStartAt(offset);
+        producerState.deleteAllSnapshots();
+        unflushedMessages = 0;
+    }
+
+    /** Sets what runs after each truncation, outside the log's lock (the manager's checkpoints). */
+    void onTruncation(Consumer<PartitionLog> listener) {
+        this.truncationListener = listener;
     }
 
     // ---- compaction
@@ -654,7 +685,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** The current segment list, for the cleaner, which reads inactive segments without the lock. */
     LogSegments segmentList() {
-        return segments;
+        return local.segments();
     }
 
     /** The last offset of each producer's newest batch: the cleaner keeps those batches. */
@@ -667,47 +698,29 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** The steps of a swap, for tests that stop a cleaning between two of them. */
-    enum SwapStep { CLEANED_WRITTEN, RENAMED_TO_SWAP, OLD_SEGMENTS_DELETED, SWAPPED_IN }
-
-    /** Called after each step of a swap; a test's listener may throw to leave the files as a crash would. */
-    interface SwapListener {
-        SwapListener NONE = step -> { };
-
-        void after(SwapStep step) throws IOException;
+    /** How many truncations took place; the cleaner reads it before it builds a cleaning. */
+    long truncations() {
+        return truncations;
     }
 
     /**
      * Swaps the cleaner's {@code cleaned} segment (complete, fsynced, files ending {@code .cleaned})
-     * in for the consecutive inactive segments {@code replaced}, in the order recovery relies on:
-     * the files are renamed to {@code .swap}; the new list is published; the old segments are
-     * renamed to {@code .deleted} (readers holding them finish, the files go
-     * {@code file.delete.delay.ms} later); the {@code .swap} suffix is dropped. A crash before
-     * every file is {@code .swap} leaves the old log, one after leaves the new one (see
-     * {@link LogLoader}).
+     * in for the consecutive inactive segments {@code replaced} (see {@link SegmentSwap}).
      *
-     * @return false, leaving everything as it was, if the log closed or retention removed one of
-     *     {@code replaced} meanwhile
+     * @param truncationsBefore {@link #truncations()} when the cleaning started
+     * @return false, leaving everything as it was, if the log closed, was truncated, or retention
+     *     removed one of {@code replaced} meanwhile
      */
-    boolean replaceSegments(LogSegment cleaned, List<LogSegment> replaced, SwapListener listener) throws IOException {
+    boolean replaceSegments(LogSegment cleaned, List<LogSegment> replaced, long truncationsBefore,
+                            SegmentSwap.Listener listener) throws IOException {
         lock.lock();
         try {
-            LogSegments current = segments;
-            if (closed || !current.containsAll(replaced) || replaced.contains(current.active())) {
+            LogSegments current = local.segments();
+            if (local.isClosed() || truncations != truncationsBefore || !current.containsAll(replaced)
+                    || replaced.contains(current.active())) {
                 return false;
             }
-            listener.after(SwapStep.CLEANED_WRITTEN);
-            cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
-            OffsetCheckpointFile.fsyncDirectory(dir);
-            listener.after(SwapStep.RENAMED_TO_SWAP);
-            segments = current.replace(replaced, cleaned);
-            for (LogSegment old : replaced) {
-                deleteSegmentAsync(old);
-            }
-            listener.after(SwapStep.OLD_SEGMENTS_DELETED);
-            cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
-            OffsetCheckpointFile.fsyncDirectory(dir);
-            listener.after(SwapStep.SWAPPED_IN);
+            local.replaceSegments(cleaned, replaced, listener);
             return true;
         } finally {
             lock.unlock();
@@ -724,15 +737,12 @@ public final class PartitionLog implements AutoCloseable {
     public void close() throws IOException {
         lock.lock();
         try {
-            if (closed) {
+            if (local.isClosed()) {
                 return;
             }
-            flushQuietly(Long.MAX_VALUE);
+            local.flush(Long.MAX_VALUE);
             producerState.takeSnapshot();
-            closed = true;
-            for (LogSegment s : segments.all()) {
-                s.close();
-            }
+            local.close();
         } finally {
             lock.unlock();
         }
@@ -746,23 +756,7 @@ public final class PartitionLog implements AutoCloseable {
     public void delete() throws IOException {
         lock.lock();
         try {
-            closed = true;
-            Path deleted = dir.resolveSibling(dir.getFileName() + "." + UUID.randomUUID().toString().replace("-", "")
-                    + DELETE_DIR_SUFFIX);
-            Files.move(dir, deleted);
-            OffsetCheckpointFile.fsyncDirectory(deleted.getParent());
-            dir = deleted;
-            LogSegments segs = segments;
-            scheduler.schedule("delete-log", () -> {
-                try {
-                    for (LogSegment s : segs.all()) {
-                        s.closeAndDelete();
-                    }
-                    deleteRecursively(deleted);
-                } catch (IOException e) {
-                    throw LogSegment.storageError("Deleting " + deleted + " failed", e);
-                }
-            }, config.fileDeleteDelayMs(), 0);
+            local.delete();
         } finally {
             lock.unlock();
         }
@@ -770,26 +764,16 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Whether a folder name marks a partition log that is being deleted. */
     static boolean isDeletedDirName(String name) {
-        return name.endsWith(DELETE_DIR_SUFFIX);
+        return LocalLog.isDeletedDirName(name);
     }
 
     static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        if (Files.isDirectory(path)) {
-            try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
-                for (Path child : children) {
-                    deleteRecursively(child);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
+        LocalLog.deleteRecursively(path);
     }
 
     @Override
     public String toString() {
-        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
-                + ", segments=" + segments.count() + ")";
+        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + local.logEndOffset()
+                + ", segments=" + local.segments().count() + ")";
     }
 }

@@ -255,6 +255,27 @@ final class ProducerStateManager {
         truncateFullyAndStartAt(fallbackOffset);
     }
 
+    /**
+     * Rebuilds the state for a log that ends at {@code logEndOffset} (load, truncation): the newest
+     * snapshot at or below it (those above are deleted), then every batch after it is replayed;
+     * without a snapshot the whole log is replayed.
+     */
+    void rebuild(LogSegments segments, long logStartOffset, long logEndOffset) throws IOException {
+        loadLatestSnapshot(logEndOffset, logStartOffset);
+        long from = Math.max(mapEndOffset, segments.first().baseOffset());
+        for (LogSegment segment : segments.from(from)) {
+            segment.forEachBatchFrom(from, this::replay);
+        }
+        mapEndOffset = logEndOffset;
+    }
+
+    /** Deletes every snapshot (the log was emptied). */
+    void deleteAllSnapshots() throws IOException {
+        for (Path p : listSnapshots(dir).values()) {
+            Files.deleteIfExists(p);
+        }
+    }
+
     /** Deletes snapshots below {@code offset} except the newest of them, which may still be needed. */
     void deleteSnapshotsBefore(long offset) throws IOException {
         TreeMap<Long, Path> older = new TreeMap<>(listSnapshots(dir).headMap(offset, false));

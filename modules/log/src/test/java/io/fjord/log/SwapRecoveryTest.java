@@ -36,19 +36,19 @@ class SwapRecoveryTest {
 
     /** Where the crash happens, and how far the step after it got. */
     enum CrashPoint {
-        WRITING_CLEANED(PartitionLog.SwapStep.CLEANED_WRITTEN, false),
-        CLEANED_COMPLETE(PartitionLog.SwapStep.CLEANED_WRITTEN, false),
-        RENAMING_TO_SWAP(PartitionLog.SwapStep.RENAMED_TO_SWAP, false),
-        ALL_SWAP(PartitionLog.SwapStep.RENAMED_TO_SWAP, true),
-        DELETING_OLD(PartitionLog.SwapStep.RENAMED_TO_SWAP, true),
-        OLD_DELETED(PartitionLog.SwapStep.OLD_SEGMENTS_DELETED, true),
-        RENAMING_FROM_SWAP(PartitionLog.SwapStep.OLD_SEGMENTS_DELETED, true),
-        SWAPPED_IN(PartitionLog.SwapStep.SWAPPED_IN, true);
+        WRITING_CLEANED(SegmentSwap.Step.CLEANED_WRITTEN, false),
+        CLEANED_COMPLETE(SegmentSwap.Step.CLEANED_WRITTEN, false),
+        RENAMING_TO_SWAP(SegmentSwap.Step.RENAMED_TO_SWAP, false),
+        ALL_SWAP(SegmentSwap.Step.RENAMED_TO_SWAP, true),
+        DELETING_OLD(SegmentSwap.Step.RENAMED_TO_SWAP, true),
+        OLD_DELETED(SegmentSwap.Step.OLD_SEGMENTS_DELETED, true),
+        RENAMING_FROM_SWAP(SegmentSwap.Step.OLD_SEGMENTS_DELETED, true),
+        SWAPPED_IN(SegmentSwap.Step.SWAPPED_IN, true);
 
-        final PartitionLog.SwapStep step;
+        final SegmentSwap.Step step;
         final boolean cleaned;
 
-        CrashPoint(PartitionLog.SwapStep step, boolean cleaned) {
+        CrashPoint(SegmentSwap.Step step, boolean cleaned) {
             this.step = step;
             this.cleaned = cleaned;
         }

@@ -1,6 +1,7 @@
 package io.fjord.replication;
 
 import io.fjord.api.TopicPartition;
+import io.fjord.common.Time;
 import io.fjord.log.FileSlice;
 import io.fjord.log.LogAppendInfo;
 import io.fjord.log.LogException;
@@ -17,9 +18,15 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The partitions this broker leads, and the produce and fetch paths through them.
@@ -36,29 +43,79 @@ import java.util.function.Function;
  */
 public final class ReplicaManager implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(ReplicaManager.class.getName());
+
     private final int nodeId;
     private final LogManager logManager;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Purgatory<TopicPartition, DelayedFetch> fetchPurgatory;
     private final Purgatory<TopicPartition, DelayedProduce> producePurgatory;
     private final Function<TopicPartition, Errors> notHostedError;
+    private final ReplicationSettings settings;
+    private final ReplicaCluster cluster;
+    private final Time time;
+    private final ReplicaFetcherManager fetchers;
+    private final ScheduledExecutorService isrExpiration;
     private volatile boolean stopParking;
 
     /** @param nodeId this broker, leader and sole in-sync replica of every partition */
     public ReplicaManager(int nodeId, LogManager logManager) {
-        this(nodeId, logManager, tp -> Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        this(nodeId, logManager, tp -> Errors.UNKNOWN_TOPIC_OR_PARTITION, ReplicationSettings.defaults(), null,
+                Time.SYSTEM);
     }
 
     /**
      * @param notHostedError the error for a partition this broker does not host: in a cluster,
      *                       NOT_LEADER_OR_FOLLOWER when the partition exists elsewhere
+     * @param cluster        the brokers around this one, or null for a single broker (which
+     *                       never follows and never changes an ISR)
      */
-    public ReplicaManager(int nodeId, LogManager logManager, Function<TopicPartition, Errors> notHostedError) {
+    public ReplicaManager(int nodeId, LogManager logManager, Function<TopicPartition, Errors> notHostedError,
+            ReplicationSettings settings, ReplicaCluster cluster, Time time) {
         this.nodeId = nodeId;
         this.logManager = logManager;
         this.notHostedError = notHostedError;
+        this.settings = settings;
+        this.cluster = cluster;
+        this.time = time;
         this.fetchPurgatory = Purgatory.start("Fetch");
         this.producePurgatory = Purgatory.start("Produce");
+        if (cluster != null) {
+            this.fetchers = new ReplicaFetcherManager(nodeId, settings, cluster);
+            this.isrExpiration = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fjord-isr-expiration");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(1, settings.replicaLagTimeMaxMs() / 2);
+            isrExpiration.scheduleAtFixedRate(this::shrinkLaggingIsrs, period, period, TimeUnit.MILLISECONDS);
+        } else {
+            this.fetchers = null;
+            this.isrExpiration = null;
+        }
+    }
+
+    private Partition newPartition(TopicPartition tp, PartitionLog log, int minInsyncReplicas) {
+        return new Partition(tp, log, nodeId, minInsyncReplicas, time, settings,
+                cluster != null ? cluster.alterPartition() : AlterPartitionSender.NONE,
+                cluster != null ? cluster::isEligible : ReplicaEligibility.ALL, this::onHighWatermarkMoved);
+    }
+
+    /** The ISR-expiration task: each led partition drops its followers lagging too long. */
+    void shrinkLaggingIsrs() {
+        for (Partition p : partitions.values()) {
+            try {
+                p.maybeShrinkIsr();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "ISR check of " + p.topicPartition() + " failed", e);
+            }
+        }
+    }
+
+    /** A leader's high watermark moved: acks=all produces and consumer fetches waiting on it may go. */
+    private void onHighWatermarkMoved(TopicPartition tp) {
+        producePurgatory.checkAndComplete(tp);
+        fetchPurgatory.checkAndComplete(tp);
     }
 
     /**
@@ -85,33 +142,54 @@ public final class ReplicaManager implements AutoCloseable {
 
     /**
      * Applies a leadership the controller decided: this node becomes leader or follower of
-     * {@code tp} at {@code leaderEpoch}, opening or creating its log. A new follower answers the
-     * fetches and produces parked on the partition now (they get NOT_LEADER_OR_FOLLOWER).
+     * {@code tp}, opening or creating its log. A new leader stops fetching first, so no follower
+     * append races its first leader append. A new follower answers the fetches and produces
+     * parked on the partition now (they get NOT_LEADER_OR_FOLLOWER) and fetches from the leader.
      */
-    public Partition applyLeadership(TopicPartition tp, boolean leader, int leaderEpoch, List<Integer> isr,
-            int minInsyncReplicas) throws IOException {
+    public Partition applyLeadership(TopicPartition tp, UUID topicId, Leadership leadership, int minInsyncReplicas)
+            throws IOException {
         Partition partition;
         synchronized (partitions) {
             partition = partitions.get(tp);
             if (partition == null) {
-                partition = new Partition(tp, logManager.getOrCreateLog(tp), nodeId, leaderEpoch, minInsyncReplicas);
-                if (!leader) {
-                    partition.makeFollower(leaderEpoch, isr);
-                }
+                partition = newPartition(tp, logManager.getOrCreateLog(tp), minInsyncReplicas);
                 partitions.put(tp, partition);
             }
         }
         partition.updateMinInsyncReplicas(minInsyncReplicas);
-        if (leader) {
-            partition.makeLeader(leaderEpoch, isr);
+        if (leadership.leaderId() == nodeId) {
+            if (fetchers != null) {
+                fetchers.removeFetcher(tp);
+            }
+            partition.makeLeader(leadership.leaderEpoch(), leadership.partitionEpoch(), leadership.replicas(),
+                    leadership.isr());
+            onHighWatermarkMoved(tp);
         } else {
-            partition.makeFollower(leaderEpoch, isr);
+            boolean changed = partition.makeFollower(leadership.leaderId(), leadership.leaderEpoch(),
+                    leadership.partitionEpoch(), leadership.replicas(), leadership.isr());
             completeParkedFetches(tp);
             for (DelayedProduce produce : producePurgatory.cancelForKey(tp)) {
                 produce.forceComplete();
             }
+            if (fetchers != null && (changed || fetchers.leaderOf(tp) != leadership.leaderId())) {
+                if (leadership.leaderId() >= 0 && topicId != null) {
+                    fetchers.addFetcher(tp, topicId, leadership.leaderId(), leadership.leaderEpoch(), partition);
+                } else {
+                    fetchers.removeFetcher(tp);
+                }
+            }
         }
         return partition;
+    }
+
+    /**
+     * A partition's leadership as the controller sent it in LeaderAndIsr.
+     *
+     * @param leaderId the leader's broker id, or -1 when none is live
+     * @param partitionEpoch the version of the partition state, sent back in AlterPartition
+     */
+    public record Leadership(int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> replicas,
+                             List<Integer> isr) {
     }
 
     /**
@@ -119,6 +197,9 @@ public final class ReplicaManager implements AutoCloseable {
      * #deletePartition}; without, the log stays on disk for a later leadership.
      */
     public void stopReplica(TopicPartition tp, boolean delete) throws IOException {
+        if (fetchers != null) {
+            fetchers.removeFetcher(tp);
+        }
         if (delete) {
             deletePartition(tp);
             return;
@@ -137,6 +218,9 @@ public final class ReplicaManager implements AutoCloseable {
      * removed later by the log manager's scheduler. Parked fetches on it are answered now.
      */
     public void deletePartition(TopicPartition tp) throws IOException {
+        if (fetchers != null) {
+            fetchers.removeFetcher(tp);
+        }
         Partition removed;
         synchronized (partitions) {
             removed = partitions.remove(tp);
@@ -258,12 +342,14 @@ public final class ReplicaManager implements AutoCloseable {
         long bytes = 0;
         for (FetchPartitionRequest r : requests) {
             Partition p = partitions.get(r.topicPartition());
-            if (p == null || !p.isLeader() || r.fetchOffset() < p.logStartOffset() || r.fetchOffset() > p.logEndOffset()) {
+            if (p == null || !p.isLeader() || r.fetchOffset() < p.logStartOffset() || r.fetchOffset() > p.logEndOffset()
+                    || p.checkLeaderEpoch(r.currentLeaderEpoch()) != Errors.NONE) {
                 return true;
             }
-            if (p.highWatermark() > r.fetchOffset()) {
+            long visibleEnd = params.isFromFollower() ? p.logEndOffset() : p.highWatermark();
+            if (visibleEnd > r.fetchOffset()) {
                 try {
-                    bytes += p.readForConsumer(r.fetchOffset(), r.maxBytes(), true).length();
+                    bytes += p.log().read(r.fetchOffset(), r.maxBytes(), visibleEnd, true).length();
                 } catch (LogException e) {
                     return true;
                 }
@@ -288,26 +374,51 @@ public final class ReplicaManager implements AutoCloseable {
             Partition p = partitions.get(tp);
             if (p == null || !p.isLeader()) {
                 Errors error = p == null ? notHostedError.apply(tp) : Errors.NOT_LEADER_OR_FOLLOWER;
-                results.add(new FetchPartitionResult(tp, error, -1, -1, -1, emptySlice(r.fetchOffset())));
+                results.add(FetchPartitionResult.failed(tp, error, -1, -1, r.fetchOffset()));
                 continue;
             }
-            long highWatermark = p.highWatermark();
             long logStart = p.logStartOffset();
+            int limit = (int) Math.max(0, Math.min(r.maxBytes(), budget));
             try {
-                int limit = (int) Math.max(0, Math.min(r.maxBytes(), budget));
-                FileSlice slice = limit == 0 && !minOneBatch ? emptySlice(r.fetchOffset())
-                        : p.readForConsumer(r.fetchOffset(), limit, minOneBatch);
-                if (!slice.isEmpty()) {
+                FetchPartitionResult result = params.isFromFollower()
+                        ? readForFollower(params, r, p, limit, minOneBatch)
+                        : readForConsumer(r, p, limit, minOneBatch);
+                if (!result.records().isEmpty()) {
                     minOneBatch = false;
-                    budget -= slice.length();
+                    budget -= result.records().length();
                 }
-                results.add(new FetchPartitionResult(tp, Errors.NONE, highWatermark, highWatermark, logStart, slice));
+                results.add(result);
             } catch (LogException e) {
-                results.add(new FetchPartitionResult(tp, e.error(), highWatermark, highWatermark, logStart,
-                        emptySlice(r.fetchOffset())));
+                results.add(FetchPartitionResult.failed(tp, e.error(), p.highWatermark(), logStart, r.fetchOffset()));
+            } catch (ReplicationException e) {
+                results.add(FetchPartitionResult.failed(tp, e.error(), p.highWatermark(), logStart, r.fetchOffset()));
             }
         }
         return results;
+    }
+
+    private FetchPartitionResult readForConsumer(FetchPartitionRequest r, Partition p, int limit, boolean minOneBatch) {
+        Errors epochError = p.checkLeaderEpoch(r.currentLeaderEpoch());
+        if (epochError != Errors.NONE) {
+            throw new ReplicationException(epochError, "Leader epoch " + r.currentLeaderEpoch() + " is not "
+                    + p.leaderEpoch());
+        }
+        long highWatermark = p.highWatermark();
+        FileSlice slice = limit == 0 && !minOneBatch ? emptySlice(r.fetchOffset())
+                : p.readForConsumer(r.fetchOffset(), limit, minOneBatch);
+        return new FetchPartitionResult(r.topicPartition(), Errors.NONE, highWatermark, highWatermark,
+                p.logStartOffset(), slice, null);
+    }
+
+    private FetchPartitionResult readForFollower(FetchParams params, FetchPartitionRequest r, Partition p, int limit,
+            boolean minOneBatch) {
+        FollowerRead read = p.readForFollower(new FollowerFetch(params.replicaId(), params.replicaEpoch(),
+                r.currentLeaderEpoch(), r.fetchOffset(), r.lastFetchedEpoch(), limit, minOneBatch));
+        if (read.highWatermarkMoved()) {
+            onHighWatermarkMoved(r.topicPartition());
+        }
+        return new FetchPartitionResult(r.topicPartition(), Errors.NONE, read.highWatermark(), read.highWatermark(),
+                read.logStartOffset(), read.records(), read.divergingEpoch());
     }
 
     private static FileSlice emptySlice(long offset) {
@@ -323,6 +434,12 @@ public final class ReplicaManager implements AutoCloseable {
     @Override
     public void close() {
         stopParking = true;
+        if (fetchers != null) {
+            fetchers.close();
+        }
+        if (isrExpiration != null) {
+            isrExpiration.shutdownNow();
+        }
         for (Partition p : partitions.values()) {
             completeParkedFetches(p.topicPartition());
             for (DelayedProduce produce : producePurgatory.cancelForKey(p.topicPartition())) {

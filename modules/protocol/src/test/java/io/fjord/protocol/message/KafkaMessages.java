@@ -170,7 +170,7 @@ final class KafkaMessages {
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(e);
             }
-            if (value instanceof Message child) {
+            if (value instanceof Message child && !isDefault(child)) {
                 forEachMessage(child, action);
             } else if (value instanceof Collection<?> children) {
                 for (Object child : List.copyOf(children)) {
@@ -179,6 +179,19 @@ final class KafkaMessages {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Whether a nested struct holds only its defaults: a tagged struct such as Fetch's
+     * ReplicaState is then absent from versions that lack it, and an unknown tag added to it
+     * would make Kafka refuse to write it there.
+     */
+    private static boolean isDefault(Message child) {
+        try {
+            return child.equals(child.getClass().getConstructor().newInstance());
+        } catch (ReflectiveOperationException e) {
+            return false;
         }
     }
 }
