@@ -186,6 +186,7 @@ abstract class GroupContract {
                 }
             }
         } finally {
+            a.close();
             b.close();
             if (c != null) {
                 c.close();

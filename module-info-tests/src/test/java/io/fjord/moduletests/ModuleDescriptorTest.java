@@ -82,6 +82,7 @@ class ModuleDescriptorTest {
                     "opens io.fjord.cli to info.picocli",
                     "requires com.fasterxml.jackson.jr.ob",
                     "requires info.picocli",
+                    "requires io.fjord.assignors",
                     "requires io.fjord.broker",
                     "requires io.fjord.client",
                     "requires io.fjord.kernel")),

@@ -50,6 +50,21 @@ public final class ConsumerNetwork {
         return future;
     }
 
+    /** Sends at {@code version}, which the node must advertise. */
+    public <R extends ApiMessage> CompletableFuture<R> send(int node, ApiMessage request, short version,
+                                                            Class<R> responseType) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        client.send(node, request, version, (response, error) -> {
+            if (error != null) {
+                future.completeExceptionally(error);
+            } else {
+                future.complete(responseType.cast(response));
+            }
+            signal();
+        });
+        return future;
+    }
+
     /** Wakes every waiter so it checks its condition again. */
     public void signal() {
         synchronized (signal) {

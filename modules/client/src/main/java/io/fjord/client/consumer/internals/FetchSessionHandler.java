@@ -7,8 +7,8 @@ import io.fjord.protocol.message.FetchResponse;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The client's half of an incremental fetch session (KIP-227) with one broker. The first request
@@ -27,8 +27,8 @@ final class FetchSessionHandler {
     /** A request that neither opens nor uses a session. */
     static final int SESSIONLESS_EPOCH = -1;
 
-    /** What the broker keeps per partition: the fields of a fetch request partition. */
-    record PartitionData(long fetchOffset, int currentLeaderEpoch, long logStartOffset, int maxBytes) {
+    /** What the broker keeps per partition: its topic's id (zero if unknown) and the fetch fields. */
+    record PartitionData(UUID topicId, long fetchOffset, int currentLeaderEpoch, long logStartOffset, int maxBytes) {
     }
 
     /** A request to send and the partitions its response answers for. */
@@ -101,16 +101,16 @@ final class FetchSessionHandler {
                 changed.put(tp, data);
             }
         });
-        Map<String, List<Integer>> forgotten = new LinkedHashMap<>();
-        for (TopicPartition tp : session.keySet()) {
+        Map<String, FetchRequest.ForgottenTopic> forgotten = new LinkedHashMap<>();
+        session.forEach((tp, data) -> {
             if (!next.containsKey(tp)) {
-                forgotten.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
+                forgotten.computeIfAbsent(tp.topic(), t -> new FetchRequest.ForgottenTopic().setTopic(t)
+                        .setTopicId(data.topicId()).setPartitions(new ArrayList<>())).partitions().add(tp.partition());
             }
-        }
+        });
         request.setSessionId(sessionId).setSessionEpoch(nextEpoch);
         addTopics(request, changed);
-        forgotten.forEach((topic, partitions) -> request.forgottenTopicsData().add(
-                new FetchRequest.ForgottenTopic().setTopic(topic).setPartitions(partitions)));
+        request.forgottenTopicsData().addAll(forgotten.values());
         incrementalRequests++;
         pending = next;
         return new Built(request, next, false, changed.size());
@@ -119,7 +119,7 @@ final class FetchSessionHandler {
     private static void addTopics(FetchRequest request, Map<TopicPartition, PartitionData> partitions) {
         Map<String, FetchRequest.FetchTopic> byTopic = new LinkedHashMap<>();
         partitions.forEach((tp, data) -> byTopic.computeIfAbsent(tp.topic(), t -> {
-            FetchRequest.FetchTopic topic = new FetchRequest.FetchTopic().setTopic(t);
+            FetchRequest.FetchTopic topic = new FetchRequest.FetchTopic().setTopic(t).setTopicId(data.topicId());
             request.topics().add(topic);
             return topic;
         }).partitions().add(new FetchRequest.FetchPartition().setPartition(tp.partition())

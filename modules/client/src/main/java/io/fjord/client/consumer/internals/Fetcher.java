@@ -24,7 +24,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -99,15 +101,15 @@ public final class Fetcher<K, V> {
                 continue;
             }
             byNode.computeIfAbsent(leader.nodeId(), n -> new LinkedHashMap<>()).put(tp,
-                    new FetchSessionHandler.PartitionData(subscriptions.position(tp), leader.epoch(), -1,
-                            config.maxPartitionFetchBytes));
+                    new FetchSessionHandler.PartitionData(md.topicIds().getOrDefault(tp.topic(), NO_TOPIC_ID),
+                            subscriptions.position(tp), leader.epoch(), -1, config.maxPartitionFetchBytes));
         }
         NetworkClient client = network.client();
         int sent = 0;
         for (Map.Entry<Integer, LinkedHashMap<TopicPartition, FetchSessionHandler.PartitionData>> e : byNode.entrySet()) {
             int node = e.getKey();
             FetchSessionHandler handler = sessions.computeIfAbsent(node, FetchSessionHandler::new);
-            boolean sessionsSupported = client.apiVersions(node).map(FetchSessionHandler_supports).orElse(false);
+            boolean sessionsSupported = client.apiVersions(node).map(SESSIONS_SUPPORTED).orElse(false);
             FetchRequest request = new FetchRequest().setReplicaId(-1).setMaxWaitMs(config.fetchMaxWaitMs)
                     .setMinBytes(config.fetchMinBytes).setMaxBytes(config.fetchMaxBytes)
                     .setIsolationLevel((byte) (config.readCommitted ? 1 : 0)).setRackId(config.clientRack);
@@ -115,7 +117,9 @@ public final class Fetcher<K, V> {
                     sessionsSupported, request);
             inFlight.add(node);
             metrics.fetchSent(built.full());
-            network.send(node, built.request(), FetchResponse.class).whenComplete((response, error) -> {
+            short version = fetchVersion(node, built);
+            (version < 0 ? network.send(node, built.request(), FetchResponse.class)
+                    : network.send(node, built.request(), version, FetchResponse.class)).whenComplete((response, error) -> {
                 arrived.add(new Arrived(handler, built, response,
                         error == null ? null : error instanceof RuntimeException r ? r : new RuntimeException(error)));
                 inFlight.remove(node);
@@ -125,8 +129,30 @@ public final class Fetcher<K, V> {
         return sent;
     }
 
-    private static final java.util.function.Function<NodeApiVersions, Boolean> FetchSessionHandler_supports =
+    private static final java.util.function.Function<NodeApiVersions, Boolean> SESSIONS_SUPPORTED =
             versions -> versions.maxVersion(ApiKeys.FETCH) >= 7;
+
+    private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
+    private static final short NEGOTIATE = -1;
+    /** The last version that names topics; later ones name them by id only. */
+    private static final short LAST_VERSION_WITH_NAMES = 12;
+
+    /**
+     * The version to send ({@link #NEGOTIATE} for the connection's): the negotiated one, unless a topic of the request (or of the session it
+     * touches) has no known id, which only versions up to 12 can name.
+     */
+    private short fetchVersion(int node, FetchSessionHandler.Built built) {
+        boolean allIds = true;
+        for (FetchSessionHandler.PartitionData data : built.sessionPartitions().values()) {
+            allIds &= !NO_TOPIC_ID.equals(data.topicId());
+        }
+        Optional<NodeApiVersions> versions = network.client().apiVersions(node);
+        if (versions.isEmpty()) {
+            return allIds ? NEGOTIATE : LAST_VERSION_WITH_NAMES;
+        }
+        short latest = versions.get().latestUsableVersion(ApiKeys.FETCH);
+        return allIds || latest <= LAST_VERSION_WITH_NAMES ? latest : LAST_VERSION_WITH_NAMES;
+    }
 
     /** Whether a fetch is in flight to any broker. */
     public boolean hasInFlightFetches() {
@@ -153,9 +179,15 @@ public final class Fetcher<K, V> {
                 continue;
             }
             Set<TopicPartition> buffered = bufferedPartitions();
+            Map<UUID, String> names = new HashMap<>();
+            a.sent().sessionPartitions().forEach((tp, data) -> names.put(data.topicId(), tp.topic()));
             for (FetchResponse.FetchableTopicResponse topic : a.response().responses()) {
+                String name = topic.topic() != null && !topic.topic().isEmpty() ? topic.topic() : names.get(topic.topicId());
+                if (name == null) {
+                    continue;
+                }
                 for (FetchResponse.PartitionData data : topic.partitions()) {
-                    TopicPartition tp = new TopicPartition(topic.topic(), data.partitionIndex());
+                    TopicPartition tp = new TopicPartition(name, data.partitionIndex());
                     FetchSessionHandler.PartitionData sent = a.sent().sessionPartitions().get(tp);
                     if (sent == null || !subscriptions.isAssigned(tp) || buffered.contains(tp)) {
                         continue;
