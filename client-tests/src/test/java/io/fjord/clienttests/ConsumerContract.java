@@ -302,6 +302,28 @@ abstract class ConsumerContract {
     }
 
     @Test
+    void aConsumerOfAThousandPartitionsSendsOneFullFetchThenIncrementalOnes() throws Exception {
+        String topic = "thousand";
+        createTopic(topic, 1_000);
+        produce(topic, 7, 10, "none");
+        Map<String, Object> config = consumerConfig();
+        config.put("fetch.max.wait.ms", "20");
+        try (FjordConsumer<String, String> consumer = new FjordConsumer<>(config)) {
+            List<TopicPartition> all = new ArrayList<>();
+            for (int p = 0; p < 1_000; p++) {
+                all.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(all);
+            assertEquals(10, pollUntil(consumer, 10, 60_000).size());
+            BrokerFixture.waitUntil("twenty incremental fetches", 60_000, () -> {
+                consumer.poll(Duration.ofMillis(50));
+                return consumer.metrics().get("fetch-session-incremental-total") >= 20;
+            });
+            assertEquals(1.0, consumer.metrics().get("fetch-session-full-total"), "one full fetch, at the start");
+        }
+    }
+
+    @Test
     void manualCommitsWithoutGroupMembershipAreReadBack() throws Exception {
         String topic = "manual-commit";
         createTopic(topic, 1);

@@ -4,6 +4,7 @@ import io.fjord.api.Header;
 import io.fjord.api.TimestampType;
 import io.fjord.api.TopicPartition;
 import io.fjord.api.consumer.ConsumerRecord;
+import io.fjord.api.consumer.OffsetAndMetadata;
 import io.fjord.api.PartitionInfo;
 import io.fjord.client.consumer.FjordConsumer;
 import picocli.CommandLine.Command;
@@ -99,6 +100,8 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         if (group != null) {
             config.put("group.id", group);
+            // Commits cover what was printed, not what was fetched beyond --max-messages.
+            config.putIfAbsent("enable.auto.commit", "false");
         }
         RecordFormatter formatter = new RecordFormatter(properties);
         PrintWriter out = spec.commandLine().getOut();
@@ -114,6 +117,7 @@ public final class ConsumeCommand implements Callable<Integer> {
                 assign(consumer);
             }
             long lastRecordAt = System.nanoTime();
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
             while (printed < maxMessages) {
                 int before = (int) Math.min(Integer.MAX_VALUE, printed);
                 for (ConsumerRecord<ByteBuffer, ByteBuffer> record : consumer.poll(Duration.ofMillis(200))) {
@@ -122,18 +126,21 @@ public final class ConsumeCommand implements Callable<Integer> {
                     }
                     formatter.write(record, out);
                     printed++;
-                    if (group != null) {
-                        consumer.commitAsync(Map.of(record.topicPartition(),
-                                new io.fjord.api.consumer.OffsetAndMetadata(record.offset() + 1)), null);
-                    }
+                    done.put(record.topicPartition(), new OffsetAndMetadata(record.offset() + 1));
                 }
                 out.flush();
+                if (group != null && !done.isEmpty()) {
+                    consumer.commitAsync(Map.copyOf(done), null);
+                }
                 long now = System.nanoTime();
                 if (printed > before) {
                     lastRecordAt = now;
                 } else if (timeoutMs != Long.MAX_VALUE && now - lastRecordAt >= timeoutMs * 1_000_000L) {
                     break;
                 }
+            }
+            if (group != null && !done.isEmpty()) {
+                consumer.commitSync(done);
             }
         }
         spec.commandLine().getErr().println("Processed a total of " + printed + " messages");

@@ -67,13 +67,12 @@ final class FetchSessionHandler {
     /**
      * The request for these partitions, in this order.
      *
-     * @param wanted the partitions to fetch and their data
-     * @param kept partitions not fetched now (their records are still buffered) that stay in the
-     *     session unchanged rather than being forgotten and added back
+     * @param wanted the partitions to fetch and their data; a partition of the session left out
+     *     (paused, or its records still buffered) is forgotten, so the broker does not send its
+     *     records again while the application still holds them
      * @param sessions whether the broker takes fetch sessions (Fetch v7+)
      */
-    Built build(Map<TopicPartition, PartitionData> wanted, Iterable<TopicPartition> kept, boolean sessions,
-                FetchRequest request) {
+    Built build(Map<TopicPartition, PartitionData> wanted, boolean sessions, FetchRequest request) {
         Map<TopicPartition, PartitionData> next = new LinkedHashMap<>(wanted);
         if (!sessions) {
             request.setSessionId(0).setSessionEpoch(SESSIONLESS_EPOCH);
@@ -88,12 +87,6 @@ final class FetchSessionHandler {
             fullRequests++;
             pending = next;
             return new Built(request, next, true, next.size());
-        }
-        for (TopicPartition tp : kept) {
-            PartitionData old = session.get(tp);
-            if (old != null && !next.containsKey(tp)) {
-                next.put(tp, old);
-            }
         }
         Map<TopicPartition, PartitionData> changed = new LinkedHashMap<>();
         next.forEach((tp, data) -> {

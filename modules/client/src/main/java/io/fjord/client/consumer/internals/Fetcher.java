@@ -34,14 +34,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Fetches records for the assigned partitions: at most one Fetch in flight per broker, sent again
  * as soon as its response is in, so the next records arrive while the application works on the
  * last (pipelining); {@code max.poll.records} per poll taken from the buffered responses.
- * Partitions whose records are still buffered are not fetched again; with a fetch session they stay
- * in it unchanged. Out-of-range positions are reset by {@code auto.offset.reset}.
+ * Partitions whose records are still buffered are not fetched again (a fetch session forgets them
+ * until they are wanted). Out-of-range positions are reset by {@code auto.offset.reset}.
  *
  * <p>Threads: responses are queued by the I/O thread; everything else runs on the application's
  * thread. Invariant: a buffered fetch is returned only while the partition's position equals the
  * fetch's next offset, so a seek or a reassignment silently drops what was fetched before it.
  */
 public final class Fetcher<K, V> {
+
+    private static final short FIRST_SESSION_VERSION = 7;
+    /** The last version that names topics; later ones name them by id only. */
+    private static final short LAST_VERSION_WITH_NAMES = 12;
+    private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
 
     /** A response, or the failure, of one Fetch request, as the I/O thread queued it. */
     private record Arrived(FetchSessionHandler handler, FetchSessionHandler.Built sent, FetchResponse response,
@@ -83,7 +88,6 @@ public final class Fetcher<K, V> {
         ConsumerMetadata.Snapshot md = metadata.snapshot();
         Set<TopicPartition> buffered = bufferedPartitions();
         Map<Integer, LinkedHashMap<TopicPartition, FetchSessionHandler.PartitionData>> byNode = new LinkedHashMap<>();
-        Map<Integer, List<TopicPartition>> keptByNode = new HashMap<>();
         for (TopicPartition tp : subscriptions.assignedList()) {
             if (!subscriptions.isFetchable(tp)) {
                 continue;
@@ -97,7 +101,6 @@ public final class Fetcher<K, V> {
                 continue;
             }
             if (buffered.contains(tp)) {
-                keptByNode.computeIfAbsent(leader.nodeId(), n -> new ArrayList<>()).add(tp);
                 continue;
             }
             byNode.computeIfAbsent(leader.nodeId(), n -> new LinkedHashMap<>()).put(tp,
@@ -108,18 +111,23 @@ public final class Fetcher<K, V> {
         int sent = 0;
         for (Map.Entry<Integer, LinkedHashMap<TopicPartition, FetchSessionHandler.PartitionData>> e : byNode.entrySet()) {
             int node = e.getKey();
+            Optional<NodeApiVersions> versions = client.apiVersions(node);
+            if (versions.isEmpty()) {
+                // Versions first: they decide between a session and topic ids, and the first
+                // request of a session must be its only full one.
+                client.connect(node);
+                continue;
+            }
             FetchSessionHandler handler = sessions.computeIfAbsent(node, FetchSessionHandler::new);
-            boolean sessionsSupported = client.apiVersions(node).map(SESSIONS_SUPPORTED).orElse(false);
+            boolean sessionsSupported = versions.get().maxVersion(ApiKeys.FETCH) >= FIRST_SESSION_VERSION;
             FetchRequest request = new FetchRequest().setReplicaId(-1).setMaxWaitMs(config.fetchMaxWaitMs)
                     .setMinBytes(config.fetchMinBytes).setMaxBytes(config.fetchMaxBytes)
                     .setIsolationLevel((byte) (config.readCommitted ? 1 : 0)).setRackId(config.clientRack);
-            FetchSessionHandler.Built built = handler.build(e.getValue(), keptByNode.getOrDefault(node, List.of()),
-                    sessionsSupported, request);
+            FetchSessionHandler.Built built = handler.build(e.getValue(), sessionsSupported, request);
             inFlight.add(node);
             metrics.fetchSent(built.full());
-            short version = fetchVersion(node, built);
-            (version < 0 ? network.send(node, built.request(), FetchResponse.class)
-                    : network.send(node, built.request(), version, FetchResponse.class)).whenComplete((response, error) -> {
+            network.send(node, built.request(), fetchVersion(versions.get(), built), FetchResponse.class)
+                    .whenComplete((response, error) -> {
                 arrived.add(new Arrived(handler, built, response,
                         error == null ? null : error instanceof RuntimeException r ? r : new RuntimeException(error)));
                 inFlight.remove(node);
@@ -129,29 +137,22 @@ public final class Fetcher<K, V> {
         return sent;
     }
 
-    private static final java.util.function.Function<NodeApiVersions, Boolean> SESSIONS_SUPPORTED =
-            versions -> versions.maxVersion(ApiKeys.FETCH) >= 7;
-
-    private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
-    private static final short NEGOTIATE = -1;
-    /** The last version that names topics; later ones name them by id only. */
-    private static final short LAST_VERSION_WITH_NAMES = 12;
 
     /**
-     * The version to send ({@link #NEGOTIATE} for the connection's): the negotiated one, unless a topic of the request (or of the session it
+     * The version to send: the negotiated one, unless a topic of the request (or of the session it
      * touches) has no known id, which only versions up to 12 can name.
      */
-    private short fetchVersion(int node, FetchSessionHandler.Built built) {
-        boolean allIds = true;
+    private static short fetchVersion(NodeApiVersions versions, FetchSessionHandler.Built built) {
+        short latest = versions.latestUsableVersion(ApiKeys.FETCH);
+        if (latest <= LAST_VERSION_WITH_NAMES) {
+            return latest;
+        }
         for (FetchSessionHandler.PartitionData data : built.sessionPartitions().values()) {
-            allIds &= !NO_TOPIC_ID.equals(data.topicId());
+            if (NO_TOPIC_ID.equals(data.topicId())) {
+                return LAST_VERSION_WITH_NAMES;
+            }
         }
-        Optional<NodeApiVersions> versions = network.client().apiVersions(node);
-        if (versions.isEmpty()) {
-            return allIds ? NEGOTIATE : LAST_VERSION_WITH_NAMES;
-        }
-        short latest = versions.get().latestUsableVersion(ApiKeys.FETCH);
-        return allIds || latest <= LAST_VERSION_WITH_NAMES ? latest : LAST_VERSION_WITH_NAMES;
+        return latest;
     }
 
     /** Whether a fetch is in flight to any broker. */
