@@ -102,11 +102,13 @@ public final class PerfConsumeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long records = 0;
         long bytes = 0;
-        long startMs = System.currentTimeMillis();
+        long startMs;
         long[] joinedAt = {0};
         long lastRecordMs;
         Map<String, Double> metrics;
         try (FjordConsumer<ByteBuffer, ByteBuffer> consumer = new FjordConsumer<>(config)) {
+            // As Kafka's tool: the clock starts once the consumer exists, before it joins.
+            startMs = System.currentTimeMillis();
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {

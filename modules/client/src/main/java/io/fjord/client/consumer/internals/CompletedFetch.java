@@ -46,6 +46,8 @@ final class CompletedFetch<K, V> {
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
 
+    private final ByteBuffer records;
+    private long endOffset = -1;
     private RecordBatchView batch;
     private RecordCursor cursor;
     private boolean pendingRecord;
@@ -62,6 +64,7 @@ final class CompletedFetch<K, V> {
         this.partition = partition;
         this.fetchOffset = fetchOffset;
         this.nextFetchOffset = fetchOffset;
+        this.records = records;
         this.batches = new RecordBatchIterator(records);
         this.codecs = codecs;
         this.checkCrcs = checkCrcs;
@@ -70,6 +73,26 @@ final class CompletedFetch<K, V> {
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
         this.bytesRead = records.remaining();
+    }
+
+    /**
+     * The offset after the last complete batch of the fetch, from the batch headers alone: where
+     * the next fetch of the partition starts while these records are still being returned.
+     */
+    long endOffset() {
+        if (endOffset < 0) {
+            long end = fetchOffset;
+            try {
+                RecordBatchIterator walk = new RecordBatchIterator(records);
+                while (walk.hasNext()) {
+                    end = Math.max(end, walk.next().nextOffset());
+                }
+            } catch (io.fjord.protocol.errors.ProtocolException e) {
+                // The walk over the records reports the corruption; nothing is fetched beyond it.
+            }
+            endOffset = end;
+        }
+        return endOffset;
     }
 
     long nextFetchOffset() {

@@ -68,7 +68,7 @@ final class FetchSessionHandler {
      * The request for these partitions, in this order.
      *
      * @param wanted the partitions to fetch and their data; a partition of the session left out
-     *     (paused, or its records still buffered) is forgotten, so the broker does not send its
+     *     (paused, or two fetches of it buffered) is forgotten, so the broker does not send its
      *     records again while the application still holds them
      * @param sessions whether the broker takes fetch sessions (Fetch v7+)
      */

@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Fetches records for the assigned partitions: at most one Fetch in flight per broker, sent again
  * as soon as its response is in, so the next records arrive while the application works on the
  * last (pipelining); {@code max.poll.records} per poll taken from the buffered responses.
- * Partitions whose records are still buffered are not fetched again (a fetch session forgets them
- * until they are wanted). Out-of-range positions are reset by {@code auto.offset.reset}.
+ * A partition whose records are still buffered is fetched once more from where they end, so its
+ * next records arrive while the application reads these; never further ahead than that.
+ * Out-of-range positions are reset by {@code auto.offset.reset}.
  *
  * <p>Threads: responses are queued by the I/O thread; everything else runs on the application's
  * thread. Invariant: a buffered fetch is returned only while the partition's position equals the
@@ -47,6 +47,8 @@ public final class Fetcher<K, V> {
     /** The last version that names topics; later ones name them by id only. */
     private static final short LAST_VERSION_WITH_NAMES = 12;
     private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
+    /** The fetch being read plus the one arriving behind it. */
+    private static final int MAX_BUFFERED_FETCHES_PER_PARTITION = 2;
 
     /** A response, or the failure, of one Fetch request, as the I/O thread queued it. */
     private record Arrived(FetchSessionHandler handler, FetchSessionHandler.Built sent, FetchResponse response,
@@ -86,7 +88,7 @@ public final class Fetcher<K, V> {
     /** Sends a Fetch to every broker that leads a fetchable partition and has none in flight. */
     public int sendFetches() {
         ConsumerMetadata.Snapshot md = metadata.snapshot();
-        Set<TopicPartition> buffered = bufferedPartitions();
+        Map<TopicPartition, BufferedState> buffered = bufferedPartitions();
         Map<Integer, LinkedHashMap<TopicPartition, FetchSessionHandler.PartitionData>> byNode = new LinkedHashMap<>();
         for (TopicPartition tp : subscriptions.assignedList()) {
             if (!subscriptions.isFetchable(tp)) {
@@ -100,12 +102,13 @@ public final class Fetcher<K, V> {
             if (inFlight.contains(leader.nodeId())) {
                 continue;
             }
-            if (buffered.contains(tp)) {
+            long fetchOffset = nextFetchOffset(tp, buffered.get(tp));
+            if (fetchOffset < 0) {
                 continue;
             }
             byNode.computeIfAbsent(leader.nodeId(), n -> new LinkedHashMap<>()).put(tp,
                     new FetchSessionHandler.PartitionData(md.topicIds().getOrDefault(tp.topic(), NO_TOPIC_ID),
-                            subscriptions.position(tp), leader.epoch(), -1, config.maxPartitionFetchBytes));
+                            fetchOffset, leader.epoch(), -1, config.maxPartitionFetchBytes));
         }
         NetworkClient client = network.client();
         int sent = 0;
@@ -179,7 +182,7 @@ public final class Fetcher<K, V> {
             if (!a.handler().handleResponse(a.response())) {
                 continue;
             }
-            Set<TopicPartition> buffered = bufferedPartitions();
+            Map<TopicPartition, BufferedState> buffered = bufferedPartitions();
             Map<UUID, String> names = new HashMap<>();
             a.sent().sessionPartitions().forEach((tp, data) -> names.put(data.topicId(), tp.topic()));
             for (FetchResponse.FetchableTopicResponse topic : a.response().responses()) {
@@ -190,10 +193,12 @@ public final class Fetcher<K, V> {
                 for (FetchResponse.PartitionData data : topic.partitions()) {
                     TopicPartition tp = new TopicPartition(name, data.partitionIndex());
                     FetchSessionHandler.PartitionData sent = a.sent().sessionPartitions().get(tp);
-                    if (sent == null || !subscriptions.isAssigned(tp) || buffered.contains(tp)) {
-                        continue;
+                    if (sent == null || !subscriptions.isAssigned(tp) || !subscriptions.hasPosition(tp)
+                            || nextFetchOffset(tp, buffered.get(tp)) != sent.fetchOffset()) {
+                        continue; // the position moved, or records for this offset are already buffered
                     }
                     handlePartition(tp, sent.fetchOffset(), data);
+                    buffered = bufferedPartitions();
                 }
             }
         }
@@ -204,9 +209,6 @@ public final class Fetcher<K, V> {
         switch (error) {
             case NONE -> {
                 subscriptions.updateFetchState(tp, data.highWatermark(), data.logStartOffset(), data.lastStableOffset());
-                if (!subscriptions.hasPosition(tp) || subscriptions.position(tp) != fetchOffset) {
-                    return;
-                }
                 ByteBuffer records = records(data.records());
                 if (records.remaining() == 0) {
                     return;
@@ -316,15 +318,35 @@ public final class Fetcher<K, V> {
         return out;
     }
 
-    private Set<TopicPartition> bufferedPartitions() {
-        Set<TopicPartition> out = new HashSet<>();
+    /** How many fetches of a partition are buffered and where the last one ends. */
+    private record BufferedState(int fetches, long endOffset) {
+    }
+
+    private Map<TopicPartition, BufferedState> bufferedPartitions() {
+        Map<TopicPartition, BufferedState> out = new HashMap<>();
         if (nextInLine != null && !nextInLine.isDrained()) {
-            out.add(nextInLine.partition);
+            out.put(nextInLine.partition, new BufferedState(1, nextInLine.endOffset()));
         }
         for (CompletedFetch<K, V> fetch : completed) {
-            out.add(fetch.partition);
+            BufferedState before = out.get(fetch.partition);
+            out.put(fetch.partition, new BufferedState(before == null ? 1 : before.fetches() + 1, fetch.endOffset()));
         }
         return out;
+    }
+
+    /**
+     * Where the next fetch of a partition starts: its position, or with records buffered the end of
+     * the last buffered fetch, so the next records arrive while the application reads these (one
+     * fetch ahead at most); -1 for no fetch now.
+     */
+    private long nextFetchOffset(TopicPartition tp, BufferedState buffered) {
+        if (buffered == null) {
+            return subscriptions.position(tp);
+        }
+        if (buffered.fetches() >= MAX_BUFFERED_FETCHES_PER_PARTITION || subscriptions.isPaused(tp)) {
+            return -1;
+        }
+        return Math.max(subscriptions.position(tp), buffered.endOffset());
     }
 
     /** Drops buffered records of partitions no longer assigned. */
