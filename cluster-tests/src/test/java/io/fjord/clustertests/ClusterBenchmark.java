@@ -22,7 +22,11 @@ import static io.fjord.clustertests.FjordCluster.await;
  * {@code fjord.bench.rounds} rounds (3), the time from a leader's kill -9 to the first successful
  * produce to its partition and from the controller's kill -9 to a CreateTopics served. Both
  * detect a dead broker after 6 seconds ({@code zookeeper.session.timeout.ms},
- * {@code broker.session.timeout.ms}).
+ * {@code broker.session.timeout.ms}). The replicated produce benchmark ({@link ReplicatedProduceBench},
+ * {@code -Dtest=ClusterBenchmark#replicatedProduceBesideKafka}) alternates the two clusters too, and
+ * prints medians of throughput, p99, broker CPU per GiB and follower catch-up
+ * ({@code -Dfjord.bench.mb=N}, 64, {@code -Dfjord.bench.catchup.mb=N}, 32, and
+ * {@code -Dfjord.bench.targets=fjord,kafka} to run one side only).
  */
 class ClusterBenchmark {
 
@@ -102,6 +106,84 @@ class ClusterBenchmark {
                 fjordLeader, median(fjordLeader), kafkaLeader, median(kafkaLeader));
         System.out.printf("controller kill -9 to CreateTopics served, ms: Fjord %s (median %d), Kafka %s (median %d)%n",
                 fjordController, median(fjordController), kafkaController, median(kafkaController));
+    }
+
+    @Test
+    void replicatedProduceBesideKafka(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int rounds = Integer.getInteger("fjord.bench.rounds", 3);
+        int mb = Integer.getInteger("fjord.bench.mb", 64);
+        int catchUpMb = Integer.getInteger("fjord.bench.catchup.mb", 32);
+        List<ReplicatedProduceBench.Figures> fjord = new ArrayList<>();
+        List<ReplicatedProduceBench.Figures> kafka = new ArrayList<>();
+        List<String> targets = List.of(System.getProperty("fjord.bench.targets", "fjord,kafka").split(","));
+        for (int r = 0; r < rounds; r++) {
+            if (targets.contains("fjord")) {
+                try (FjordCluster c = FjordCluster.start(3, Map.of())) {
+                    fjord.add(ReplicatedProduceBench.run(fjordBrokers(c), mb, catchUpMb));
+                }
+            }
+            if (targets.contains("kafka")) {
+                try (KafkaCluster k = KafkaCluster.start(dir.resolve("produce-" + r), 6000)) {
+                    kafka.add(ReplicatedProduceBench.run(kafkaBrokers(k), mb, catchUpMb));
+                }
+            }
+            System.out.printf("round %d: Fjord %s, Kafka %s%n", r, fjord, kafka);
+        }
+        System.out.printf("RF 3 acks=all, %d MiB of 1 KiB records, medians of %d rounds (Fjord / Kafka):%n", mb, rounds);
+        System.out.printf("  throughput MiB/s %.1f / %.1f; p99 ms %.1f / %.1f; broker CPU s per GiB %.1f / %.1f;"
+                        + " follower catch-up MiB/s %.1f / %.1f (-1: not caught up in 2 min)%n",
+                medianOf(fjord, ReplicatedProduceBench.Figures::mbPerSec), medianOf(kafka, ReplicatedProduceBench.Figures::mbPerSec),
+                medianOf(fjord, ReplicatedProduceBench.Figures::p99Ms), medianOf(kafka, ReplicatedProduceBench.Figures::p99Ms),
+                medianOf(fjord, ReplicatedProduceBench.Figures::cpuSecondsPerGib),
+                medianOf(kafka, ReplicatedProduceBench.Figures::cpuSecondsPerGib),
+                medianOf(fjord, ReplicatedProduceBench.Figures::catchUpMbPerSec),
+                medianOf(kafka, ReplicatedProduceBench.Figures::catchUpMbPerSec));
+    }
+
+    private static ReplicatedProduceBench.Brokers fjordBrokers(FjordCluster c) {
+        return new ReplicatedProduceBench.Brokers() {
+            public String bootstrap() {
+                return c.bootstrap();
+            }
+
+            public void stop(int id) throws Exception {
+                c.stop(id);
+            }
+
+            public void restart(int id) throws Exception {
+                c.restart(id);
+            }
+
+            public List<Long> pids() {
+                return c.ids().stream().filter(id -> c.node(id).alive()).map(id -> c.node(id).process.pid()).toList();
+            }
+        };
+    }
+
+    private static ReplicatedProduceBench.Brokers kafkaBrokers(KafkaCluster k) {
+        return new ReplicatedProduceBench.Brokers() {
+            public String bootstrap() {
+                return k.bootstrap();
+            }
+
+            public void stop(int id) throws Exception {
+                k.stop(id);
+            }
+
+            public void restart(int id) throws Exception {
+                k.launch(id);
+            }
+
+            public List<Long> pids() {
+                return k.pids();
+            }
+        };
+    }
+
+    private static double medianOf(List<ReplicatedProduceBench.Figures> rounds,
+            java.util.function.ToDoubleFunction<ReplicatedProduceBench.Figures> figure) {
+        double[] values = rounds.stream().mapToDouble(figure).sorted().toArray();
+        return values.length == 0 ? Double.NaN : values[values.length / 2];
     }
 
     private static long median(List<Long> values) {

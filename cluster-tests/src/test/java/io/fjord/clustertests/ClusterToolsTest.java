@@ -153,12 +153,15 @@ class ClusterToolsTest {
                 "--election-type", "preferred", "--topic", "manual", "--partition", "1");
         assertEquals(0, already.exitCode(), already.out());
         assertTrue(already.out().contains("Valid replica already elected for partitions manual-1"), already.out());
-        // Broker 3 came back after its kill, but rejoins the ISR only once replication catches it up:
-        // until then it may not lead, so the preferred election of its partition fails as on Kafka.
-        Result notInSync = tool("org.apache.kafka.tools.LeaderElectionCommand", "--bootstrap-server",
+        // Broker 3 came back after its kill and rejoins the ISR once its fetcher has caught up; then
+        // the preferred election gives it its partition back.
+        await("broker 3 back in manual-2's ISR", Duration.ofSeconds(60),
+                () -> describe("manual").partitions().get(2).isr().stream().anyMatch(n -> n.id() == 3));
+        Result elected = tool("org.apache.kafka.tools.LeaderElectionCommand", "--bootstrap-server",
                 cluster.bootstrap(), "--election-type", "preferred", "--topic", "manual", "--partition", "2");
-        assertEquals(1, notInSync.exitCode(), notInSync.out());
-        assertTrue(notInSync.out().contains("PreferredLeaderNotAvailableException"), notInSync.out());
+        assertEquals(0, elected.exitCode(), elected.out());
+        assertTrue(elected.out().contains("Successfully completed leader election (PREFERRED) for partitions manual-2"),
+                elected.out());
     }
 
     @Test

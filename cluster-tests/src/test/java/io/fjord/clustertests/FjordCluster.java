@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * A Fjord cluster for tests: ZooKeeper in the test JVM (so it outlives every broker kill), and
  * brokers from the built image, each {@code bin/fjord broker} in its own process on a free
- * 127.0.0.1 port with its own data folder, which survives restarts. Brokers are started, stopped
- * with SIGTERM (a controlled shutdown) and killed with SIGKILL by the test.
+ * 127.0.0.1 port (kept across restarts) with its own data folder, which survives restarts. Brokers are started, stopped
+ * with SIGTERM (a controlled shutdown), killed with SIGKILL, and frozen and thawed with SIGSTOP and
+ * SIGCONT by the test.
  */
 final class FjordCluster implements AutoCloseable {
 
@@ -41,6 +44,9 @@ final class FjordCluster implements AutoCloseable {
         final Path dataDir;
         Process process;
         int port;
+        /** Frozen with kill -STOP: alive, but left out of {@link #bootstrap()}. */
+        volatile boolean paused;
+        /** Everything the broker printed, over all its starts (each one marked), for failure reports. */
         final StringBuffer output = new StringBuffer();
 
         Node(int id, Path dataDir) {
@@ -51,6 +57,7 @@ final class FjordCluster implements AutoCloseable {
         boolean alive() {
             return process != null && process.isAlive();
         }
+
     }
 
     final ZooKeeperFixture zk;
@@ -93,7 +100,7 @@ final class FjordCluster implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(image.resolve("bin/fjord").toString(), "broker",
                 "--override", "node.id=" + n.id,
-                "--override", "listeners=PLAINTEXT://127.0.0.1:0",
+                "--override", "listeners=PLAINTEXT://127.0.0.1:" + n.port,
                 "--override", "log.dirs=" + n.dataDir,
                 "--override", "zookeeper.connect=" + zk.connectString(),
                 "--override", "zookeeper.session.timeout.ms=6000",
@@ -104,8 +111,8 @@ final class FjordCluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("FJORD_HEAP_OPTS", "-Xmx256m");
         pb.environment().remove("FJORD_OPTS");
-        n.output.setLength(0);
-        n.port = 0;
+        n.output.append("---- started at ").append(Instant.now()).append('\n');
+        n.paused = false;
         n.process = pb.start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -131,10 +138,27 @@ final class FjordCluster implements AutoCloseable {
         return ready;
     }
 
-    /** Starts a stopped or killed broker again, on the same data, and waits until it is ready. */
+    /**
+     * Starts a stopped or killed broker again, on the same data and the same port, and waits until
+     * it is ready. A broker comes back where it was, as a real one does: a client that was given
+     * the brokers' addresses once must find them after each broker has been restarted (a client
+     * that can reach none of the brokers it knows goes back to its bootstrap addresses). The port
+     * was the kernel's pick, so an outgoing connection may hold it for a moment: binding is retried.
+     */
     void restart(int id) throws Exception {
         Node n = nodes.get(id);
-        launch(n).get(60, TimeUnit.SECONDS);
+        for (int attempt = 1; ; attempt++) {
+            int from = n.output.length();
+            try {
+                launch(n).get(60, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (attempt == 5 || !n.output.substring(from).contains("Address already in use")) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
     }
 
     /** kill -9. */
@@ -153,6 +177,36 @@ final class FjordCluster implements AutoCloseable {
         }
     }
 
+    /** kill -STOP: the broker freezes (its ZooKeeper session expires if it stays frozen long enough). */
+    void pause(int id) throws Exception {
+        signal(id, "-STOP");
+        nodes.get(id).paused = true;
+    }
+
+    /** kill -CONT: a paused broker runs on from where it froze. */
+    void resume(int id) throws Exception {
+        signal(id, "-CONT");
+        nodes.get(id).paused = false;
+    }
+
+    private void signal(int id, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(nodes.get(id).process.pid()))
+                .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill " + signal + " of broker " + id + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Stops every live broker with SIGTERM, one at a time, so each one's logs and checkpoints are complete. */
+    void stopAll() throws InterruptedException {
+        for (Node n : nodes.values()) {
+            if (n.alive()) {
+                stop(n.id);
+            }
+        }
+    }
+
     Node node(int id) {
         return nodes.get(id);
     }
@@ -161,11 +215,23 @@ final class FjordCluster implements AutoCloseable {
         return new ArrayList<>(nodes.keySet());
     }
 
-    /** The live brokers' addresses, for {@code bootstrap.servers}. */
+    /** The live brokers' addresses, for {@code bootstrap.servers}; a paused broker is left out. */
     String bootstrap() {
         List<String> out = new ArrayList<>();
-        nodes.values().stream().filter(Node::alive).forEach(n -> out.add("127.0.0.1:" + n.port));
+        nodes.values().stream().filter(n -> n.alive() && !n.paused).forEach(n -> out.add("127.0.0.1:" + n.port));
         return String.join(",", out);
+    }
+
+    /** One broker's address. */
+    String bootstrapOf(int id) {
+        return "127.0.0.1:" + nodes.get(id).port;
+    }
+
+    /** Waits until every broker sees {@code count} live brokers (a restarted one included). */
+    void awaitLiveBrokers(int count) throws InterruptedException {
+        try (Admin admin = admin()) {
+            await(count + " live brokers", Duration.ofSeconds(90), () -> admin.describeCluster().nodes().get().size() == count);
+        }
     }
 
     Admin admin() {

@@ -235,29 +235,45 @@ class FjordConsoleTest {
         assertEquals(0, verified.exitCode(), verified.err());
         assertTrue(verified.out().contains("Reassignment of partition moving-0 is completed."), verified.out());
 
-        // Adding a replica waits for it to catch up, which it cannot without replication: it stays in progress.
+        // Adding a replica completes once the new replica has caught up and joined the ISR.
         Path grow = Files.writeString(work.resolve("grow.json"),
                 "{\"version\":1,\"partitions\":[{\"topic\":\"moving\",\"partition\":1,\"replicas\":[2,3,1]}]}");
         assertEquals(0, tool("reassign-partitions", "--execute", "--reassignment-json-file", grow.toString()).exitCode());
-        Result inProgress = tool("reassign-partitions", "--verify", "--reassignment-json-file", grow.toString());
-        assertTrue(inProgress.out().contains("Reassignment of partition moving-1 is still in progress."), inProgress.out());
+        await("moving-1 on 2,3,1", Duration.ofSeconds(60), () -> replicas("moving", 1).equals(List.of(2, 3, 1))
+                && describe("moving").partitions().get(1).isr().size() == 3);
+        Result grown = tool("reassign-partitions", "--verify", "--reassignment-json-file", grow.toString());
+        assertTrue(grown.out().contains("Reassignment of partition moving-1 is completed."), grown.out());
+
+        // A replica on a frozen broker cannot catch up: that reassignment stays in progress until cancelled.
+        // It is started through the admin API at once, while the frozen broker is still registered.
+        Path stuck = Files.writeString(work.resolve("stuck.json"),
+                "{\"version\":1,\"partitions\":[{\"topic\":\"moving\",\"partition\":0,\"replicas\":[1,3]}]}");
+        cluster.pause(3);
+        try (FjordAdmin admin = admin(cluster.bootstrapOf(1))) {
+            admin.alterPartitionReassignments(Map.of(new TopicPartition("moving", 0), Optional.of(List.of(1, 3))))
+                    .values().iterator().next().get();
+        }
+        Result inProgress = tool("reassign-partitions", "--verify", "--reassignment-json-file", stuck.toString());
+        assertTrue(inProgress.out().contains("Reassignment of partition moving-0 is still in progress."), inProgress.out());
         Result again = tool("reassign-partitions", "--execute", "--reassignment-json-file", shrink.toString());
         assertEquals(1, again.exitCode(), again.out());
         assertTrue(again.err().contains("Cannot execute because there is an existing partition assignment"), again.err());
         try (FjordAdmin admin = admin()) {
-            TopicPartition moving1 = new TopicPartition("moving", 1);
-            PartitionReassignment ongoing = admin.listPartitionReassignments(null).get().get(moving1);
-            assertEquals(new PartitionReassignment(List.of(2, 3, 1), List.of(1), List.of()), ongoing);
+            TopicPartition moving0 = new TopicPartition("moving", 0);
+            PartitionReassignment ongoing = admin.listPartitionReassignments(null).get().get(moving0);
+            assertEquals(new PartitionReassignment(List.of(1, 3), List.of(3), List.of()), ongoing);
         }
 
-        Result cancelled = tool("reassign-partitions", "--cancel", "--reassignment-json-file", grow.toString());
+        Result cancelled = tool("reassign-partitions", "--cancel", "--reassignment-json-file", stuck.toString());
         assertEquals(0, cancelled.exitCode(), cancelled.err());
-        assertEquals("Successfully cancelled partition reassignment for: moving-1", cancelled.out().strip());
-        await("moving-1 back on 2,3", Duration.ofSeconds(30), () -> replicas("moving", 1).equals(List.of(2, 3)));
-        Result after = tool("reassign-partitions", "--verify", "--reassignment-json-file", grow.toString());
-        assertTrue(after.out().contains("There is no active reassignment of partition moving-1, but replica set is"
-                + " [2, 3] rather than [2, 3, 1]."), after.out());
-        Result nothing = tool("reassign-partitions", "--cancel", "--reassignment-json-file", grow.toString());
+        assertEquals("Successfully cancelled partition reassignment for: moving-0", cancelled.out().strip());
+        await("moving-0 back on 1", Duration.ofSeconds(30), () -> replicas("moving", 0).equals(List.of(1)));
+        Result after = tool("reassign-partitions", "--verify", "--reassignment-json-file", stuck.toString());
+        assertTrue(after.out().contains("There is no active reassignment of partition moving-0, but replica set is"
+                + " [1] rather than [1, 3]."), after.out());
+        cluster.resume(3);
+        cluster.awaitLiveBrokers(3);
+        Result nothing = tool("reassign-partitions", "--cancel", "--reassignment-json-file", stuck.toString());
         assertEquals("None of the specified partition reassignments are active.", nothing.out().strip());
     }
 
@@ -315,11 +331,12 @@ class FjordConsoleTest {
 
         try (FjordAdmin admin = admin()) {
             // All partitions: only those elected or failed are answered. placed-2's preferred replica (3)
-            // left its ISR when killed and cannot catch up without replication.
+            // left its ISR when killed, caught up after its restart and leads again.
+            await("broker 3 back in placed-2's ISR", Duration.ofSeconds(60),
+                    () -> describe("placed").partitions().get(2).isr().stream().anyMatch(n -> n.id() == 3));
             Map<TopicPartition, Optional<Throwable>> all = admin.electLeaders(ElectionType.PREFERRED, null).get();
-            assertEquals(Set.of(new TopicPartition("placed", 2)), all.keySet(), all.toString());
-            assertEquals(Errors.PREFERRED_LEADER_NOT_AVAILABLE, assertInstanceOf(ClientException.class,
-                    all.get(new TopicPartition("placed", 2)).orElseThrow()).error());
+            assertEquals(Map.of(new TopicPartition("placed", 2), Optional.empty()), all);
+            await("broker 3 leads placed-2", Duration.ofSeconds(30), () -> leader("placed", 2) == 3);
         }
     }
 

@@ -85,6 +85,23 @@ final class KafkaCluster implements AutoCloseable {
         processes[id].waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM: Kafka's controlled shutdown; waits for the broker to exit. */
+    void stop(int id) throws InterruptedException {
+        processes[id].destroy();
+        processes[id].waitFor(60, TimeUnit.SECONDS);
+    }
+
+    /** The process ids of the live brokers. */
+    List<Long> pids() {
+        List<Long> out = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            if (processes[id] != null && processes[id].isAlive()) {
+                out.add(processes[id].pid());
+            }
+        }
+        return out;
+    }
+
     String bootstrap() {
         List<String> out = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {

@@ -130,6 +130,8 @@ class ModuleDescriptorTest {
                     "uses io.fjord.api.serialization.Serializer")),
             Map.entry("io.fjord.replication", List.of(
                     "exports io.fjord.replication",
+                    "requires io.fjord.client",
+                    "requires java.logging",
                     "requires transitive io.fjord.log",
                     "requires transitive io.fjord.protocol",
                     "requires transitive io.fjord.timer")),

@@ -139,14 +139,20 @@ final class ClusterHandler implements ApiFamily {
             }
             for (AlterPartitionRequest.PartitionData p : t.partitions()) {
                 List<Integer> isr = new ArrayList<>();
+                Map<Integer, Long> memberEpochs = new LinkedHashMap<>();
                 if (version >= 3) {
-                    p.newIsrWithEpochs().forEach(b -> isr.add(b.brokerId()));
+                    p.newIsrWithEpochs().forEach(b -> {
+                        isr.add(b.brokerId());
+                        if (b.brokerEpoch() >= 0) {
+                            memberEpochs.put(b.brokerId(), b.brokerEpoch());
+                        }
+                    });
                 } else {
                     isr.addAll(p.newIsr());
                 }
                 TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                 proposals.put(tp, new AlterPartitionResult.Proposal(p.leaderEpoch(), p.partitionEpoch(), isr,
-                        p.leaderRecoveryState() == 1));
+                        p.leaderRecoveryState() == 1, memberEpochs));
                 ids.put(tp, t.topicId());
             }
         }

@@ -12,6 +12,7 @@ import io.fjord.replication.AlterPartitionSender;
 import io.fjord.replication.ReplicaCluster;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -63,7 +64,7 @@ final class ClusterReplicaLinks implements ReplicaCluster, AlterPartitionSender,
 
     @Override
     public void submit(TopicPartition tp, int leaderEpoch, int partitionEpoch, List<Integer> proposedIsr,
-            Consumer<AlterPartitionOutcome> onDone) {
+            Map<Integer, Long> memberEpochs, Consumer<AlterPartitionOutcome> onDone) {
         ClusterMember m = member;
         MetadataImage image = m == null ? null : m.cache().image();
         TopicImage topic = image == null ? null : image.topic(tp.topic());
@@ -73,7 +74,7 @@ final class ClusterReplicaLinks implements ReplicaCluster, AlterPartitionSender,
             return;
         }
         m.controllerClient().alterPartition(image.controllerId(), m.id(), m.brokerEpoch(), topic.id(), tp.partition(),
-                leaderEpoch, partitionEpoch, proposedIsr).whenCompleteAsync((state, error) -> {
+                leaderEpoch, partitionEpoch, proposedIsr, memberEpochs).whenCompleteAsync((state, error) -> {
                     if (error == null) {
                         onDone.accept(new AlterPartitionOutcome(Errors.NONE, state.leaderEpoch(), state.partitionEpoch(),
                                 state.isr()));

@@ -140,7 +140,7 @@ class LenientRequestsTest {
         assertEquals(3, logged.size(), String.join("\n", logged));
         assertTrue(logged.get(0).contains("tools-1") && logged.get(0).contains("API key 29 version 3"), logged.get(0));
         assertTrue(logged.get(1).contains("tools-2"), logged.get(1));
-        assertTrue(logged.get(2).contains("Fetch (key 1) version 99") && logged.get(2).contains("versions 4 to 11"),
+        assertTrue(logged.get(2).contains("Fetch (key 1) version 99") && logged.get(2).contains("versions 4 to 17"),
                 logged.get(2));
     }
 }

@@ -5,6 +5,7 @@ import io.fjord.api.TopicPartition;
 import io.fjord.cluster.state.PartitionState;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,8 @@ public interface ControllerClient extends AutoCloseable {
 
     /**
      * Sends one partition's AlterPartition to {@code controllerId}: the leader proposes
-     * {@code proposedIsr} at its leader and partition epochs.
+     * {@code proposedIsr} at its leader and partition epochs, with the broker epoch each member
+     * fetched with where known.
      *
      * @return the partition state the controller committed; fails with an {@code ApiException}
      *     carrying the controller's error (for example FENCED_LEADER_EPOCH,
@@ -29,7 +31,7 @@ public interface ControllerClient extends AutoCloseable {
      */
     CompletableFuture<PartitionState> alterPartition(int controllerId, int brokerId, long brokerEpoch, UUID topicId,
                                                      int partition, int leaderEpoch, int partitionEpoch,
-                                                     List<Integer> proposedIsr);
+                                                     List<Integer> proposedIsr, Map<Integer, Long> memberEpochs);
 
     @Override
     void close();

@@ -15,6 +15,7 @@ import io.fjord.protocol.message.ControlledShutdownResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -61,14 +62,16 @@ public final class NetworkControllerClient implements ControllerClient {
 
     @Override
     public CompletableFuture<PartitionState> alterPartition(int controllerId, int brokerId, long brokerEpoch,
-            UUID topicId, int partition, int leaderEpoch, int partitionEpoch, List<Integer> proposedIsr) {
+            UUID topicId, int partition, int leaderEpoch, int partitionEpoch, List<Integer> proposedIsr,
+            Map<Integer, Long> memberEpochs) {
         CompletableFuture<PartitionState> future = new CompletableFuture<>();
         if (!knowsNode(controllerId, future)) {
             return future;
         }
         AlterPartitionRequest.PartitionData data = new AlterPartitionRequest.PartitionData()
                 .setPartitionIndex(partition).setLeaderEpoch(leaderEpoch).setPartitionEpoch(partitionEpoch);
-        proposedIsr.forEach(id -> data.newIsrWithEpochs().add(new AlterPartitionRequest.BrokerState().setBrokerId(id)));
+        proposedIsr.forEach(id -> data.newIsrWithEpochs().add(new AlterPartitionRequest.BrokerState().setBrokerId(id)
+                .setBrokerEpoch(memberEpochs.getOrDefault(id, -1L))));
         AlterPartitionRequest.TopicData topic = new AlterPartitionRequest.TopicData().setTopicId(topicId);
         topic.partitions().add(data);
         AlterPartitionRequest request = new AlterPartitionRequest().setBrokerId(brokerId).setBrokerEpoch(brokerEpoch);

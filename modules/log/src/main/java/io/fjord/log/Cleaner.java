@@ -83,6 +83,10 @@ final class Cleaner {
             bytesRead += moved[0];
             bytesWritten += moved[1];
         }
+        if (log.truncations() != truncations) {
+            // The offsets this cleaning covered may be gone: none of it counts as clean.
+            throw new AbortedException();
+        }
         return new CleanerStats(log.topicPartition(), toClean.firstDirtyOffset(), endOffset, toClean.dirtyRatio(),
                 bytesRead, bytesWritten, compactor.recordsRead(), compactor.recordsWritten(), utilization, startMs,
                 time.milliseconds());

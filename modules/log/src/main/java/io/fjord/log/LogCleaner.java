@@ -264,6 +264,21 @@ public final class LogCleaner {
         writeCheckpoint(logDir);
     }
 
+    /**
+     * Moves the partition's first dirty offset down to {@code logEndOffset} after a truncation
+     * (Kafka's maybeTruncateCheckpoint): offsets appended there later are dirty, not clean.
+     */
+    public void maybeTruncateCheckpoint(TopicPartition tp, Path logDir, long logEndOffset) {
+        synchronized (this) {
+            Long firstDirty = firstDirtyOffsets.get(tp);
+            if (firstDirty == null || firstDirty <= logEndOffset) {
+                return;
+            }
+            firstDirtyOffsets.put(tp, logEndOffset);
+        }
+        writeCheckpoint(logDir);
+    }
+
     /** What the last cleaning of the partition did, or null. */
     public CleanerStats lastStats(TopicPartition tp) {
         return lastStats.get(tp);

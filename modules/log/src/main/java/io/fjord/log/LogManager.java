@@ -3,6 +3,7 @@ package io.fjord.log;
 import io.fjord.common.Time;
 import io.fjord.common.Scheduler;
 import io.fjord.api.TopicPartition;
+import io.fjord.common.errors.Errors;
 import io.fjord.protocol.record.CodecRegistry;
 
 import java.io.IOException;
@@ -120,6 +121,7 @@ public final class LogManager {
                                     recoveryPoints.getOrDefault(tp, 0L), logStarts.getOrDefault(tp, 0L), clean,
                                     time, scheduler, codecs);
                             log.updateHighWatermark(highWatermarks.getOrDefault(tp, log.logStartOffset()));
+                            log.onTruncation(this::afterTruncation);
                             return log;
                         }));
                     }
@@ -217,6 +219,7 @@ public final class LogManager {
             Path logDir = leastLoadedDir();
             PartitionLog log = PartitionLog.open(logDir.resolve(PartitionLog.dirName(tp)), tp, configs.apply(tp),
                     0L, 0L, true, time, scheduler, codecs);
+            log.onTruncation(this::afterTruncation);
             logs.put(tp, log);
             return log;
         }
@@ -295,6 +298,21 @@ public final class LogManager {
             } catch (LogException e) {
                 LOG.log(Level.WARNING, "flush of " + log.topicPartition() + " failed", e);
             }
+        }
+    }
+
+    /**
+     * After a log was truncated, as Kafka's manager does: its recovery point came down, so the
+     * checkpoint is rewritten at once (a restart must re-validate what is appended past the cut),
+     * and the cleaner's first dirty offset comes down with the log end.
+     */
+    private void afterTruncation(PartitionLog log) {
+        cleaner.maybeTruncateCheckpoint(log.topicPartition(), log.dir().getParent(), log.logEndOffset());
+        try {
+            checkpoint(OffsetCheckpointFile.RECOVERY_POINT, PartitionLog::recoveryPoint);
+        } catch (UncheckedIOException e) {
+            throw new LogException(Errors.KAFKA_STORAGE_ERROR, "Checkpointing after the truncation of "
+                    + log.topicPartition() + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -37,7 +37,9 @@ import java.util.function.Consumer;
  * positional reads that do not move the channel's position. The writer appends with positional
  * writes at the old size, so the two never share mutable state besides the volatile fields.
  * Every walk over the batches (read, timestamp search, replay, recovery) is a
- * {@link FileBatchCursor} bounded by the size it read (by the file's length in recovery).
+ * {@link FileBatchCursor} bounded by the size it read (by the file's length in recovery). A
+ * segment object that truncation retires keeps its size while its file is cut shorter: its
+ * walks end early at the cut, they never read other bytes (see {@link LogTruncation}).
  */
 final class LogSegment implements AutoCloseable {
 

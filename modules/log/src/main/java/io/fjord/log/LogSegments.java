@@ -16,7 +16,8 @@ import java.util.List;
  * cleaner's swap ({@link #replace}) or a truncation builds a new list, which the partition log publishes through a volatile field; a list is never
  * changed once built. A reader that took a list works on that one list for its whole call,
  * whatever the writer does meanwhile: the segments it holds stay readable until
- * {@code file.delete.delay.ms} after retention dropped them.
+ * {@code file.delete.delay.ms} after retention dropped them; one that truncation shortened reads
+ * as ending at the cut (see {@link LogTruncation}).
  */
 final class LogSegments {
 

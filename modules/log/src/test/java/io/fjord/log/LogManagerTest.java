@@ -3,6 +3,7 @@ package io.fjord.log;
 import io.fjord.common.testing.MockTime;
 import io.fjord.common.testing.ManualScheduler;
 import io.fjord.api.TopicPartition;
+import io.fjord.protocol.record.CodecRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -158,5 +159,43 @@ class LogManagerTest {
             assertTrue(stream.noneMatch(p -> p.getFileName().toString().startsWith("orders-3")));
         }
         second.shutdown();
+    }
+    @Test
+    void aTruncationIsCheckpointedAtOnceAndTheCleanersDirtyOffsetComesDown() throws Exception {
+        LogManager manager = new LogManager(List.of(root.resolve("d1")), tp -> Compacted.config(4096, 60_000),
+                new LogManagerConfig(1000, 500, 2000, 2000, 2000, 2, 86_400_000L, 600_000L),
+                Compacted.cleanerConfig(), CodecRegistry.NONE, time, scheduler);
+        manager.startup();
+        try {
+            PartitionLog log = manager.getOrCreateLog(tp(0));
+            for (int round = 0; round < 6; round++) {
+                for (int k = 0; k < 100; k += 10) {
+                    String[] kvs = new String[20];
+                    for (int i = 0; i < 10; i++) {
+                        kvs[2 * i] = "key-" + (k + i);
+                        kvs[2 * i + 1] = "value-" + round;
+                    }
+                    log.append(Compacted.batch(Batches.BASE_TIME, kvs), 0);
+                }
+            }
+            log.roll();
+            log.updateHighWatermark(log.logEndOffset());
+            assertNotNull(manager.cleaner().cleanOnce());
+            assertEquals(600, manager.cleaner().firstDirtyOffset(tp(0)));
+            log.flush();
+            manager.checkpointAll();
+            Path recoveryPoints = root.resolve("d1").resolve(OffsetCheckpointFile.RECOVERY_POINT);
+            assertEquals(600L, new OffsetCheckpointFile(recoveryPoints).read().get(tp(0)));
+
+            log.truncateTo(550);
+            assertEquals(550, log.logEndOffset());
+            assertEquals(550L, new OffsetCheckpointFile(recoveryPoints).read().get(tp(0)),
+                    "the recovery point is checkpointed with the truncation, not at the next interval");
+            assertEquals(550, manager.cleaner().firstDirtyOffset(tp(0)));
+            assertEquals(550L, new OffsetCheckpointFile(root.resolve("d1").resolve(LogCleaner.CHECKPOINT_FILE)).read()
+                    .get(tp(0)));
+        } finally {
+            manager.shutdown();
+        }
     }
 }

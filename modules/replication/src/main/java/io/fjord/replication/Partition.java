@@ -10,6 +10,7 @@ import io.fjord.log.PartitionLog;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -441,7 +442,14 @@ public final class Partition {
             role = new Role(true, nodeId, now.leaderEpoch(), now.partitionEpoch(), now.replicas(),
                     IsrState.pending(now.isr().isr(), proposed, expand));
         }
-        alterPartition.submit(topicPartition, current.leaderEpoch(), current.partitionEpoch(), proposed,
+        Map<Integer, Long> memberEpochs = new HashMap<>();
+        for (int member : proposed) {
+            FollowerState f = followers.get(member);
+            if (f != null && f.brokerEpoch() >= 0) {
+                memberEpochs.put(member, f.brokerEpoch());
+            }
+        }
+        alterPartition.submit(topicPartition, current.leaderEpoch(), current.partitionEpoch(), proposed, memberEpochs,
                 outcome -> onAlterPartition(current.leaderEpoch(), outcome));
     }
 

@@ -29,15 +29,22 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The partitions this broker leads, and the produce and fetch paths through them.
+ * The partitions this broker hosts, as leader or follower, and the produce and fetch paths
+ * through them.
  *
  * <p>Produce: each partition's records are appended under the acks rules ({@link
  * Partition#appendRecordsToLeader}); every append wakes the delayed fetches watching the
  * partition. acks=all parks a {@link DelayedProduce} until the high watermark passes the
- * appended batches (at once on one node). Fetch: whole batches up to the high watermark, read as
- * file slices; below {@code fetch.min.bytes} a {@link DelayedFetch} waits in the purgatory until
- * an append brings enough or {@code fetch.max.wait.ms} runs out. No thread ever waits: callbacks
- * run on the appending thread, the purgatory's reaper or the calling handler thread.
+ * appended batches (at once on one node; in a cluster when the followers' fetches move it).
+ * Fetch: for a consumer whole batches up to the high watermark, for a follower up to the log end
+ * (its fetch moves its state at the leader), read as file slices; below {@code fetch.min.bytes}
+ * a {@link DelayedFetch} waits in the purgatory until an append brings enough or the wait runs
+ * out. No thread ever waits: callbacks run on the appending thread, the purgatory's reaper or the
+ * calling handler thread.
+ *
+ * <p>In a cluster, a followed partition is fetched by the {@link ReplicaFetcherManager}, and an
+ * {@code isr-expiration} task every {@code replica.lag.time.max.ms / 2} lets each led partition
+ * drop its lagging followers.
  *
  * <p>Thread safety: every method may be called from any handler thread.
  */

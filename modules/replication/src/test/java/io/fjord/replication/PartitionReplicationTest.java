@@ -81,7 +81,7 @@ class PartitionReplicationTest {
     void open() throws Exception {
         scheduler = new ThreadScheduler(1, "partition-test-");
         log = PartitionLog.open(dir.resolve("t-0"), TP, LogConfig.defaults(), 0, 0, true, time, scheduler);
-        AlterPartitionSender sender = (tp, leaderEpoch, partitionEpoch, isr, onDone) ->
+        AlterPartitionSender sender = (tp, leaderEpoch, partitionEpoch, isr, memberEpochs, onDone) ->
                 proposals.add(new Proposal(leaderEpoch, partitionEpoch, isr, onDone));
         partition = new Partition(TP, log, LEADER, 2, time, new ReplicationSettings(LAG_MS, 1, 1 << 20, 10 << 20,
                 500, 1, 1000, 30_000), sender, id -> true, tp -> { });

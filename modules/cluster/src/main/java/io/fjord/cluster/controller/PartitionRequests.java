@@ -61,7 +61,7 @@ final class PartitionRequests {
                 results.put(tp, AlterPartitionResult.error(Errors.INVALID_UPDATE_VERSION));
             } else if (!proposal.newIsr().contains(fromBroker)) {
                 results.put(tp, AlterPartitionResult.error(Errors.INVALID_REQUEST));
-            } else if (!eligible(tp, proposal.newIsr())) {
+            } else if (!eligible(tp, proposal.newIsr()) || !sameIncarnations(proposal.memberEpochs())) {
                 results.put(tp, AlterPartitionResult.error(Errors.INELIGIBLE_REPLICA));
             } else {
                 accepted.put(tp, new PartitionState(s.leader(), s.leaderEpoch(), proposal.newIsr(),
@@ -76,6 +76,17 @@ final class PartitionRequests {
         controller.reassignments().onIsrChange(accepted.keySet(), batch);
         controller.flush(batch);
         return results;
+    }
+
+    /** KIP-903: a member that fetched as an earlier registration of its broker may not join. */
+    private boolean sameIncarnations(Map<Integer, Long> memberEpochs) {
+        for (Map.Entry<Integer, Long> e : memberEpochs.entrySet()) {
+            BrokerRegistration live = ctx.live.get(e.getKey());
+            if (e.getValue() >= 0 && (live == null || live.epoch() != e.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean eligible(TopicPartition tp, List<Integer> isr) {

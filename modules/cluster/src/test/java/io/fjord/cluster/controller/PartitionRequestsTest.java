@@ -68,6 +68,21 @@ class PartitionRequestsTest {
     }
 
     @Test
+    void aMemberThatFetchedAsAnEarlierRegistrationMayNotJoin() {
+        PartitionState s = h.state(T0);
+        AlterPartitionResult shrunk = alter(1, epochs[1], s.leaderEpoch(), s.partitionEpoch(), List.of(1, 2));
+        AlterPartitionResult stale = controller.alterPartition(1, epochs[1], Map.of(T0, new AlterPartitionResult.Proposal(
+                s.leaderEpoch(), shrunk.state().partitionEpoch(), List.of(1, 2, 3), false,
+                Map.of(2, epochs[2], 3, epochs[3] - 1)))).join().get(T0);
+        assertEquals(Errors.INELIGIBLE_REPLICA, stale.error());
+        AlterPartitionResult current = controller.alterPartition(1, epochs[1], Map.of(T0, new AlterPartitionResult.Proposal(
+                s.leaderEpoch(), shrunk.state().partitionEpoch(), List.of(1, 2, 3), false,
+                Map.of(2, epochs[2], 3, epochs[3])))).join().get(T0);
+        assertEquals(Errors.NONE, current.error());
+        assertEquals(List.of(1, 2, 3), current.state().isr());
+    }
+
+    @Test
     void staleOrWrongRequestsAreRejectedWithKafkasErrors() throws Exception {
         PartitionState s = h.state(T0);
         CompletionException stale = assertThrows(CompletionException.class, () -> alter(1, epochs[1] - 1,
