@@ -1,8 +1,10 @@
 /** The {@code fjord} command. Its entry point is {@link io.fjord.cli.Main}. */
 module io.fjord.cli {
     requires io.fjord.broker;
-    // The producer and admin client behind produce, topics and perf.
+    // The producer, consumer and admin client behind produce, consume, topics, groups and perf.
     requires io.fjord.client;
+    // The consumer protocol's bytes: fjord groups shows each member's assignment.
+    requires io.fjord.assignors;
     requires io.fjord.kernel;
     requires info.picocli;
     // The JSON files of reassign-partitions and leader-election.

@@ -159,6 +159,18 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops this broker and starts a new one on the same files, listening on the same port; this
+     * instance is closed afterwards.
+     */
+    public KafkaBroker restart() throws IOException, InterruptedException {
+        close();
+        Process broker = java(dir, "broker.out", "kafka.Kafka", dir.resolve("server.properties").toString());
+        KafkaBroker restarted = new KafkaBroker(broker, port, dir);
+        restarted.awaitStarted();
+        return restarted;
+    }
+
     public String bootstrap() {
         return "127.0.0.1:" + port;
     }

@@ -189,6 +189,12 @@ class ImageTest {
                 row("serializer", "long", "io.fjord.client", fjordVersion(), "image", "no"),
                 row("serializer", "string", "io.fjord.client", fjordVersion(), "image", "no"),
                 row("serializer", "uuid", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("deserializer", "byte-array", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("deserializer", "bytes", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("deserializer", "integer", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("deserializer", "long", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("deserializer", "string", "io.fjord.client", fjordVersion(), "image", "no"),
+                row("deserializer", "uuid", "io.fjord.client", fjordVersion(), "image", "no"),
                 "",
                 "Plugins folder: " + plugins), builtIn.lines());
 

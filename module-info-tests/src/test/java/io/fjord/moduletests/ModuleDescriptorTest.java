@@ -82,6 +82,7 @@ class ModuleDescriptorTest {
                     "opens io.fjord.cli to info.picocli",
                     "requires com.fasterxml.jackson.jr.ob",
                     "requires info.picocli",
+                    "requires io.fjord.assignors",
                     "requires io.fjord.broker",
                     "requires io.fjord.client",
                     "requires io.fjord.kernel")),
@@ -99,9 +100,17 @@ class ModuleDescriptorTest {
                     "requires transitive io.fjord.protocol")),
             Map.entry("io.fjord.client", List.of(
                     "exports io.fjord.client.admin",
+                    "exports io.fjord.client.consumer",
                     "exports io.fjord.client.errors",
                     "exports io.fjord.client.network",
                     "exports io.fjord.client.producer",
+                    "provides io.fjord.api.serialization.Deserializer with "
+                            + "io.fjord.client.serialization.ByteArrayDeserializer, "
+                            + "io.fjord.client.serialization.BytesDeserializer, "
+                            + "io.fjord.client.serialization.IntegerDeserializer, "
+                            + "io.fjord.client.serialization.LongDeserializer, "
+                            + "io.fjord.client.serialization.StringDeserializer, "
+                            + "io.fjord.client.serialization.UuidDeserializer",
                     "provides io.fjord.api.serialization.Serializer with "
                             + "io.fjord.client.serialization.ByteArraySerializer, "
                             + "io.fjord.client.serialization.BytesSerializer, "
@@ -109,11 +118,15 @@ class ModuleDescriptorTest {
                             + "io.fjord.client.serialization.LongSerializer, "
                             + "io.fjord.client.serialization.StringSerializer, "
                             + "io.fjord.client.serialization.UuidSerializer",
+                    "requires io.fjord.assignors",
                     "requires io.fjord.kernel",
                     "requires transitive io.fjord.protocol",
                     "uses io.fjord.api.compression.CompressionCodec",
+                    "uses io.fjord.api.consumer.ConsumerInterceptor",
+                    "uses io.fjord.api.consumer.PartitionAssignor",
                     "uses io.fjord.api.producer.Partitioner",
                     "uses io.fjord.api.producer.ProducerInterceptor",
+                    "uses io.fjord.api.serialization.Deserializer",
                     "uses io.fjord.api.serialization.Serializer")),
             Map.entry("io.fjord.replication", List.of(
                     "exports io.fjord.replication",

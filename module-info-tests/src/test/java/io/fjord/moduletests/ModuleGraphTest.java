@@ -38,8 +38,7 @@ class ModuleGraphTest {
     private static final Map<String, String> NO_PROVIDER_YET = Map.of(
             "io.fjord.api.producer.Partitioner", "an extension point only; the producer partitions by itself unless one is configured",
             "io.fjord.api.producer.ProducerInterceptor", "an extension point only; Fjord ships no interceptor",
-            "io.fjord.api.consumer.ConsumerInterceptor", "an extension point only; Fjord ships no interceptor",
-            "io.fjord.api.serialization.Deserializer", "the built-in deserializers arrive with the client module");
+            "io.fjord.api.consumer.ConsumerInterceptor", "an extension point only; Fjord ships no interceptor");
 
     /** The plugin folders the build made: plugins/NAME/target/NAME/, each droppable into an image's plugins/. */
     static List<Path> builtPluginFolders() throws IOException {

@@ -81,6 +81,7 @@ public final class Broker {
     private ClusterReplicaLinks replicaLinks;
     private ProducerIdManager producerIdManager;
     private GroupCoordinator groupCoordinator;
+    private FetchSessionCache fetchSessions;
     private volatile SocketServer socketServer;
     private ClusterSettings cluster;
     private ClusterMember member;
@@ -224,11 +225,13 @@ public final class Broker {
             }
         };
         int maxDecompressedBatchBytes = settings.networkConfig().socketRequestMaxBytes();
+        fetchSessions = new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(),
+                FetchSessionCache.EVICTION_MS, System::currentTimeMillis);
         List<ApiFamily> families = new ArrayList<>(List.of(
                 new MetadataHandler(metadataStore, node, cluster.clustered()),
                 new DescribeTopicPartitionsHandler(metadataStore, config.maxRequestPartitionSizeLimit()),
                 new ProduceHandler(metadataStore, replicaManager, partitions, codecs, maxDecompressedBatchBytes),
-                new FetchHandler(replicaManager, partitions, metadataStore::image),
+                new FetchHandler(replicaManager, partitions, metadataStore::image, fetchSessions),
                 new ListOffsetsHandler(partitions),
                 new OffsetForLeaderEpochHandler(partitions),
                 new LogDirsHandler(config.logDirs(), logManager::allLogs),
@@ -316,6 +319,11 @@ public final class Broker {
     /** Per-API request timings and counts, and what clients sent that was ignored. */
     public RequestMetrics requestMetrics() {
         return socketServer.requestMetrics();
+    }
+
+    /** The incremental fetch sessions the broker keeps, as Kafka's metrics count them. */
+    public FetchSessionMetrics fetchSessionMetrics() {
+        return fetchSessions.metrics();
     }
 
     /** The first log dir, where the metadata lives unless {@code metadata.log.dir} says otherwise. */

@@ -35,6 +35,7 @@ public final class BrokerConfig {
     public static final String PLUGIN_PATH = "plugin.path";
     /** The most partitions DescribeTopicPartitions answers with at once, Kafka's setting. */
     static final String MAX_REQUEST_PARTITION_SIZE_LIMIT = "max.request.partition.size.limit";
+    static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
 
     /** The settings of a broker started without a file: one node on the loopback interface. */
     public static final Map<String, String> EMBEDDED_DEFAULTS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
@@ -85,6 +86,7 @@ public final class BrokerConfig {
         // Validated here so a bad value stops the start with the property's name.
         networkConfig();
         maxRequestPartitionSizeLimit();
+        maxIncrementalFetchSessionCacheSlots();
         String plugins = props.get(PLUGIN_PATH);
         if (plugins != null && plugins.contains(",")) {
             throw new ConfigException(PLUGIN_PATH, plugins, "one folder (Fjord reads a single plugins folder)");
@@ -190,6 +192,20 @@ public final class BrokerConfig {
             // refused below
         }
         throw new ConfigException(MAX_REQUEST_PARTITION_SIZE_LIMIT, value, "a whole number of at least 1");
+    }
+
+    /** {@code max.incremental.fetch.session.cache.slots}: at least 0, Kafka's default 1000. */
+    int maxIncrementalFetchSessionCacheSlots() {
+        String value = properties.getOrDefault(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, "1000").trim();
+        try {
+            int slots = Integer.parseInt(value);
+            if (slots >= 0) {
+                return slots;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ConfigException(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, value, "a whole number of at least 0");
     }
 
     /** The address to bind; empty for every interface. */

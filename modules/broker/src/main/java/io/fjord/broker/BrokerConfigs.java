@@ -72,6 +72,8 @@ final class BrokerConfigs {
                 "Replicas that must acknowledge an acks=all write, unless the topic sets its own.");
         put(d, "max.request.partition.size.limit", ConfigType.INT, "2000", ro,
                 "The most partitions DescribeTopicPartitions answers at once.");
+        put(d, "max.incremental.fetch.session.cache.slots", ConfigType.INT, "1000", ro,
+                "The most incremental fetch sessions the broker keeps.");
         put(d, NetworkConfig.NUM_NETWORK_THREADS, ConfigType.INT, "3", cw, 1, "Threads reading and writing sockets.");
         put(d, NetworkConfig.NUM_IO_THREADS, ConfigType.INT, "8", cw, 1, "Threads handling requests.");
         put(d, NetworkConfig.QUEUED_MAX_REQUESTS, ConfigType.INT, "500", ro, "Requests queued for the handlers before reads stop.");

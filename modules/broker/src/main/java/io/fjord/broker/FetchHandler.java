@@ -15,6 +15,7 @@ import io.fjord.replication.ReplicaManager;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,23 +28,28 @@ import java.util.function.Supplier;
  * whole batches as a file slice sent with sendfile. From v13 topics are named by id; an id the
  * metadata does not know is answered UNKNOWN_TOPIC_ID. A fetch with a replica id (v4-14) or a
  * ReplicaState (v15+) is a follower's: it reads up to the log end offset, and a diverging log is
- * answered with DivergingEpoch (v12+). Session id 0 in the answer keeps clients sessionless, so
- * every fetch is full and {@code ForgottenTopicsData} is ignored. Below {@code MinBytes} the fetch
- * waits in the replica manager's purgatory, never on this thread.
+ * answered with DivergingEpoch (v12+). Incremental fetch sessions (v7+, KIP-227) are the
+ * {@link FetchSessionCache}'s: an incremental request fetches every partition of its session and is
+ * answered with those that changed. Below {@code MinBytes} the fetch waits in the replica manager's
+ * purgatory, never on this thread.
  */
 final class FetchHandler implements ApiFamily {
 
     private static final short FIRST_TOPIC_ID_VERSION = 13;
     private static final short FIRST_REPLICA_STATE_VERSION = 15;
+    private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
 
     private final ReplicaManager replicaManager;
     private final PartitionLookup partitions;
     private final Supplier<MetadataImage> metadata;
+    private final FetchSessionCache sessions;
 
-    FetchHandler(ReplicaManager replicaManager, PartitionLookup partitions, Supplier<MetadataImage> metadata) {
+    FetchHandler(ReplicaManager replicaManager, PartitionLookup partitions, Supplier<MetadataImage> metadata,
+                 FetchSessionCache sessions) {
         this.replicaManager = replicaManager;
         this.partitions = partitions;
         this.metadata = metadata;
+        this.sessions = sessions;
     }
 
     @Override
@@ -55,7 +61,7 @@ final class FetchHandler implements ApiFamily {
         short version = request.header().apiVersion();
         boolean byId = version >= FIRST_TOPIC_ID_VERSION;
         MetadataImage image = byId ? metadata.get() : null;
-        List<FetchPartitionRequest> wanted = new ArrayList<>();
+        Map<FetchPartitionRequest, UUID> wanted = new LinkedHashMap<>();
         Map<String, UUID> ids = new HashMap<>();
         List<FetchResponse.FetchableTopicResponse> unknownIds = new ArrayList<>();
         for (FetchRequest.FetchTopic topic : body.topics()) {
@@ -73,14 +79,29 @@ final class FetchHandler implements ApiFamily {
                 TopicPartition tp = new TopicPartition(name, p.partition());
                 // Ensures the replica manager knows a partition the metadata has.
                 partitions.partitionFor(tp);
-                wanted.add(new FetchPartitionRequest(tp, p.fetchOffset(), Math.max(0, p.partitionMaxBytes()),
-                        p.currentLeaderEpoch(), p.lastFetchedEpoch()));
+                wanted.put(new FetchPartitionRequest(tp, p.fetchOffset(), Math.max(0, p.partitionMaxBytes()),
+                        p.currentLeaderEpoch(), p.lastFetchedEpoch()), ids.getOrDefault(name, NO_TOPIC_ID));
+            }
+        }
+        List<TopicPartition> forgotten = new ArrayList<>();
+        for (FetchRequest.ForgottenTopic topic : body.forgottenTopicsData()) {
+            TopicImage t = byId ? image.topic(topic.topicId()) : null;
+            String name = byId ? (t == null ? null : t.name()) : topic.topic();
+            if (name != null) {
+                topic.partitions().forEach(p -> forgotten.add(new TopicPartition(name, p)));
             }
         }
         int replicaId = version >= FIRST_REPLICA_STATE_VERSION ? body.replicaState().replicaId() : body.replicaId();
         long replicaEpoch = version >= FIRST_REPLICA_STATE_VERSION ? body.replicaState().replicaEpoch() : -1L;
         FetchParams params = new FetchParams(body.maxWaitMs(), body.minBytes(), body.maxBytes(), replicaId, replicaEpoch);
-        replicaManager.fetchMessages(params, wanted, results -> respond(request, results, ids, unknownIds));
+        FetchSessionCache.Context session = sessions.newContext(body.sessionId(), body.sessionEpoch(), replicaId >= 0,
+                byId, wanted, forgotten);
+        if (session.error() != Errors.NONE) {
+            Responses.send(request, new FetchResponse().setErrorCode(session.error().code()).setSessionId(0));
+            return;
+        }
+        replicaManager.fetchMessages(params, session.toFetch(), results -> respond(request, session.select(results),
+                session.topicIds(), unknownIds, session.sessionId()));
     }
 
     private static FetchResponse.FetchableTopicResponse unknownTopicId(FetchRequest.FetchTopic topic) {
@@ -95,11 +116,11 @@ final class FetchHandler implements ApiFamily {
     }
 
     private static void respond(NetworkRequest request, List<FetchPartitionResult> results, Map<String, UUID> ids,
-            List<FetchResponse.FetchableTopicResponse> unknownIds) {
+            List<FetchResponse.FetchableTopicResponse> unknownIds, int sessionId) {
         // Consecutive partitions of one topic share an entry; a topic split in the request stays split.
         TopicResponses<FetchResponse.FetchableTopicResponse, FetchResponse.PartitionData> topics =
                 TopicResponses.consecutive(name -> new FetchResponse.FetchableTopicResponse().setTopic(name)
-                                .setTopicId(ids.getOrDefault(name, new UUID(0L, 0L))),
+                                .setTopicId(ids.getOrDefault(name, NO_TOPIC_ID)),
                         FetchResponse.FetchableTopicResponse::partitions);
         for (FetchPartitionResult r : results) {
             FetchResponse.PartitionData p = new FetchResponse.PartitionData()
@@ -120,6 +141,6 @@ final class FetchHandler implements ApiFamily {
         }
         List<FetchResponse.FetchableTopicResponse> all = new ArrayList<>(topics.topics());
         all.addAll(unknownIds);
-        Responses.send(request, new FetchResponse().setSessionId(0).setResponses(all));
+        Responses.send(request, new FetchResponse().setSessionId(sessionId).setResponses(all));
     }
 }

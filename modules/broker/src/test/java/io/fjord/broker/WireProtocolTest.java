@@ -102,7 +102,7 @@ class WireProtocolTest {
                 .setMinBytes(1)
                 .setIsolationLevel((byte) 0)
                 .setSessionId(0)
-                .setSessionEpoch(0)
+                .setSessionEpoch(-1)
                 .setTopics(List.of(topic))
                 .setForgottenTopicsData(List.of())
                 .setRackId("");

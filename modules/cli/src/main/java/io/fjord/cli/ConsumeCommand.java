@@ -1,56 +1,41 @@
 package io.fjord.cli;
 
-import io.fjord.api.compression.CompressionCodec;
-import io.fjord.client.network.NetworkClient;
-import io.fjord.client.network.NetworkClientConfig;
-import io.fjord.kernel.PluginRuntime;
-import io.fjord.common.errors.Errors;
-import io.fjord.protocol.message.FetchRequest;
-import io.fjord.protocol.message.FetchResponse;
-import io.fjord.protocol.message.ListOffsetsRequest;
-import io.fjord.protocol.message.ListOffsetsResponse;
-import io.fjord.protocol.message.MetadataRequest;
-import io.fjord.protocol.message.MetadataResponse;
-import io.fjord.protocol.record.CodecRegistry;
-import io.fjord.protocol.record.RecordBatchIterator;
-import io.fjord.protocol.record.RecordBatchView;
-import io.fjord.protocol.record.RecordCursor;
-import io.fjord.protocol.types.MemoryRecordSet;
+import io.fjord.api.Header;
+import io.fjord.api.TimestampType;
+import io.fjord.api.TopicPartition;
+import io.fjord.api.consumer.ConsumerRecord;
+import io.fjord.api.consumer.OffsetAndMetadata;
+import io.fjord.api.PartitionInfo;
+import io.fjord.client.consumer.FjordConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
- * {@code fjord consume}: prints the records of a topic, one value per line, as Kafka's
- * kafka-console-consumer.sh does, without consumer groups: every partition (or the one given) is
- * fetched from the start, the end, or an offset. Stops after {@code --max-messages} records or when
- * no record arrives for {@code --timeout-ms}.
+ * {@code fjord consume}: prints records as Kafka's kafka-console-consumer.sh does, on Fjord's
+ * consumer: as a member of {@code --group} (committing as it goes), or without a group over every
+ * partition of the topic (or the one given). Stops after {@code --max-messages} records or when
+ * none arrives for {@code --timeout-ms}. The formatter properties are Kafka's
+ * DefaultMessageFormatter's: {@code print.timestamp}, {@code print.partition}, {@code
+ * print.offset}, {@code print.headers}, {@code print.key}, {@code print.value}, {@code
+ * key.separator}, {@code line.separator}, {@code headers.separator}, {@code null.literal}.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = "Print the records of a topic (as kafka-console-consumer.sh, without groups).")
+        description = "Print the records of a topic (as kafka-console-consumer.sh).")
 public final class ConsumeCommand implements Callable<Integer> {
-
-    private static final short FETCH_VERSION = 11;
-    private static final short LIST_OFFSETS_VERSION = 2;
-    private static final short METADATA_VERSION = 4;
-    private static final long EARLIEST = -2L;
-    private static final long LATEST = -1L;
-    private static final int FETCH_MAX_WAIT_MS = 500;
-    private static final int SOCKET_TIMEOUT_MS = 30_000;
-    private static final int PARTITION_MAX_BYTES = 1024 * 1024;
-    // A compressed batch may inflate to at most this; more is treated as corrupt rather than allocated.
-    private static final int MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
     @Spec
     CommandSpec spec;
@@ -58,8 +43,14 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-server", required = true, paramLabel = "host:port")
     String bootstrapServer;
 
-    @Option(names = "--topic", required = true, paramLabel = "T")
+    @Option(names = "--topic", paramLabel = "T")
     String topic;
+
+    @Option(names = "--include", paramLabel = "REGEX", description = "Topics to consume, as a regular expression (needs --group or makes one).")
+    String include;
+
+    @Option(names = "--group", paramLabel = "G", description = "Consume as a member of this group.")
+    String group;
 
     @Option(names = "--from-beginning")
     boolean fromBeginning;
@@ -76,65 +67,71 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", paramLabel = "MS", description = "Stop when no record arrives for this long.")
     long timeoutMs = Long.MAX_VALUE;
 
-    @Option(names = "--property", paramLabel = "k=v", description = "print.key=true, key.separator=SEP (default tab).")
+    @Option(names = "--isolation-level", paramLabel = "read_uncommitted|read_committed")
+    String isolationLevel = "read_uncommitted";
+
+    @Option(names = "--property", paramLabel = "k=v", description = "Formatter properties, as Kafka's DefaultMessageFormatter.")
     Map<String, String> properties = new TreeMap<>();
 
+    @Option(names = "--consumer-property", paramLabel = "k=v", description = "Consumer settings.")
+    Map<String, String> consumerProperties = new TreeMap<>();
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
+        if ((topic == null) == (include == null)) {
+            throw new IllegalArgumentException("Exactly one of --topic or --include is required");
+        }
         if (offset != null && partition == null) {
             throw new IllegalArgumentException("--offset needs --partition");
         }
-        boolean printKey = Boolean.parseBoolean(properties.getOrDefault("print.key", "false"));
-        String separator = properties.getOrDefault("key.separator", "\t");
+        if (partition != null && (group != null || include != null)) {
+            throw new IllegalArgumentException("--partition cannot be used with --group or --include");
+        }
+        Map<String, Object> config = new HashMap<>(consumerProperties);
+        config.put("bootstrap.servers", bootstrapServer);
+        // Keys and values as read-only views of the fetched bytes, no copy.
+        config.put("key.deserializer", "bytes");
+        config.put("value.deserializer", "bytes");
+        config.put("isolation.level", isolationLevel);
+        config.putIfAbsent("client.id", "fjord-console-consumer");
+        config.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
+        if (include != null && group == null) {
+            group = "console-consumer-" + (int) (Math.random() * 100_000);
+        }
+        if (group != null) {
+            config.put("group.id", group);
+            // Commits cover what was printed, not what was fetched beyond --max-messages.
+            config.putIfAbsent("enable.auto.commit", "false");
+        }
+        RecordFormatter formatter = new RecordFormatter(properties);
         PrintWriter out = spec.commandLine().getOut();
-        try (PluginRuntime plugins = PluginRuntime.discover(null);
-             NetworkClient client = new NetworkClient(NetworkClientConfig.defaults("fjord-console-consumer")
-                     .withRequestTimeoutMs(SOCKET_TIMEOUT_MS))) {
-            BrokerRequests connection = new BrokerRequests(client, bootstrapServer);
-            CodecRegistry codecs = codecs(plugins);
-            Map<Integer, Long> positions = startPositions(connection);
-            long printed = 0;
+        long printed = 0;
+        try (FjordConsumer<ByteBuffer, ByteBuffer> consumer = new FjordConsumer<>(config)) {
+            if (group != null) {
+                if (include != null) {
+                    consumer.subscribe(Pattern.compile(include));
+                } else {
+                    consumer.subscribe(List.of(topic));
+                }
+            } else {
+                assign(consumer);
+            }
             long lastRecordAt = System.nanoTime();
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
             while (printed < maxMessages) {
-                FetchResponse response = connection.send(FETCH_VERSION, fetchRequest(positions), FetchResponse.class);
                 int before = (int) Math.min(Integer.MAX_VALUE, printed);
-                for (FetchResponse.FetchableTopicResponse t : response.responses()) {
-                    for (FetchResponse.PartitionData p : t.partitions()) {
-                        Errors error = Errors.forCode(p.errorCode());
-                        if (error != Errors.NONE) {
-                            throw new IOException("Fetching " + topic + "-" + p.partitionIndex()
-                                    + " failed: " + error + " (" + error.defaultMessage() + ")");
-                        }
-                        int index = p.partitionIndex();
-                        long position = positions.get(index);
-                        // Decoded records are in memory: a slice of the response frame.
-                        RecordBatchIterator batches = new RecordBatchIterator(((MemoryRecordSet) p.records()).buffer());
-                        while (batches.hasNext() && printed < maxMessages) {
-                            RecordBatchView batch = batches.next();
-                            batch.ensureValid();
-                            if (!batch.isControlBatch()) {
-                                RecordCursor record = batch.records(codecs, MAX_DECOMPRESSED_BYTES);
-                                while (printed < maxMessages && record.next()) {
-                                    if (record.offset() < position) {
-                                        continue;
-                                    }
-                                    if (printKey) {
-                                        out.print(text(record.key()));
-                                        out.print(separator);
-                                    }
-                                    out.println(text(record.value()));
-                                    printed++;
-                                    position = record.offset() + 1;
-                                }
-                            }
-                            if (printed < maxMessages) {
-                                position = Math.max(position, batch.nextOffset());
-                            }
-                        }
-                        positions.put(index, position);
+                for (ConsumerRecord<ByteBuffer, ByteBuffer> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (printed >= maxMessages) {
+                        break;
                     }
+                    formatter.write(record, out);
+                    printed++;
+                    done.put(record.topicPartition(), new OffsetAndMetadata(record.offset() + 1));
                 }
                 out.flush();
+                if (group != null && !done.isEmpty()) {
+                    consumer.commitAsync(Map.copyOf(done), null);
+                }
                 long now = System.nanoTime();
                 if (printed > before) {
                     lastRecordAt = now;
@@ -142,100 +139,122 @@ public final class ConsumeCommand implements Callable<Integer> {
                     break;
                 }
             }
-            spec.commandLine().getErr().println("Processed a total of " + printed + " messages");
-            spec.commandLine().getErr().flush();
-            return 0;
-        }
-    }
-
-    private static String text(ByteBuffer bytes) {
-        if (bytes == null) {
-            return "null";
-        }
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.duplicate().get(copy);
-        return new String(copy, StandardCharsets.UTF_8);
-    }
-
-    private static CodecRegistry codecs(PluginRuntime plugins) {
-        List<CompressionCodec> codecs = new ArrayList<>();
-        for (String name : plugins.names(CompressionCodec.class)) {
-            codecs.add(plugins.create(CompressionCodec.class, name, Map.of()));
-        }
-        return CodecRegistry.of(codecs);
-    }
-
-    private FetchRequest fetchRequest(Map<Integer, Long> positions) {
-        FetchRequest.FetchTopic fetchTopic = new FetchRequest.FetchTopic().setTopic(topic);
-        for (Map.Entry<Integer, Long> position : positions.entrySet()) {
-            fetchTopic.partitions().add(new FetchRequest.FetchPartition()
-                    .setPartition(position.getKey())
-                    .setFetchOffset(position.getValue())
-                    .setPartitionMaxBytes(PARTITION_MAX_BYTES));
-        }
-        return new FetchRequest()
-                .setMaxWaitMs(FETCH_MAX_WAIT_MS)
-                .setMinBytes(1)
-                .setIsolationLevel((byte) 0)
-                .setSessionId(0)
-                .setSessionEpoch(-1)
-                .setTopics(List.of(fetchTopic))
-                .setForgottenTopicsData(List.of())
-                .setRackId("");
-    }
-
-    /** The partitions to read, each with the offset to start at. */
-    private Map<Integer, Long> startPositions(BrokerRequests connection) throws IOException {
-        List<Integer> partitions = new ArrayList<>();
-        if (partition != null) {
-            partitions.add(partition);
-        } else {
-            MetadataRequest request = new MetadataRequest()
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic)))
-                    .setAllowAutoTopicCreation(false);
-            MetadataResponse.MetadataResponseTopic t = connection.send(METADATA_VERSION, request,
-                    MetadataResponse.class).topics().get(0);
-            Errors error = Errors.forCode(t.errorCode());
-            if (error != Errors.NONE) {
-                throw new IOException("Topic " + topic + " is not available: " + error.defaultMessage());
+            if (group != null && !done.isEmpty()) {
+                consumer.commitSync(done);
             }
-            t.partitions().forEach(p -> partitions.add(p.partitionIndex()));
         }
-        long target;
-        if (offset == null || offset.equals("latest")) {
-            target = fromBeginning ? EARLIEST : LATEST;
-        } else if (offset.equals("earliest")) {
-            target = EARLIEST;
+        spec.commandLine().getErr().println("Processed a total of " + printed + " messages");
+        spec.commandLine().getErr().flush();
+        return 0;
+    }
+
+    private void assign(FjordConsumer<ByteBuffer, ByteBuffer> consumer) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        if (partition != null) {
+            partitions.add(new TopicPartition(topic, partition));
         } else {
-            target = Long.parseLong(offset);
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos.isEmpty()) {
+                throw new IllegalArgumentException("Topic " + topic + " is not available");
+            }
+            infos.forEach(p -> partitions.add(p.topicPartition()));
+        }
+        consumer.assign(partitions);
+        if (offset == null || offset.equals("latest")) {
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+            }
+        } else if (offset.equals("earliest")) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            long target = Long.parseLong(offset);
             if (target < 0) {
                 throw new IllegalArgumentException("--offset must be earliest, latest or a non-negative number");
             }
+            partitions.forEach(tp -> consumer.seek(tp, target));
         }
-        Map<Integer, Long> positions = new TreeMap<>();
-        if (target >= 0) {
-            partitions.forEach(p -> positions.put(p, target));
-            return positions;
+    }
+
+    /** Kafka's DefaultMessageFormatter: the columns asked for, in its order, then the line separator. */
+    static final class RecordFormatter {
+        private final boolean printTimestamp;
+        private final boolean printPartition;
+        private final boolean printOffset;
+        private final boolean printHeaders;
+        private final boolean printKey;
+        private final boolean printValue;
+        private final String keySeparator;
+        private final String lineSeparator;
+        private final String headersSeparator;
+        private final String nullLiteral;
+
+        RecordFormatter(Map<String, String> p) {
+            printTimestamp = Boolean.parseBoolean(p.getOrDefault("print.timestamp", "false"));
+            printPartition = Boolean.parseBoolean(p.getOrDefault("print.partition", "false"));
+            printOffset = Boolean.parseBoolean(p.getOrDefault("print.offset", "false"));
+            printHeaders = Boolean.parseBoolean(p.getOrDefault("print.headers", "false"));
+            printKey = Boolean.parseBoolean(p.getOrDefault("print.key", "false"));
+            printValue = Boolean.parseBoolean(p.getOrDefault("print.value", "true"));
+            keySeparator = unescape(p.getOrDefault("key.separator", "\t"));
+            lineSeparator = unescape(p.getOrDefault("line.separator", "\n"));
+            headersSeparator = unescape(p.getOrDefault("headers.separator", ","));
+            nullLiteral = p.getOrDefault("null.literal", "null");
         }
-        ListOffsetsRequest.ListOffsetsTopic listTopic = new ListOffsetsRequest.ListOffsetsTopic().setName(topic);
-        partitions.forEach(p -> listTopic.partitions().add(new ListOffsetsRequest.ListOffsetsPartition()
-                .setPartitionIndex(p)
-                .setTimestamp(target)));
-        ListOffsetsRequest request = new ListOffsetsRequest()
-                .setReplicaId(-1)
-                .setIsolationLevel((byte) 0)
-                .setTopics(List.of(listTopic));
-        ListOffsetsResponse response = connection.send(LIST_OFFSETS_VERSION, request, ListOffsetsResponse.class);
-        for (ListOffsetsResponse.ListOffsetsTopicResponse result : response.topics()) {
-            for (ListOffsetsResponse.ListOffsetsPartitionResponse p : result.partitions()) {
-                Errors error = Errors.forCode(p.errorCode());
-                if (error != Errors.NONE) {
-                    throw new IOException("Listing offsets of " + topic + "-" + p.partitionIndex()
-                            + " failed: " + error + " (" + error.defaultMessage() + ")");
+
+        private static String unescape(String s) {
+            return s.replace("\\t", "\t").replace("\\n", "\n").replace("\\r", "\r");
+        }
+
+        void write(ConsumerRecord<ByteBuffer, ByteBuffer> r, PrintWriter out) {
+            StringBuilder line = new StringBuilder();
+            if (printTimestamp) {
+                line.append(r.timestampType() == TimestampType.NO_TIMESTAMP_TYPE ? "NO_TIMESTAMP"
+                        : r.timestampType().configName + ":" + r.timestamp());
+                separator(line, printPartition || printOffset || printHeaders || printKey || printValue);
+            }
+            if (printPartition) {
+                line.append("Partition:").append(r.partition());
+                separator(line, printOffset || printHeaders || printKey || printValue);
+            }
+            if (printOffset) {
+                line.append("Offset:").append(r.offset());
+                separator(line, printHeaders || printKey || printValue);
+            }
+            if (printHeaders) {
+                List<String> headers = new ArrayList<>();
+                for (Header h : r.headers()) {
+                    headers.add(h.key() + ":" + (h.value() == null ? nullLiteral
+                            : new String(h.value(), StandardCharsets.UTF_8)));
                 }
-                positions.put(p.partitionIndex(), p.offset());
+                line.append(headers.isEmpty() ? "NO_HEADERS" : String.join(headersSeparator, headers));
+                separator(line, printKey || printValue);
+            }
+            if (printKey) {
+                line.append(text(r.key()));
+                separator(line, printValue);
+            }
+            if (printValue) {
+                line.append(text(r.value()));
+            }
+            line.append(lineSeparator);
+            out.print(line);
+        }
+
+        private void separator(StringBuilder line, boolean more) {
+            if (more) {
+                line.append(keySeparator);
             }
         }
-        return positions;
+
+        private String text(ByteBuffer bytes) {
+            if (bytes == null) {
+                return nullLiteral;
+            }
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.duplicate().get(copy);
+            return new String(copy, StandardCharsets.UTF_8);
+        }
     }
 }

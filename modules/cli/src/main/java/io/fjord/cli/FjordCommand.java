@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             LeaderElectionCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
+            GroupsCommand.class,
             PerfCommand.class,
             PluginsCommand.class,
             VersionCommand.class,
