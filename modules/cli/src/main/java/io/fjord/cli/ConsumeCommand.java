@@ -87,7 +87,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         boolean printKey = Boolean.parseBoolean(properties.getOrDefault("print.key", "false"));
         String separator = properties.getOrDefault("key.separator", "\t");
         PrintWriter out = spec.commandLine().getOut();
-        try (PluginRuntime plugins = PluginRuntime.discover(null);
+        try (PluginRuntime plugins = PluginRuntime.discover(FjordHome.pluginsFolder());
              NetworkClient client = new NetworkClient(NetworkClientConfig.defaults("fjord-console-consumer")
                      .withRequestTimeoutMs(SOCKET_TIMEOUT_MS))) {
             BrokerRequests connection = new BrokerRequests(client, bootstrapServer);

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             ConsumeCommand.class,
             PerfCommand.class,
+            ImageCommand.class,
             PluginsCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

@@ -81,6 +81,8 @@ public final class PerfProduceCommand implements Callable<Integer> {
             }
             config.put(prop.substring(0, eq), prop.substring(eq + 1));
         }
+        // The installation's plugins (a codec such as snappy, a partitioner) unless the properties say.
+        config.putIfAbsent("plugin.path", FjordHome.pluginsFolder().toString());
         config.putIfAbsent("key.serializer", "byte-array");
         config.putIfAbsent("value.serializer", "byte-array");
         byte[] payload = new byte[recordSize];
