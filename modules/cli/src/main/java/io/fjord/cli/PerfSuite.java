@@ -89,7 +89,9 @@ final class PerfSuite {
                 }
             }
         }
-        progress.println();
+        if (System.console() != null) {
+            progress.println();
+        }
         progress.flush();
         return rounds;
     }
@@ -108,6 +110,16 @@ final class PerfSuite {
     private Round round(PerfMix mix, int round, ImageBuilder.Built image) throws ImageException, InterruptedException, IOException {
         Path data = output.resolve("runs").resolve(mix.name() + "-" + round);
         deleteTree(data);
+        try {
+            return round(mix, round, image, data);
+        } finally {
+            // Measured: the records are of no further use, and a suite writes many of them.
+            deleteTree(data);
+        }
+    }
+
+    private Round round(PerfMix mix, int round, ImageBuilder.Built image, Path data)
+            throws ImageException, InterruptedException, IOException {
         List<String> brokerArgs = new ArrayList<>(List.of("broker",
                 "--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override", "log.dirs=" + data));
         mix.broker().forEach((k, v) -> brokerArgs.addAll(List.of("--override", k + "=" + v)));
@@ -184,8 +196,13 @@ final class PerfSuite {
         return new Round(mix.name(), round, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, reason);
     }
 
+    /** One line that rewrites itself on a terminal; one line per step into a file or pipe. */
     private void progress(String what) {
-        progress.print("\r\033[K[fjord perf suite] " + what);
+        if (System.console() != null) {
+            progress.print("\r\033[K[fjord perf suite] " + what);
+        } else {
+            progress.println("[fjord perf suite] " + what);
+        }
         progress.flush();
     }
 
