@@ -15,13 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code fjord image} run from the built image, with the JDK of these tests as the linker: a
- * broker-only image with the snappy plugin and a client-only image, each built once and shared by
- * the tests (linking is slow), and mixes that cannot work refused before anything is linked.
+ * broker-only image with the snappy plugin ({@link SharedImages}, shared with other test classes)
+ * and a client-only image, each built once (linking is slow), and mixes that cannot work refused
+ * before anything is linked.
  */
 class CustomImageTest {
 
-    private static Path image;
-    private static Path snappyPlugin;
     private static Path brokerImage;
     private static Path clientImage;
 
@@ -33,27 +32,17 @@ class CustomImageTest {
 
     @BeforeAll
     static void buildImages() throws Exception {
-        image = Modules.pathProperty("fjord.image");
-        snappyPlugin = Modules.pathProperty("fjord.plugins.source").resolve("snappy/target/snappy");
-        brokerImage = images.resolve("broker");
+        brokerImage = SharedImages.brokerWithSnappy();
         clientImage = images.resolve("client");
-        FjordProcesses.Run broker = fjordImage("--output", brokerImage.toString(),
-                "--add-modules", "io.fjord.broker,io.fjord.compression",
-                "--plugin", snappyPlugin.toString(), "--config", "compression.type=snappy");
-        assertEquals(0, broker.code(), broker.out());
         FjordProcesses.Run client = fjordImage("--output", clientImage.toString(),
                 "--add-modules", "io.fjord.client,io.fjord.compression,io.fjord.assignors");
         assertEquals(0, client.code(), client.out());
-        assertTrue(broker.out().matches("(?s)Image .*/broker: \\d+\\.\\d MiB, \\d+ modules\n.*"), broker.out());
+        String broker = SharedImages.brokerWithSnappyOutput();
+        assertTrue(broker.matches("(?s)Image .*/broker-snappy: \\d+\\.\\d MiB, \\d+ modules\n.*"), broker);
     }
 
     private static FjordProcesses.Run fjordImage(String... args) throws Exception {
-        String[] all = new String[args.length + 3];
-        all[0] = "image";
-        all[1] = "--jdk";
-        all[2] = System.getProperty("java.home");
-        System.arraycopy(args, 0, all, 3, args.length);
-        return run(image, all);
+        return SharedImages.fjordImage(args);
     }
 
     private static List<String> modules(Path image) throws Exception {

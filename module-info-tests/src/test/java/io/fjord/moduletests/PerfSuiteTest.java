@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code fjord perf suite} from the built image: two small mixes that share one image, a mix that
- * cannot be built and one whose broker cannot start. The two run every round and are reported
+ * {@code fjord perf suite} from the built image: two small mixes on one image, a mix that cannot
+ * be built and one whose broker cannot start. The two run every round and are reported
  * with ratios; the broken ones are reported with their reasons and stop nothing.
  */
 class PerfSuiteTest {
@@ -28,11 +29,13 @@ class PerfSuiteTest {
     void twoSmallMixesAreMeasuredAndReportedAndBrokenMixesAreReportedWithTheirReasons() throws Exception {
         Path image = Modules.pathProperty("fjord.image");
         Files.createDirectories(work.resolve("mixes"));
-        mix("a-none", "description=no compression", "modules=io.fjord.broker,io.fjord.compression",
-                "producer.compression.type=none");
-        mix("b-lz4", "modules=io.fjord.broker,io.fjord.compression", "producer.compression.type=lz4");
+        // a, b and d run the shared broker image (linking is slow); the suite's own builds are
+        // fjord image's code, which CustomImageTest drives, and c is refused before linking.
+        String shared = "image=" + SharedImages.brokerWithSnappy();
+        mix("a-none", "description=no compression", shared, "producer.compression.type=none");
+        mix("b-lz4", shared, "producer.compression.type=lz4");
         mix("c-no-metadata", "modules=io.fjord.broker,io.fjord.compression", "without=io.fjord.controller");
-        mix("d-bad-broker", "modules=io.fjord.broker,io.fjord.compression", "broker.num.partitions=many");
+        mix("d-bad-broker", shared, "broker.num.partitions=many");
         Path out = work.resolve("report");
         FjordProcesses.Run r = FjordProcesses.run(image, "perf", "suite", work.resolve("mixes").toString(),
                 "--output", out.toString(), "--jdk", System.getProperty("java.home"),
@@ -61,8 +64,11 @@ class PerfSuiteTest {
         String svg = Files.readString(out.resolve("chart.svg"));
         assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
         assertTrue(svg.contains(">a-none</text>") && svg.contains(">b-lz4</text>") && svg.contains(">failed</text>"), svg);
-        try (var images = Files.list(out.resolve("images"))) {
-            assertEquals(1, images.count(), "a, b and d share one image; c's build was refused before linking");
+        Path built = out.resolve("images");
+        if (Files.exists(built)) {
+            try (var images = Files.list(built)) {
+                assertFalse(images.findAny().isPresent(), "c's build was refused before linking; the others had one");
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * modules=io.fjord.broker,io.fjord.compression     # roots of the image; io.fjord.cli is always in
  * without=io.fjord.coordinator                      # modules to leave out
  * plugins=../../plugins/snappy/target/snappy        # plugin folders, relative to this file
+ * image=../images/broker                           # or: an image built before, used as it is
  * broker.compression.type=producer                  # broker settings (--override)
  * producer.compression.type=lz4                     # producer settings
  * consumer.partition.assignment.strategy=range      # consumer settings
@@ -30,10 +31,10 @@ import java.util.TreeMap;
  * Any other key is refused, so a typo never silently measures the wrong mix.
  */
 record PerfMix(String name, Path file, String description, List<String> modules, List<String> without,
-               List<Path> plugins, Map<String, String> broker, Map<String, String> producer,
+               List<Path> plugins, Path image, Map<String, String> broker, Map<String, String> producer,
                Map<String, String> consumer) {
 
-    private static final Set<String> PLAIN_KEYS = Set.of("description", "modules", "without", "plugins");
+    private static final Set<String> PLAIN_KEYS = Set.of("description", "modules", "without", "plugins", "image");
 
     static PerfMix read(Path file) throws ImageException {
         Properties props = new Properties();
@@ -57,7 +58,7 @@ record PerfMix(String name, Path file, String description, List<String> modules,
                 consumer.put(key.substring("consumer.".length()), value);
             } else {
                 throw new ImageException("mix " + file + ": unknown key '" + key + "' (expected description, modules, "
-                        + "without, plugins, or a broker., producer. or consumer. setting)");
+                        + "without, plugins, image, or a broker., producer. or consumer. setting)");
             }
         }
         Path folder = file.toAbsolutePath().getParent();
@@ -65,12 +66,19 @@ record PerfMix(String name, Path file, String description, List<String> modules,
         for (String p : list(props.getProperty("plugins"))) {
             plugins.add(folder.resolve(p).normalize());
         }
+        String image = props.getProperty("image", "").trim();
+        List<String> modules = list(props.getProperty("modules"));
+        List<String> without = list(props.getProperty("without"));
+        if (!image.isEmpty() && !(modules.isEmpty() && without.isEmpty() && plugins.isEmpty())) {
+            throw new ImageException("mix " + file + ": image names a built image, so modules, without and plugins "
+                    + "would be ignored; give one or the other");
+        }
         String fileName = file.getFileName().toString();
         String name = fileName.endsWith(".properties") ? fileName.substring(0, fileName.length() - ".properties".length())
                 : fileName;
-        return new PerfMix(name, file, props.getProperty("description", "").trim(), list(props.getProperty("modules")),
-                list(props.getProperty("without")), List.copyOf(plugins), Map.copyOf(broker), Map.copyOf(producer),
-                Map.copyOf(consumer));
+        return new PerfMix(name, file, props.getProperty("description", "").trim(), modules, without,
+                List.copyOf(plugins), image.isEmpty() ? null : folder.resolve(image).normalize(), Map.copyOf(broker),
+                Map.copyOf(producer), Map.copyOf(consumer));
     }
 
     /** Every setting of the mix, for the image's provider check. */

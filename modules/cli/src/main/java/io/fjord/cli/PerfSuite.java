@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs one workload against each mix: builds the mix's image (mixes with the same modules and
- * plugins share one), then in each round, for each mix in turn (rounds alternate the mixes, so a
+ * plugins share one; a mix may also name an image built before), then in each round, for each mix in turn (rounds alternate the mixes, so a
  * slow minute of the machine does not land on one mix only), starts the image's broker on
  * loopback with fresh data, drives it with the image's own {@code fjord perf produce} processes,
  * and measures both sides. A mix that fails to build or start is recorded with its reason and
@@ -97,6 +97,12 @@ final class PerfSuite {
     }
 
     private ImageBuilder.Built image(PerfMix mix) throws ImageException, IOException {
+        if (mix.image() != null) {
+            if (!Files.isRegularFile(mix.image().resolve("bin/fjord"))) {
+                throw new ImageException("no image at " + mix.image() + " (no bin/fjord)");
+            }
+            return new ImageBuilder.Built(mix.image(), ImageBuilder.sizeOf(mix.image()), Jlink.modulesOf(mix.image()));
+        }
         Path dir = output.resolve("images").resolve(hash(mix.imageKey()));
         ImageBuilder.Request request = new ImageBuilder.Request(dir, modulePath, new LinkedHashSet<>(mix.modules()),
                 Set.copyOf(mix.without()), mix.plugins(), mix.allSettings(), jdk);

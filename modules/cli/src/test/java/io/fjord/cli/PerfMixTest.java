@@ -46,6 +46,15 @@ class PerfMixTest {
     }
 
     @Test
+    void aMixMayNameABuiltImageInsteadOfModules() throws Exception {
+        PerfMix mix = read("built", "image=images/broker", "producer.compression.type=lz4");
+        assertEquals(dir.resolve("images/broker"), mix.image());
+        ImageException e = assertThrows(ImageException.class,
+                () -> read("both", "image=images/broker", "modules=io.fjord.broker"));
+        assertTrue(e.getMessage().contains("give one or the other"), e.getMessage());
+    }
+
+    @Test
     void anUnknownKeyIsRefusedSoATypoNeverMeasuresTheWrongMix() {
         ImageException e = assertThrows(ImageException.class, () -> read("typo", "module=io.fjord.broker"));
         assertTrue(e.getMessage().contains("unknown key 'module'"), e.getMessage());
