@@ -2,6 +2,7 @@ package io.fjord.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -96,7 +97,7 @@ final class ImageBuilder {
     }
 
     private static Set<String> allFjordModules(Path modulePath, Set<String> without) {
-        return java.lang.module.ModuleFinder.of(modulePath).findAll().stream()
+        return ModuleFinder.of(modulePath).findAll().stream()
                 .map(r -> r.descriptor().name())
                 .filter(n -> n.startsWith("io.fjord.") && !without.contains(n))
                 .collect(Collectors.toCollection(TreeSet::new));

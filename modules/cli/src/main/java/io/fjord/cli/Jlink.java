@@ -1,5 +1,6 @@
 package io.fjord.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,7 @@ final class Jlink {
     static final String UNSUPPORTED = "jdk.unsupported";
 
     /** Modules whose JNI libraries need native access from JDK 22 on. */
-    private static final List<String> NATIVE = List.of("com.github.luben.zstd_jni", "org.lz4.java", "io.fjord.compression");
+    private static final List<String> NATIVE = List.of("com.github.luben.zstd_jni", "org.lz4.java");
 
     private final Path jdk;
     private final Optional<ToolProvider> inProcess;
@@ -60,7 +61,7 @@ final class Jlink {
     /** Links {@code modules} (names) from {@code modulePath} and the JDK into {@code output}. */
     void link(Path modulePath, Set<String> modules, Path output) throws ImageException {
         List<String> args = new ArrayList<>(List.of(
-                "--module-path", jdk.resolve("jmods") + java.io.File.pathSeparator + modulePath,
+                "--module-path", jdk.resolve("jmods") + File.pathSeparator + modulePath,
                 "--add-modules", String.join(",", modules),
                 "--output", output.toString(),
                 "--strip-debug", "--no-header-files", "--no-man-pages",

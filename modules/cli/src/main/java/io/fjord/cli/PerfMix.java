@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A mix: a small properties file naming the modules of an image, its plugin folders and the
@@ -91,7 +92,7 @@ record PerfMix(String name, Path file, String description, List<String> modules,
 
     /** What identifies the image of this mix: mixes that differ only in settings share one. */
     String imageKey() {
-        return String.join(",", new java.util.TreeSet<>(modules)) + "|" + String.join(",", new java.util.TreeSet<>(without))
+        return String.join(",", new TreeSet<>(modules)) + "|" + String.join(",", new TreeSet<>(without))
                 + "|" + String.join(",", plugins.stream().map(Path::toString).sorted().toList());
     }
 

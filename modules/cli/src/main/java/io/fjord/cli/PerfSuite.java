@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs one workload against each mix: builds the mix's image (mixes with the same modules and
@@ -223,7 +225,7 @@ final class PerfSuite {
 
     /** The bytes of the log segments: the indexes are preallocated, so their sizes say nothing. */
     private static long logBytes(Path data) throws IOException {
-        try (var files = Files.walk(data)) {
+        try (Stream<Path> files = Files.walk(data)) {
             long total = 0;
             for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
                 total += Files.size(p);
@@ -236,8 +238,8 @@ final class PerfSuite {
         if (!Files.exists(dir)) {
             return;
         }
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
