@@ -1,6 +1,9 @@
 /** The {@code fjord} command. Its entry point is {@link io.fjord.cli.Main}. */
 module io.fjord.cli {
-    requires io.fjord.broker;
+    // The broker and zookeeper commands; static, so a client-only image (fjord image without the
+    // broker's modules) still runs the client commands. ImageModules says which are present.
+    requires static io.fjord.broker;
+    requires static io.fjord.controller;
     // The producer, consumer and admin client behind produce, consume, topics, groups and perf.
     requires io.fjord.client;
     // The consumer protocol's bytes: fjord groups shows each member's assignment.

@@ -103,6 +103,19 @@ class ImageTest {
     }
 
     @Test
+    void theImageKeepsTheJarsOfItsOwnModulesForFjordImage() throws Exception {
+        Run r = java("--list-modules");
+        assertEquals(0, r.code(), r.out());
+        Set<String> linked = new TreeSet<>();
+        r.lines().stream().map(l -> l.substring(0, l.indexOf('@')))
+                .filter(n -> !n.startsWith("java.") && !n.startsWith("jdk.")).forEach(linked::add);
+        Set<String> kept = new TreeSet<>();
+        java.lang.module.ModuleFinder.of(image.resolve("modules")).findAll()
+                .forEach(m -> kept.add(m.descriptor().name()));
+        assertEquals(linked, kept);
+    }
+
+    @Test
     void fjordVersionRunsFromTheImage() throws Exception {
         Run r = run(image, "version");
         assertEquals(0, r.code(), r.out());

@@ -83,9 +83,10 @@ class ModuleDescriptorTest {
                     "requires com.fasterxml.jackson.jr.ob",
                     "requires info.picocli",
                     "requires io.fjord.assignors",
-                    "requires io.fjord.broker",
                     "requires io.fjord.client",
-                    "requires io.fjord.kernel")),
+                    "requires io.fjord.kernel",
+                    "requires static io.fjord.broker",
+                    "requires static io.fjord.controller")),
             Map.entry("io.fjord.network", List.of(
                     "exports io.fjord.network",
                     "requires io.netty.buffer",

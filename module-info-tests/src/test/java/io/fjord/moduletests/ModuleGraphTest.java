@@ -36,8 +36,6 @@ class ModuleGraphTest {
 
     /** Services with no provider yet, and why. A reason for a service that has providers fails the test. */
     private static final Map<String, String> NO_PROVIDER_YET = Map.of(
-            "io.fjord.api.producer.Partitioner", "an extension point only; the producer partitions by itself unless one is configured",
-            "io.fjord.api.producer.ProducerInterceptor", "an extension point only; Fjord ships no interceptor",
             "io.fjord.api.consumer.ConsumerInterceptor", "an extension point only; Fjord ships no interceptor");
 
     /** The plugin folders the build made: plugins/NAME/target/NAME/, each droppable into an image's plugins/. */
@@ -129,6 +127,9 @@ class ModuleGraphTest {
         assertEquals(Set.of("io.fjord.compression", "io.fjord.plugin.snappy"),
                 providers.get("io.fjord.api.compression.CompressionCodec"));
         assertEquals(Set.of("io.fjord.assignors"), providers.get("io.fjord.api.consumer.PartitionAssignor"));
+        // The sample plugins: how to write a partitioner and an interceptor.
+        assertEquals(Set.of("io.fjord.plugin.keyprefix"), providers.get("io.fjord.api.producer.Partitioner"));
+        assertEquals(Set.of("io.fjord.plugin.counting"), providers.get("io.fjord.api.producer.ProducerInterceptor"));
     }
 
     /** The JDK's own check over the module path the tests run on, plus each plugin folder. */

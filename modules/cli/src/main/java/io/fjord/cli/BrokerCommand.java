@@ -43,6 +43,10 @@ public final class BrokerCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!ImageModules.has(ImageModules.BROKER)) {
+            err.println("fjord broker: " + ImageModules.missing(ImageModules.BROKER, "a broker"));
+            return 1;
+        }
         BrokerConfig config;
         try {
             config = BrokerConfig.load(configFile, overrides);
@@ -55,15 +59,7 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         Broker broker = new Broker(config, FjordHome.pluginsFolder());
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                broker.shutdown();
-            } catch (IOException | InterruptedException e) {
-                err.println("fjord broker: shutdown failed: " + e);
-            } finally {
-                stopped.countDown();
-            }
-        }, "fjord-broker-shutdown");
+        Thread hook = new Thread(new Shutdown(broker, stopped, err), "fjord-broker-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             broker.start();
@@ -79,5 +75,34 @@ public final class BrokerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Shuts the broker down when the process stops. A class, not a lambda: a lambda's method
+     * would name the broker's types in this command's signatures, which picocli reads even in a
+     * client-only image that has no broker.
+     */
+    private static final class Shutdown implements Runnable {
+
+        private final Broker broker;
+        private final CountDownLatch stopped;
+        private final PrintWriter err;
+
+        Shutdown(Broker broker, CountDownLatch stopped, PrintWriter err) {
+            this.broker = broker;
+            this.stopped = stopped;
+            this.err = err;
+        }
+
+        @Override
+        public void run() {
+            try {
+                broker.shutdown();
+            } catch (IOException | InterruptedException e) {
+                err.println("fjord broker: shutdown failed: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }
     }
 }

@@ -94,6 +94,8 @@ public final class ConsumeCommand implements Callable<Integer> {
         config.put("value.deserializer", "bytes");
         config.put("isolation.level", isolationLevel);
         config.putIfAbsent("client.id", "fjord-console-consumer");
+        // Codecs installed as plugins (snappy) read as the broker's do.
+        config.putIfAbsent("plugin.path", FjordHome.pluginsFolder().toString());
         config.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         if (include != null && group == null) {
             group = "console-consumer-" + (int) (Math.random() * 100_000);

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             ConsumeCommand.class,
             GroupsCommand.class,
             PerfCommand.class,
+            ImageCommand.class,
             PluginsCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

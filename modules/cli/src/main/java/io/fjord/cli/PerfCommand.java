@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 /** {@code fjord perf}: the performance tools, one subcommand each. */
 @Command(name = "perf", mixinStandardHelpOptions = true,
         description = "Performance tools (as Kafka's perf-test scripts).",
-        subcommands = {PerfProduceCommand.class, PerfConsumeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PerfProduceCommand.class, PerfConsumeCommand.class, PerfSuiteCommand.class,
+                CommandLine.HelpCommand.class})
 public final class PerfCommand implements Runnable {
 
     @Spec

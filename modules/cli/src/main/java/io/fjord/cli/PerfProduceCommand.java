@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,6 +61,14 @@ public final class PerfProduceCommand implements Callable<Integer> {
     @Option(names = "--print-metrics", description = "Print the producer's metrics at the end.")
     boolean printMetrics;
 
+    @Option(names = "--key-count", paramLabel = "K",
+            description = "Give each record one of K keys (key-0 .. key-K-1) drawn uniformly; 0 (default): no keys.")
+    int keyCount;
+
+    @Option(names = "--print-resource-usage",
+            description = "Print this process's CPU time and peak resident memory at the end (for fjord perf suite).")
+    boolean printResourceUsage;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,6 +90,8 @@ public final class PerfProduceCommand implements Callable<Integer> {
             }
             config.put(prop.substring(0, eq), prop.substring(eq + 1));
         }
+        // The installation's plugins (a codec such as snappy, a partitioner) unless the properties say.
+        config.putIfAbsent("plugin.path", FjordHome.pluginsFolder().toString());
         config.putIfAbsent("key.serializer", "byte-array");
         config.putIfAbsent("value.serializer", "byte-array");
         byte[] payload = new byte[recordSize];
@@ -88,12 +99,20 @@ public final class PerfProduceCommand implements Callable<Integer> {
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (random.nextInt(26) + 65);
         }
+        if (keyCount < 0) {
+            throw new IllegalArgumentException("--key-count must be zero or more");
+        }
+        byte[][] keys = new byte[keyCount][];
+        for (int k = 0; k < keyCount; k++) {
+            keys[k] = ("key-" + k).getBytes(StandardCharsets.UTF_8);
+        }
         Stats stats = new Stats((int) numRecords, recordSize, out);
         try (FjordProducer<byte[], byte[]> producer = new FjordProducer<>(config)) {
             long startNs = System.nanoTime();
             for (int i = 0; i < numRecords; i++) {
                 long sendNs = System.nanoTime();
-                producer.send(new ProducerRecord<>(topic, payload), stats.callback(i, sendNs));
+                byte[] key = keyCount == 0 ? null : keys[random.nextInt(keyCount)];
+                producer.send(new ProducerRecord<>(topic, key, payload), stats.callback(i, sendNs));
                 if (throughput > 0) {
                     throttle(startNs, i + 1);
                 }
@@ -103,6 +122,10 @@ public final class PerfProduceCommand implements Callable<Integer> {
             if (printMetrics) {
                 producer.metrics().forEach((name, value) -> out.printf("%-40s : %.3f%n", name, value));
             }
+        }
+        if (printResourceUsage) {
+            out.println("resource usage: cpu.ms=" + ProcessStats.cpuMillis(ProcessHandle.current())
+                    + " peak.rss.bytes=" + ProcessStats.peakRssBytes(ProcessHandle.current().pid()));
         }
         out.flush();
         return stats.errors.get() == 0 ? 0 : 1;

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
             "List the plugins of this installation.",
             "Built-in providers and those in the plugins folder, with extension point, name, module,",
             "version, origin and whether the module is automatic. Exits 1 when a plugin failed to",
-            "load (the reason is listed), 0 otherwise."
+            "load (the reason is listed), 0 otherwise. With --check PATH: judges one plugin folder."
         })
 public final class PluginsCommand implements Callable<Integer> {
 
@@ -34,9 +34,21 @@ public final class PluginsCommand implements Callable<Integer> {
             description = "The plugins folder (default: plugins/ of the installation).")
     Path pluginsDir;
 
+    @Option(names = "--check", paramLabel = "PATH",
+            description = "Check a plugin folder (or jar) before dropping it in: whether it resolves against this "
+                    + "installation, what it provides, and names it shares with installed providers. Exits 1 if not OK.")
+    Path check;
+
     @Override
     public Integer call() {
         Path folder = pluginsDir != null ? pluginsDir : FjordHome.pluginsFolder();
+        if (check != null) {
+            PluginCheck.Result result = PluginCheck.check(check, folder);
+            PrintWriter out = spec.commandLine().getOut();
+            result.lines().forEach(out::println);
+            out.flush();
+            return result.ok() ? 0 : 1;
+        }
         try (PluginRuntime runtime = PluginRuntime.discover(folder)) {
             List<PluginInfo> plugins = runtime.plugins();
             List<PluginLoadError> errors = runtime.errors();

@@ -67,6 +67,7 @@ public final class ProduceCommand implements Callable<Integer> {
         config.put("compression.type", compressionCodec);
         config.put("batch.size", Integer.toString(batchSize));
         config.put("max.block.ms", Integer.toString(timeoutMs));
+        config.putIfAbsent("plugin.path", FjordHome.pluginsFolder().toString());
         config.put("key.serializer", "byte-array");
         config.put("value.serializer", "byte-array");
         List<Future<RecordMetadata>> sent = new ArrayList<>();

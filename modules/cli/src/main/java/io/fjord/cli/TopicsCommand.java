@@ -7,7 +7,6 @@ import io.fjord.client.admin.NewTopic;
 import io.fjord.client.admin.TopicDescription;
 import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
-import io.fjord.controller.ClusterIds;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,12 +14,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -168,7 +170,7 @@ public final class TopicsCommand implements Callable<Integer> {
             int replication = parts.isEmpty() ? 0 : parts.get(0).replicas().size();
             // As kafka-topics.sh: a filtered describe prints only the matching partitions.
             if (!filtered) {
-                out.println("Topic: " + name + "\tTopicId: " + ClusterIds.toString(t.topicId()) + "\tPartitionCount: "
+                out.println("Topic: " + name + "\tTopicId: " + topicIdText(t.topicId()) + "\tPartitionCount: "
                         + parts.size() + "\tReplicationFactor: " + replication + "\tConfigs: " + topicConfigs(admin, name));
             }
             for (TopicDescription.Partition p : parts) {
@@ -223,5 +225,15 @@ public final class TopicsCommand implements Callable<Integer> {
         TopicCommandException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * Kafka's text of a topic id: the 16 bytes in base64url without padding. Written here rather
+     * than taken from the broker's modules, which a client-only image does not hold.
+     */
+    private static String topicIdText(UUID id) {
+        ByteBuffer bytes = ByteBuffer.allocate(16)
+                .putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
     }
 }

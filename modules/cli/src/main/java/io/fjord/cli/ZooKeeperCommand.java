@@ -48,6 +48,10 @@ public final class ZooKeeperCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!ImageModules.has(ImageModules.CONTROLLER)) {
+            err.println("fjord zookeeper: " + ImageModules.missing(ImageModules.CONTROLLER, "a ZooKeeper server"));
+            return 1;
+        }
         if (configFile != null && !Files.isRegularFile(configFile)) {
             err.println("fjord zookeeper: no such file: " + configFile);
             return 1;
@@ -77,11 +81,8 @@ public final class ZooKeeperCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopping = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.countDown();
-            running.close();
-            runtime.close();
-        }, "fjord-zookeeper-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(stopping, running, runtime),
+                "fjord-zookeeper-shutdown"));
         out.println("ZooKeeper ready on " + running.connectString());
         out.flush();
         running.awaitStop();
@@ -90,5 +91,30 @@ public final class ZooKeeperCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Stops the server when the process stops. A class, not a lambda: a lambda's method would name
+     * the coordination types in this command's signatures, which picocli reads even in an image
+     * without them.
+     */
+    private static final class Shutdown implements Runnable {
+
+        private final CountDownLatch stopping;
+        private final CoordinationServer.Running running;
+        private final PluginRuntime runtime;
+
+        Shutdown(CountDownLatch stopping, CoordinationServer.Running running, PluginRuntime runtime) {
+            this.stopping = stopping;
+            this.running = running;
+            this.runtime = runtime;
+        }
+
+        @Override
+        public void run() {
+            stopping.countDown();
+            running.close();
+            runtime.close();
+        }
     }
 }

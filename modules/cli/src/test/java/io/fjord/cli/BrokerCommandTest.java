@@ -46,10 +46,13 @@ class BrokerCommandTest {
                 "some.unknown.key=1",
                 "plugin.path=" + plugins,
                 ""));
-        // The test JVM's module path holds this module and everything it requires.
+        // The test JVM's module path holds this module and everything it requires; every module
+        // of it is a root, as the launcher makes every module of its image one (the broker is an
+        // optional module of the command).
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--module-path", System.getProperty("jdk.module.path"),
+                "--add-modules", "ALL-MODULE-PATH",
                 "-m", "io.fjord.cli/io.fjord.cli.Main",
                 "broker", config.toString(), "--override", "listeners=PLAINTEXT://127.0.0.1:0"));
         Process process = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();

@@ -56,6 +56,13 @@ final class PluginFolder {
             errors.add(new PluginLoadError(folder.toString(), "cannot list the plugins folder: " + e));
             return new Result(loaded, errors);
         }
+        return loadUnits(units, parent, parentLoader);
+    }
+
+    /** Loads each unit (a folder of jars, or one jar) as one child layer of {@code parent}. */
+    static Result loadUnits(List<Path> units, ModuleLayer parent, ClassLoader parentLoader) {
+        List<Loaded> loaded = new ArrayList<>();
+        List<PluginLoadError> errors = new ArrayList<>();
         for (Path unit : units) {
             try {
                 loaded.add(new Loaded(unit, defineLayer(unit, parent, parentLoader)));

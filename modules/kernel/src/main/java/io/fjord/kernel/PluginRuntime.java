@@ -67,6 +67,26 @@ public final class PluginRuntime implements AutoCloseable {
         return new PluginRuntime(loader, PluginFolder.load(pluginsFolder, parent, loader));
     }
 
+    /**
+     * Discovers the image's providers, those in {@code pluginsFolder} and those of the plugin
+     * units given one by one (each a folder of jars or a jar, as they would sit in a plugins
+     * folder): what a plugin folder adds to an installation before it is dropped in.
+     */
+    public static PluginRuntime discover(Path pluginsFolder, List<Path> pluginUnits) {
+        ClassLoader loader = PluginRuntime.class.getClassLoader();
+        ModuleLayer parent = PluginRuntime.class.getModule().getLayer();
+        if (parent == null) {
+            parent = ModuleLayer.boot();
+        }
+        PluginFolder.Result inFolder = PluginFolder.load(pluginsFolder, parent, loader);
+        PluginFolder.Result given = PluginFolder.loadUnits(pluginUnits, parent, loader);
+        List<PluginFolder.Loaded> loaded = new ArrayList<>(inFolder.loaded());
+        loaded.addAll(given.loaded());
+        List<PluginLoadError> errors = new ArrayList<>(inFolder.errors());
+        errors.addAll(given.errors());
+        return new PluginRuntime(loader, new PluginFolder.Result(loaded, errors));
+    }
+
     /** Everything found for the built-in extension points, ordered by point, name and origin. */
     public List<PluginInfo> plugins() {
         List<PluginInfo> all = new ArrayList<>();

@@ -1,0 +1,137 @@
+package io.fjord.moduletests;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.fjord.moduletests.FjordProcesses.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code fjord image} run from the built image, with the JDK of these tests as the linker: a
+ * broker-only image with the snappy plugin ({@link SharedImages}, shared with other test classes)
+ * and a client-only image, each built once (linking is slow), and mixes that cannot work refused
+ * before anything is linked.
+ */
+class CustomImageTest {
+
+    private static Path brokerImage;
+    private static Path clientImage;
+
+    @TempDir
+    static Path images;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void buildImages() throws Exception {
+        brokerImage = SharedImages.brokerWithSnappy();
+        clientImage = images.resolve("client");
+        FjordProcesses.Run client = fjordImage("--output", clientImage.toString(),
+                "--add-modules", "io.fjord.client,io.fjord.compression,io.fjord.assignors");
+        assertEquals(0, client.code(), client.out());
+        String broker = SharedImages.brokerWithSnappyOutput();
+        assertTrue(broker.matches("(?s)Image .*/broker-snappy: \\d+\\.\\d MiB, \\d+ modules\n.*"), broker);
+    }
+
+    private static FjordProcesses.Run fjordImage(String... args) throws Exception {
+        return SharedImages.fjordImage(args);
+    }
+
+    private static List<String> modules(Path image) throws Exception {
+        String line = Files.readAllLines(image.resolve("release")).stream()
+                .filter(l -> l.startsWith("MODULES=")).findFirst().orElseThrow();
+        return List.of(line.substring("MODULES=".length()).replace("\"", "").split(" "));
+    }
+
+    @Test
+    void theBrokerOnlyImageHoldsTheBrokerAndTheSnappyPluginAndNoMoreThanItNeeds() throws Exception {
+        List<String> modules = modules(brokerImage);
+        assertTrue(modules.contains("io.fjord.broker"), modules.toString());
+        assertTrue(modules.contains("io.fjord.controller"), "the broker's metadata store comes with it");
+        assertFalse(modules.contains("io.fjord.assignors"), "assignors are a consumer's, not asked for");
+        assertFalse(modules.contains("java.management"), "no module of the mix needs JMX");
+        assertTrue(Files.isDirectory(brokerImage.resolve("plugins/snappy")));
+        assertTrue(Files.isRegularFile(brokerImage.resolve("conf/server.properties")));
+        FjordProcesses.Run plugins = run(brokerImage, "plugins");
+        assertEquals(0, plugins.code(), plugins.out());
+        assertTrue(plugins.out().contains("snappy      io.fjord.plugin.snappy"), plugins.out());
+    }
+
+    @Test
+    void theClientOnlyImageRunsTheClientCommandsAndSaysWhyItRunsNoBroker() throws Exception {
+        List<String> modules = modules(clientImage);
+        assertTrue(modules.contains("io.fjord.client"), modules.toString());
+        assertFalse(modules.stream().anyMatch(m -> m.equals("io.fjord.broker") || m.equals("io.fjord.log")
+                || m.equals("io.fjord.controller") || m.startsWith("io.netty.")), modules.toString());
+        FjordProcesses.Run version = run(clientImage, "version");
+        assertEquals(0, version.code(), version.out());
+        assertTrue(version.out().startsWith("Fjord "), version.out());
+        FjordProcesses.Run broker = run(clientImage, "broker");
+        assertEquals(1, broker.code(), broker.out());
+        assertEquals("fjord broker: this image cannot run a broker: module io.fjord.broker is not in it "
+                + "(build an image with fjord image --add-modules io.fjord.broker)", broker.out().strip());
+    }
+
+    @Test
+    void theBrokerOnlyImageServesSnappyTopicsToTheClientOnlyImage() throws Exception {
+        try (FjordProcesses.Broker broker = FjordProcesses.startBroker(brokerImage, work.resolve("data"))) {
+            FjordProcesses.Run created = run(clientImage, "topics", "--bootstrap-server", broker.bootstrap(),
+                    "--create", "--topic", "s", "--partitions", "1", "--config", "compression.type=snappy");
+            assertEquals(0, created.code(), created.out());
+            FjordProcesses.Run produced = FjordProcesses.runWithInput(clientImage, "one\ntwo\nthree\n", "produce",
+                    "--bootstrap-server", broker.bootstrap(), "--topic", "s");
+            assertEquals(0, produced.code(), produced.out());
+            // The broker stored the batch as snappy: the client-only image has no snappy codec to read it...
+            FjordProcesses.Run withoutSnappy = run(clientImage, "consume", "--bootstrap-server", broker.bootstrap(),
+                    "--topic", "s", "--from-beginning", "--max-messages", "3", "--timeout-ms", "10000");
+            assertEquals(1, withoutSnappy.code(), withoutSnappy.out());
+            assertTrue(withoutSnappy.out().contains("No codec with id 2"), withoutSnappy.out());
+            // ...and the broker image, with the plugin in its plugins/, reads it back.
+            FjordProcesses.Run consumed = run(brokerImage, "consume", "--bootstrap-server", broker.bootstrap(),
+                    "--topic", "s", "--from-beginning", "--max-messages", "3", "--timeout-ms", "10000");
+            assertEquals(0, consumed.code(), consumed.out());
+            assertEquals(List.of("one", "two", "three"), consumed.lines().stream()
+                    .filter(l -> !l.startsWith("Processed")).toList());
+        }
+    }
+
+    @Test
+    void aBrokerWithoutItsMetadataStoreIsRefusedNamingTheModuleAndWhoNeedsIt() throws Exception {
+        Path output = work.resolve("refused");
+        FjordProcesses.Run r = fjordImage("--output", output.toString(),
+                "--add-modules", "io.fjord.broker", "--without", "io.fjord.controller");
+        assertEquals(1, r.code(), r.out());
+        assertEquals("fjord image: the mix cannot work: module io.fjord.controller (the metadata store) is missing "
+                + "and io.fjord.broker needs it; it is left out by --without io.fjord.controller", r.out().strip());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void aCodecTheMixLacksIsRefusedWithTheCodecsItHas() throws Exception {
+        Path output = work.resolve("refused");
+        FjordProcesses.Run r = fjordImage("--output", output.toString(),
+                "--add-modules", "io.fjord.broker,io.fjord.compression", "--config", "compression.type=snappy");
+        assertEquals(1, r.code(), r.out());
+        assertEquals("fjord image: compression.type=snappy needs the codec 'snappy', which no module or plugin folder "
+                + "of the mix provides (the mix has: gzip, lz4, none, zstd); add the module or the plugin folder "
+                + "(--plugin) that provides it", r.out().strip());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void aModuleThatNeedsOneLeftOutDeepDownIsRefusedWithThePathToIt() throws Exception {
+        FjordProcesses.Run r = fjordImage("--output", work.resolve("refused").toString(),
+                "--add-modules", "io.fjord.broker", "--without", "io.fjord.timer");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("module io.fjord.timer is missing and "), r.out());
+        assertTrue(r.out().contains("left out by --without io.fjord.timer"), r.out());
+    }
+}

@@ -1,0 +1,74 @@
+package io.fjord.moduletests;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code fjord perf suite} from the built image: two small mixes on one image, a mix that cannot
+ * be built and one whose broker cannot start. The two run every round and are reported
+ * with ratios; the broken ones are reported with their reasons and stop nothing.
+ */
+class PerfSuiteTest {
+
+    @TempDir
+    Path work;
+
+    private Path mix(String name, String... lines) throws Exception {
+        return Files.write(work.resolve("mixes").resolve(name + ".properties"), List.of(lines));
+    }
+
+    @Test
+    void twoSmallMixesAreMeasuredAndReportedAndBrokenMixesAreReportedWithTheirReasons() throws Exception {
+        Path image = Modules.pathProperty("fjord.image");
+        Files.createDirectories(work.resolve("mixes"));
+        // a, b and d run the shared broker image (linking is slow); the suite's own builds are
+        // fjord image's code, which CustomImageTest drives, and c is refused before linking.
+        String shared = "image=" + SharedImages.brokerWithSnappy();
+        mix("a-none", "description=no compression", shared, "producer.compression.type=none");
+        mix("b-lz4", shared, "producer.compression.type=lz4");
+        mix("c-no-metadata", "modules=io.fjord.broker,io.fjord.compression", "without=io.fjord.controller");
+        mix("d-bad-broker", shared, "broker.num.partitions=many");
+        Path out = work.resolve("report");
+        FjordProcesses.Run r = FjordProcesses.run(image, "perf", "suite", work.resolve("mixes").toString(),
+                "--output", out.toString(), "--jdk", System.getProperty("java.home"),
+                "--rounds", "2", "--records", "3000", "--record-size", "200", "--partitions", "2", "--consumers", "1");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("[fjord perf suite] round 2/2, mix b-lz4 (2/4)"), r.out());
+        assertTrue(r.out().contains("needs the consumer client"), r.out());
+
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.matches("(?s).*\\| a-none \\| 2 \\| \\d+ \\| [\\d.]+ \\| \\d+ \\| \\d+ \\| .* \\| 1\\.00x \\| 1\\.00x \\| 1\\.00x \\|\n.*"),
+                report);
+        assertTrue(report.matches("(?s).*\\| b-lz4 \\| 2 \\| \\d+ \\| .* \\| [\\d.]+x \\| [\\d.]+x \\| [\\d.]+x \\|\n.*"), report);
+        assertTrue(report.contains("| c-no-metadata | FAILED: image: the mix cannot work: module io.fjord.controller "
+                + "(the metadata store) is missing and io.fjord.broker needs it"), report);
+        assertTrue(report.contains("| d-bad-broker | FAILED: the broker did not start: "), report);
+        assertTrue(report.contains("num.partitions"), report);
+
+        List<String> csv = Files.readAllLines(out.resolve("rounds.csv"));
+        assertTrue(csv.get(0).startsWith("mix,round,records_per_sec,"), csv.get(0));
+        // Rounds alternate the mixes; c fails once, at its build, d in every round at its start.
+        assertEquals(List.of("a-none,1", "b-lz4,1", "c-no-metadata,1", "d-bad-broker,1", "a-none,2", "b-lz4,2", "d-bad-broker,2"),
+                csv.subList(1, csv.size()).stream().map(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1))).toList());
+        String json = Files.readString(out.resolve("rounds.json"));
+        assertTrue(json.startsWith("[\n  {\"mix\":\"a-none\",\"round\":1,"), json);
+        assertEquals(4, json.split("\"failure\":null").length - 1, json);
+        String svg = Files.readString(out.resolve("chart.svg"));
+        assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
+        assertTrue(svg.contains(">a-none</text>") && svg.contains(">b-lz4</text>") && svg.contains(">failed</text>"), svg);
+        Path built = out.resolve("images");
+        if (Files.exists(built)) {
+            try (var images = Files.list(built)) {
+                assertFalse(images.findAny().isPresent(), "c's build was refused before linking; the others had one");
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.fjord.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code fjord perf suite}: one workload over several mixes of modules, plugins and settings. */
+@Command(name = "suite", mixinStandardHelpOptions = true,
+        description = {
+            "Run a workload against each mix (perf/mixes/*.properties): build the mix's image, start its",
+            "broker on 127.0.0.1 and drive it with the image's own producer, in rounds that alternate the",
+            "mixes. Writes report.md, rounds.csv, rounds.json and chart.svg to --output. A mix that fails",
+            "to build or start is reported with its reason; the others still run."
+        })
+public final class PerfSuiteCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "MIX", description = "Mix files, or folders of *.properties mixes.")
+    List<Path> mixPaths = new ArrayList<>();
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where the report, images and data go.")
+    Path output;
+
+    @Option(names = "--baseline", paramLabel = "MIX", description = "The mix the ratios compare with (default: the first).")
+    String baseline;
+
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "Rounds over all mixes (default 3).")
+    int rounds;
+
+    @Option(names = "--records", defaultValue = "200000", paramLabel = "N", description = "Records per round (default 200000).")
+    long records;
+
+    @Option(names = "--record-size", defaultValue = "1024", paramLabel = "BYTES", description = "Value size (default 1024).")
+    int recordSize;
+
+    @Option(names = "--partitions", defaultValue = "6", paramLabel = "N", description = "Partitions of the topic (default 6).")
+    int partitions;
+
+    @Option(names = "--producers", defaultValue = "1", paramLabel = "N", description = "Producer processes (default 1).")
+    int producers;
+
+    @Option(names = "--consumers", defaultValue = "0", paramLabel = "N",
+            description = "Consumers in a group reading along (default 0). Needs the consumer client, not in this build yet.")
+    int consumers;
+
+    @Option(names = "--acks", defaultValue = "all", paramLabel = "ACKS", description = "0, 1 or all (default all).")
+    String acks;
+
+    @Option(names = "--key-count", defaultValue = "0", paramLabel = "K",
+            description = "Keys drawn uniformly from K (default 0: no keys, the sticky partitioner's case).")
+    int keyCount;
+
+    @Option(names = "--module-path", paramLabel = "DIR", description = "Module jars (default: modules/ of the installation).")
+    Path modulePath;
+
+    @Option(names = "--jdk", paramLabel = "DIR", description = "The JDK whose jlink links the images.")
+    Path jdk;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (rounds < 1 || records < 1 || recordSize < 1 || partitions < 1 || producers < 1 || consumers < 0 || keyCount < 0
+                || records < producers) {
+            err.println("fjord perf suite: --rounds, --records, --record-size, --partitions and --producers must be positive, "
+                    + "--records at least --producers, --consumers and --key-count zero or more");
+            return 1;
+        }
+        if (!List.of("0", "1", "all", "-1").contains(acks)) {
+            err.println("fjord perf suite: --acks must be 0, 1 or all");
+            return 1;
+        }
+        List<PerfMix> mixes = new ArrayList<>();
+        for (Path file : mixFiles()) {
+            try {
+                mixes.add(PerfMix.read(file));
+            } catch (ImageException e) {
+                err.println("fjord perf suite: " + e.getMessage());
+                return 1;
+            }
+        }
+        if (mixes.isEmpty()) {
+            err.println("fjord perf suite: no mix files in " + mixPaths);
+            return 1;
+        }
+        String base = baseline != null ? baseline : mixes.get(0).name();
+        if (mixes.stream().noneMatch(m -> m.name().equals(base))) {
+            err.println("fjord perf suite: no mix called " + base);
+            return 1;
+        }
+        String workload = describe(mixes);
+        out.println(workload);
+        if (consumers > 0) {
+            out.println("consumers: " + consumers + " requested; needs the consumer client, which this build lacks: "
+                    + "the producer side runs alone");
+        }
+        out.flush();
+        PerfSuite.Workload load = new PerfSuite.Workload(records, recordSize, partitions, producers, consumers, acks,
+                keyCount, rounds);
+        Path dir = output.toAbsolutePath();
+        List<PerfSuite.Round> results = new PerfSuite(load, dir, modulePath != null ? modulePath
+                : FjordHome.root().resolve("modules"), jdk, err).run(mixes);
+        PerfSuiteReport.write(dir, workload, base, mixes, results);
+        out.print(Files.readString(dir.resolve("report.md")));
+        out.println("Report: " + dir.resolve("report.md") + ", raw: rounds.csv, rounds.json, chart: chart.svg");
+        out.flush();
+        return PerfSuiteReport.summarize(mixes, results).stream().anyMatch(PerfSuiteReport.Summary::ran) ? 0 : 1;
+    }
+
+    private String describe(List<PerfMix> mixes) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "Workload: %d records of %d bytes per round, %d partitions, %d producer(s), acks=%s, %s, %d round(s); "
+                        + "mixes: %s.", records, recordSize, partitions, producers, acks,
+                keyCount == 0 ? "no keys" : keyCount + " keys drawn uniformly", rounds,
+                String.join(", ", mixes.stream().map(PerfMix::name).toList())));
+        if (consumers > 0 || mixes.stream().anyMatch(m -> !m.consumer().isEmpty())) {
+            s.append(" Consumers (").append(consumers).append(") and consumer settings (assignors): ")
+                    .append("needs the consumer client, not measured.");
+        }
+        return s.toString();
+    }
+
+    private List<Path> mixFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path p : mixPaths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> entries = Files.list(p)) {
+                    entries.filter(f -> f.getFileName().toString().endsWith(".properties")).sorted().forEach(files::add);
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        return files;
+    }
+}

@@ -1,0 +1,153 @@
+package io.fjord.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The report of a suite run: {@code report.md} (one row per mix, medians over its rounds, ratios
+ * to the baseline mix, failed mixes with their reason), {@code rounds.csv} and {@code rounds.json}
+ * (every round as measured) and {@code chart.svg} (throughput and latency per mix).
+ */
+final class PerfSuiteReport {
+
+    /** One mix summed up: the medians of its rounds that ran, or why none did. */
+    record Summary(String mix, String description, int rounds, double recordsPerSec, double mibPerSec, double p50Ms,
+                   double p99Ms, double brokerCpuSecPerGiB, double clientCpuSecPerGiB, double brokerRssMiB,
+                   double clientRssMiB, double diskMiB, double imageMiB, String failure) {
+        boolean ran() {
+            return failure == null;
+        }
+    }
+
+    private static final double MIB = 1024.0 * 1024.0;
+    private static final double GIB = MIB * 1024.0;
+
+    private PerfSuiteReport() {
+    }
+
+    static List<Summary> summarize(List<PerfMix> mixes, List<PerfSuite.Round> rounds) {
+        List<Summary> out = new ArrayList<>();
+        for (PerfMix mix : mixes) {
+            List<PerfSuite.Round> mine = rounds.stream().filter(r -> r.mix().equals(mix.name())).toList();
+            List<PerfSuite.Round> ran = mine.stream().filter(r -> r.failure() == null).toList();
+            if (ran.isEmpty()) {
+                String reason = mine.isEmpty() ? "did not run" : mine.get(mine.size() - 1).failure();
+                out.add(new Summary(mix.name(), mix.description(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, reason));
+                continue;
+            }
+            out.add(new Summary(mix.name(), mix.description(), ran.size(),
+                    median(ran, PerfSuite.Round::recordsPerSec), median(ran, PerfSuite.Round::mibPerSec),
+                    median(ran, PerfSuite.Round::p50Ms), median(ran, PerfSuite.Round::p99Ms),
+                    median(ran, r -> r.brokerCpuMs() / 1000.0 / (r.bytesSent() / GIB)),
+                    median(ran, r -> r.clientCpuMs() / 1000.0 / (r.bytesSent() / GIB)),
+                    median(ran, r -> r.brokerRssBytes() / MIB), median(ran, r -> r.clientRssBytes() / MIB),
+                    median(ran, r -> r.diskBytes() / MIB), median(ran, r -> r.imageBytes() / MIB), null));
+        }
+        return out;
+    }
+
+    static void write(Path dir, String workload, String baseline, List<PerfMix> mixes, List<PerfSuite.Round> rounds)
+            throws IOException {
+        Files.createDirectories(dir);
+        List<Summary> summaries = summarize(mixes, rounds);
+        Files.writeString(dir.resolve("report.md"), markdown(workload, baseline, summaries));
+        Files.writeString(dir.resolve("rounds.csv"), csv(rounds));
+        Files.writeString(dir.resolve("rounds.json"), json(rounds));
+        Files.writeString(dir.resolve("chart.svg"), PerfSuiteChart.svg(summaries));
+    }
+
+    static String markdown(String workload, String baseline, List<Summary> summaries) {
+        Summary base = summaries.stream().filter(s -> s.mix().equals(baseline) && s.ran()).findFirst().orElse(null);
+        StringBuilder md = new StringBuilder("# fjord perf suite\n\n").append(workload).append("\n\n");
+        md.append("Medians over the rounds that ran. CPU per GiB is CPU seconds per GiB of record values produced; ")
+                .append("RSS is the peak resident memory; log on disk is the bytes of the log segments; ratios are to the baseline mix `").append(baseline)
+                .append(base == null ? "` (which did not run, so no ratios)" : "`").append(".\n\n");
+        md.append("| mix | rounds | records/s | MiB/s | p50 ms | p99 ms | broker CPU s/GiB | client CPU s/GiB | "
+                + "broker RSS MiB | client RSS MiB | log on disk MiB | image MiB | throughput vs base | p99 vs base | "
+                + "broker CPU vs base |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Summary s : summaries) {
+            if (!s.ran()) {
+                md.append("| ").append(s.mix()).append(" | FAILED: ").append(s.failure().replace("|", "\\|").replace("\n", " "))
+                        .append(" |||||||||||||\n");
+                continue;
+            }
+            md.append("| ").append(s.mix()).append(" | ").append(s.rounds())
+                    .append(" | ").append(fmt("%.0f", s.recordsPerSec())).append(" | ").append(fmt("%.1f", s.mibPerSec()))
+                    .append(" | ").append(fmt("%.0f", s.p50Ms())).append(" | ").append(fmt("%.0f", s.p99Ms()))
+                    .append(" | ").append(fmt("%.2f", s.brokerCpuSecPerGiB())).append(" | ").append(fmt("%.2f", s.clientCpuSecPerGiB()))
+                    .append(" | ").append(fmt("%.0f", s.brokerRssMiB())).append(" | ").append(fmt("%.0f", s.clientRssMiB()))
+                    .append(" | ").append(fmt("%.1f", s.diskMiB())).append(" | ").append(fmt("%.1f", s.imageMiB()))
+                    .append(" | ").append(ratio(s.recordsPerSec(), base == null ? 0 : base.recordsPerSec()))
+                    .append(" | ").append(ratio(s.p99Ms(), base == null ? 0 : base.p99Ms()))
+                    .append(" | ").append(ratio(s.brokerCpuSecPerGiB(), base == null ? 0 : base.brokerCpuSecPerGiB()))
+                    .append(" |\n");
+        }
+        md.append('\n');
+        for (Summary s : summaries) {
+            if (!s.description().isEmpty()) {
+                md.append("- `").append(s.mix()).append("`: ").append(s.description()).append('\n');
+            }
+        }
+        return md.toString();
+    }
+
+    static String csv(List<PerfSuite.Round> rounds) {
+        StringBuilder csv = new StringBuilder("mix,round,records_per_sec,mib_per_sec,p50_ms,p99_ms,avg_ms,broker_cpu_ms,"
+                + "client_cpu_ms,broker_peak_rss_bytes,client_peak_rss_bytes,log_bytes,image_bytes,bytes_sent,failure\n");
+        for (PerfSuite.Round r : rounds) {
+            csv.append(String.join(",", r.mix(), Integer.toString(r.round()), fmt("%.1f", r.recordsPerSec()),
+                    fmt("%.3f", r.mibPerSec()), fmt("%.1f", r.p50Ms()), fmt("%.1f", r.p99Ms()), fmt("%.2f", r.avgMs()),
+                    Long.toString(r.brokerCpuMs()), Long.toString(r.clientCpuMs()), Long.toString(r.brokerRssBytes()),
+                    Long.toString(r.clientRssBytes()), Long.toString(r.diskBytes()), Long.toString(r.imageBytes()),
+                    Long.toString(r.bytesSent()), r.failure() == null ? "" : "\"" + r.failure().replace("\"", "\"\"") + "\""))
+                    .append('\n');
+        }
+        return csv.toString();
+    }
+
+    static String json(List<PerfSuite.Round> rounds) {
+        return "[\n" + rounds.stream().map(r -> {
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put("mix", Json.string(r.mix()));
+            f.put("round", Integer.toString(r.round()));
+            f.put("recordsPerSec", fmt("%.1f", r.recordsPerSec()));
+            f.put("mibPerSec", fmt("%.3f", r.mibPerSec()));
+            f.put("p50Ms", fmt("%.1f", r.p50Ms()));
+            f.put("p99Ms", fmt("%.1f", r.p99Ms()));
+            f.put("avgMs", fmt("%.2f", r.avgMs()));
+            f.put("brokerCpuMs", Long.toString(r.brokerCpuMs()));
+            f.put("clientCpuMs", Long.toString(r.clientCpuMs()));
+            f.put("brokerPeakRssBytes", Long.toString(r.brokerRssBytes()));
+            f.put("clientPeakRssBytes", Long.toString(r.clientRssBytes()));
+            f.put("logBytes", Long.toString(r.diskBytes()));
+            f.put("imageBytes", Long.toString(r.imageBytes()));
+            f.put("bytesSent", Long.toString(r.bytesSent()));
+            f.put("failure", r.failure() == null ? "null" : Json.string(r.failure()));
+            return "  {" + f.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+                    .collect(Collectors.joining(",")) + "}";
+        }).collect(Collectors.joining(",\n")) + "\n]\n";
+    }
+
+    private static double median(List<PerfSuite.Round> rounds, ToDoubleFunction<PerfSuite.Round> metric) {
+        double[] values = rounds.stream().mapToDouble(metric).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static String ratio(double value, double base) {
+        return base <= 0 ? "-" : fmt("%.2fx", value / base);
+    }
+
+    static String fmt(String format, double value) {
+        return String.format(Locale.ROOT, format, value);
+    }
+}
