@@ -27,9 +27,9 @@ final class FaultScenario {
     static final int PARTITIONS = 3;
     static final String TOPIC = "jepsen";
 
-    /** Rounds of each fault: 2 in CI, more by {@code -Dfjord.faults.rounds=N}. */
+    /** Rounds of each fault: 1 in CI, more by {@code -Dfjord.faults.rounds=N}. */
     static int rounds() {
-        return Integer.getInteger("fjord.faults.rounds", 2);
+        return Integer.getInteger("fjord.faults.rounds", 1);
     }
 
     /** The faults of a test, given the cluster, its nemesis and the running workload. */

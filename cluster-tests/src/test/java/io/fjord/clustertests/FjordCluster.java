@@ -275,6 +275,19 @@ final class FjordCluster implements AutoCloseable {
         return Admin.create(p);
     }
 
+    /**
+     * An admin client for polling while brokers fail: a request to a frozen broker (which the
+     * client's last metadata may still name) gives up after 4 s, so the next poll asks again
+     * with fresher metadata instead of waiting out Kafka's 30 s default.
+     */
+    Admin quickAdmin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "8000");
+        return Admin.create(p);
+    }
+
     /** A condition that may fail while the cluster is changing; a failure counts as "not yet". */
     interface Check {
         boolean test() throws Exception;

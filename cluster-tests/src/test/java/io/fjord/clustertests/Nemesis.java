@@ -33,8 +33,11 @@ final class Nemesis {
     }
 
     private TopicDescription describe() throws Exception {
-        try (Admin admin = cluster.admin()) {
+        Admin admin = cluster.quickAdmin();
+        try {
             return admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        } finally {
+            admin.close(Duration.ofSeconds(1));
         }
     }
 
@@ -54,8 +57,11 @@ final class Nemesis {
     }
 
     int controller() throws Exception {
-        try (Admin admin = cluster.admin()) {
+        Admin admin = cluster.quickAdmin();
+        try {
             return admin.describeCluster().controller().get(10, TimeUnit.SECONDS).id();
+        } finally {
+            admin.close(Duration.ofSeconds(1));
         }
     }
 
@@ -117,6 +123,10 @@ final class Nemesis {
             awaitLeaderOtherThan(partition, victim);
             int acked = workload.history().ackCount();
             await("acknowledgements from the new leaders", HEAL, () -> workload.history().ackCount() > acked + 20);
+        } catch (AssertionError e) {
+            System.out.println("---- while broker " + victim + " is frozen");
+            cluster.printOutputs(100);
+            throw e;
         } finally {
             cluster.resume(victim);
         }

@@ -1,6 +1,7 @@
 package io.fjord.client.producer;
 
 import io.fjord.api.ConfigException;
+import io.fjord.client.internals.ConfigValues;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -165,24 +166,10 @@ public final class ProducerConfig {
     }
 
     private String string(String key, String defaultValue) {
-        String value = values.get(key);
-        return value == null ? defaultValue : value;
+        return ConfigValues.string(values, key, defaultValue);
     }
 
     private long number(String key, long defaultValue, long min) {
-        String value = values.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        long parsed;
-        try {
-            parsed = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException("Invalid value " + value + " for " + key + ": not a number");
-        }
-        if (parsed < min) {
-            throw new ConfigException("Invalid value " + value + " for " + key + ": must be at least " + min);
-        }
-        return parsed;
+        return ConfigValues.number(values, key, defaultValue, min);
     }
 }
