@@ -56,7 +56,7 @@ class CustomImageTest {
         List<String> modules = modules(brokerImage);
         assertTrue(modules.contains("io.fjord.broker"), modules.toString());
         assertTrue(modules.contains("io.fjord.controller"), "the broker's metadata store comes with it");
-        assertFalse(modules.contains("io.fjord.assignors"), "assignors are a consumer's, not asked for");
+        assertFalse(Files.exists(brokerImage.resolve("plugins/zookeeper")), "a plugin folder not asked for");
         assertFalse(modules.contains("java.management"), "no module of the mix needs JMX");
         assertTrue(Files.isDirectory(brokerImage.resolve("plugins/snappy")));
         assertTrue(Files.isRegularFile(brokerImage.resolve("conf/server.properties")));
