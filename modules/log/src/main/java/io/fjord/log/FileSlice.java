@@ -22,7 +22,7 @@ import java.nio.channels.WritableByteChannel;
 public record FileSlice(FileChannel channel, long position, int length, long firstOffset, long nextOffset) {
 
     /** A read that found nothing to return at {@code offset}. */
-    static FileSlice empty(long offset) {
+    public static FileSlice empty(long offset) {
         return new FileSlice(null, 0, 0, -1, offset);
     }
 

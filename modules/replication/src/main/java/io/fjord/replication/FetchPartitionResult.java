@@ -29,6 +29,6 @@ public record FetchPartitionResult(TopicPartition topicPartition, Errors error, 
     static FetchPartitionResult failed(TopicPartition tp, Errors error, long highWatermark, long logStartOffset,
             long fetchOffset) {
         return new FetchPartitionResult(tp, error, highWatermark, highWatermark, logStartOffset,
-                new FileSlice(null, 0, 0, -1, fetchOffset), null);
+                FileSlice.empty(fetchOffset), null);
     }
 }

@@ -336,7 +336,7 @@ public final class Partition {
                 EpochEndOffset end = log.endOffsetForEpoch(fetch.lastFetchedEpoch(), current.leaderEpoch());
                 // No answer (an epoch cache with nothing at or below it) is no evidence of divergence.
                 if (end != null && (end.epoch() < fetch.lastFetchedEpoch() || end.endOffset() < fetch.fetchOffset())) {
-                    return new FollowerRead(new FileSlice(null, 0, 0, -1, fetch.fetchOffset()), end, log.highWatermark(),
+                    return new FollowerRead(FileSlice.empty(fetch.fetchOffset()), end, log.highWatermark(),
                             log.logStartOffset(), false);
                 }
             }

@@ -429,7 +429,7 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     private static FileSlice emptySlice(long offset) {
-        return new FileSlice(null, 0, 0, -1, offset);
+        return FileSlice.empty(offset);
     }
 
     /** Fetches parked in the purgatory, waiting for data or for their time-out. */
