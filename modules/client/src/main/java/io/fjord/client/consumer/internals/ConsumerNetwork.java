@@ -4,7 +4,10 @@ import io.fjord.client.consumer.WakeupException;
 import io.fjord.client.network.NetworkClient;
 import io.fjord.protocol.message.ApiMessage;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -13,13 +16,16 @@ import java.util.function.BooleanSupplier;
  * as soon as its condition may hold; {@link #wakeup} makes the current or next wait throw {@link
  * WakeupException} once.
  *
- * <p>Invariant: a waiter checks its condition under {@link #signal}'s monitor before waiting, and
- * completions notify under it after changing state, so no wake-up is lost.
+ * <p>Waiting holds no lock: a waiter registers its thread, then checks its condition and parks;
+ * {@link #signal} unparks every registered thread. A signal that comes between the check and the
+ * park leaves the thread a permit, so the park returns at once and no wake-up is lost. Signals
+ * come from I/O threads and from the heartbeat thread while it holds the group's monitor, and
+ * conditions may take that monitor: neither side ever blocks on the other's lock.
  */
 public final class ConsumerNetwork {
 
     private final NetworkClient client;
-    private final Object signal = new Object();
+    private final Set<Thread> waiters = ConcurrentHashMap.newKeySet();
     private volatile boolean wakeupRequested;
 
     public ConsumerNetwork(NetworkClient client) {
@@ -67,8 +73,8 @@ public final class ConsumerNetwork {
 
     /** Wakes every waiter so it checks its condition again. */
     public void signal() {
-        synchronized (signal) {
-            signal.notifyAll();
+        for (Thread waiter : waiters) {
+            LockSupport.unpark(waiter);
         }
     }
 
@@ -79,12 +85,11 @@ public final class ConsumerNetwork {
      */
     public boolean await(long timeoutMs, BooleanSupplier done) {
         long deadline = System.nanoTime() + Math.max(0, timeoutMs) * 1_000_000L;
-        synchronized (signal) {
+        Thread self = Thread.currentThread();
+        waiters.add(self);
+        try {
             while (true) {
-                if (wakeupRequested) {
-                    wakeupRequested = false;
-                    throw new WakeupException();
-                }
+                maybeTriggerWakeup();
                 if (done.getAsBoolean()) {
                     return true;
                 }
@@ -92,14 +97,15 @@ public final class ConsumerNetwork {
                 if (remainingNs <= 0) {
                     return false;
                 }
-                try {
-                    signal.wait(Math.max(1, remainingNs / 1_000_000L));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                LockSupport.parkNanos(this, remainingNs);
+                if (Thread.interrupted()) {
+                    self.interrupt();
                     throw new io.fjord.client.errors.ClientException(io.fjord.common.errors.Errors.UNKNOWN_SERVER_ERROR,
-                            "Interrupted while waiting", e);
+                            "Interrupted while waiting");
                 }
             }
+        } finally {
+            waiters.remove(self);
         }
     }
 

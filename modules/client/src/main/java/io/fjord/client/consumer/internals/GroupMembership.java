@@ -1,14 +1,11 @@
 package io.fjord.client.consumer.internals;
 
-import io.fjord.api.TopicPartition;
 import io.fjord.api.consumer.ConsumerGroupMetadata;
 import io.fjord.api.consumer.PartitionAssignor;
 import io.fjord.api.consumer.PartitionAssignor.Assignment;
 import io.fjord.api.consumer.PartitionAssignor.RebalanceProtocol;
-import io.fjord.api.consumer.PartitionAssignor.Subscription;
 import io.fjord.assignors.protocol.ConsumerProtocol;
 import io.fjord.client.consumer.ConsumerConfig;
-import io.fjord.client.consumer.ConsumerRebalanceListener;
 import io.fjord.client.errors.ClientException;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.HeartbeatRequest;
@@ -21,24 +18,18 @@ import io.fjord.protocol.message.SyncGroupRequest;
 import io.fjord.protocol.message.SyncGroupResponse;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Membership of a classic consumer group: JoinGroup and SyncGroup driven from {@code poll}, the
- * leader's assignment with the assignor the group chose, heartbeats on a thread of their own,
- * LeaveGroup on close and when {@code max.poll.interval.ms} passes without a poll. Eager
- * rebalances revoke everything before joining; cooperative ones revoke only what moved, after
- * SyncGroup, and join again. A generation lost (fenced, expired) reports the partitions as lost.
+ * Membership of a classic consumer group: JoinGroup and SyncGroup driven from {@code poll},
+ * heartbeats on a thread of their own, LeaveGroup on close and when {@code max.poll.interval.ms}
+ * passes without a poll. What a rebalance does to the consumer (its subscription, the leader's
+ * assignment, revoking and assigning partitions) is {@link ConsumerRebalance}'s. A generation lost
+ * (fenced, expired) reports the partitions as lost.
  *
  * <p>Invariants: group state (generation, member id, state) changes only under this object's
  * monitor; the rebalance listener and the assignor run only on the application's thread.
@@ -51,13 +42,9 @@ public final class GroupMembership {
 
     private final ConsumerConfig config;
     private final GroupCoordinatorClient coordinator;
-    private final ConsumerMetadata metadata;
-    private final SubscriptionState subscriptions;
     private final ConsumerNetwork network;
-    private final List<PartitionAssignor> assignors;
-    private final RebalanceProtocol protocol;
+    private final ConsumerRebalance rebalance;
     private final ConsumerMetrics metrics;
-    private final Runnable beforeRebalance;
     private final Thread heartbeatThread;
 
     private State state = State.UNJOINED;
@@ -81,24 +68,16 @@ public final class GroupMembership {
                            ConsumerMetrics metrics, Runnable beforeRebalance) {
         this.config = config;
         this.coordinator = coordinator;
-        this.metadata = metadata;
-        this.subscriptions = subscriptions;
         this.network = network;
-        this.assignors = List.copyOf(assignors);
+        this.rebalance = new ConsumerRebalance(config, metadata, subscriptions, network, assignors, beforeRebalance);
         this.metrics = metrics;
-        this.beforeRebalance = beforeRebalance;
-        boolean cooperative = !assignors.isEmpty();
-        for (PartitionAssignor a : assignors) {
-            cooperative &= a.supportedProtocols().contains(RebalanceProtocol.COOPERATIVE);
-        }
-        this.protocol = cooperative ? RebalanceProtocol.COOPERATIVE : RebalanceProtocol.EAGER;
         this.heartbeatThread = new Thread(this::heartbeatLoop, "fjord-consumer-heartbeat-" + config.clientId);
         heartbeatThread.setDaemon(true);
         heartbeatThread.start();
     }
 
     public RebalanceProtocol protocol() {
-        return protocol;
+        return rebalance.protocol();
     }
 
     public synchronized ConsumerGroupMetadata groupMetadata() {
@@ -204,55 +183,28 @@ public final class GroupMembership {
     // ---- join
 
     private void onJoinPrepare() {
-        beforeRebalance.run();
-        Set<TopicPartition> owned = subscriptions.assignedPartitions();
+        rebalance.commitBeforeJoin();
         boolean lost;
         synchronized (this) {
             lost = generationLost;
             generationLost = false;
         }
-        ConsumerRebalanceListener listener = subscriptions.listener();
-        if (lost && !owned.isEmpty()) {
-            subscriptions.assignFromGroup(List.of());
-            listener.onPartitionsLost(owned);
-        } else if (protocol == RebalanceProtocol.EAGER) {
-            subscriptions.assignFromGroup(List.of());
-            listener.onPartitionsRevoked(owned);
-        } else {
-            Set<TopicPartition> unsubscribed = new HashSet<>();
-            for (TopicPartition tp : owned) {
-                if (!subscriptions.topics().contains(tp.topic())) {
-                    unsubscribed.add(tp);
-                }
-            }
-            if (!unsubscribed.isEmpty()) {
-                Set<TopicPartition> kept = new LinkedHashSet<>(owned);
-                kept.removeAll(unsubscribed);
-                subscriptions.assignFromGroup(kept);
-                listener.onPartitionsRevoked(unsubscribed);
-            }
-        }
+        rebalance.onJoinPrepare(lost);
     }
 
     private CompletableFuture<JoinGroupResponse> sendJoinGroup() {
-        List<String> topics = new ArrayList<>(new TreeSet<>(subscriptions.topics()));
-        List<TopicPartition> owned = new ArrayList<>(subscriptions.assignedPartitions());
         JoinGroupRequest request;
+        int joiningGeneration;
         synchronized (this) {
             state = State.JOINING;
+            joiningGeneration = generation;
             request = new JoinGroupRequest().setGroupId(config.groupId).setSessionTimeoutMs(config.sessionTimeoutMs)
                     .setRebalanceTimeoutMs(config.maxPollIntervalMs).setMemberId(memberId)
                     .setGroupInstanceId(config.groupInstanceId).setProtocolType(ConsumerProtocol.PROTOCOL_TYPE)
                     .setReason("joining the group");
-            Optional<Integer> gen = generation >= 0 ? Optional.of(generation) : Optional.empty();
-            Optional<String> rack = config.clientRack.isEmpty() ? Optional.empty() : Optional.of(config.clientRack);
-            for (PartitionAssignor assignor : assignors) {
-                Subscription subscription = new Subscription(topics, assignor.subscriptionUserData(Set.copyOf(topics)),
-                        owned, gen, rack);
-                request.protocols().add(new JoinGroupRequest.JoinGroupRequestProtocol().setName(assignor.name())
-                        .setMetadata(ConsumerProtocol.encodeSubscription(subscription)));
-            }
         }
+        request.protocols().addAll(rebalance.joinProtocols(joiningGeneration));
+        LOG.log(System.Logger.Level.DEBUG, () -> "Joining group " + config.groupId + " as " + config.clientId);
         return coordinator.send(request, JoinGroupResponse.class);
     }
 
@@ -266,6 +218,9 @@ public final class GroupMembership {
             return false;
         }
         Errors error = Errors.forCode(response.errorCode());
+        LOG.log(System.Logger.Level.DEBUG, () -> "JoinGroup of " + config.clientId + " in group " + config.groupId
+                + ": " + error.name() + ", generation " + response.generationId() + ", leader " + response.leader()
+                + ", members " + response.members().size());
         synchronized (this) {
             switch (error) {
                 case NONE -> {
@@ -295,7 +250,7 @@ public final class GroupMembership {
         }
         Map<String, ByteBuffer> assignments = Map.of();
         if (response.leader().equals(response.memberId()) && !response.skipAssignment()) {
-            assignments = assign(response);
+            assignments = rebalance.assign(response);
         }
         SyncGroupRequest request = new SyncGroupRequest().setGroupId(config.groupId)
                 .setGenerationId(response.generationId()).setMemberId(response.memberId())
@@ -304,45 +259,6 @@ public final class GroupMembership {
                 new SyncGroupRequest.SyncGroupRequestAssignment().setMemberId(member).setAssignment(bytes)));
         pendingSync = coordinator.send(request, SyncGroupResponse.class);
         return true;
-    }
-
-    private Map<String, ByteBuffer> assign(JoinGroupResponse response) {
-        PartitionAssignor assignor = assignorNamed(response.protocolName());
-        Map<String, Subscription> subscriptionsByMember = new HashMap<>();
-        Set<String> allTopics = new TreeSet<>(subscriptions.topics());
-        for (JoinGroupResponse.JoinGroupResponseMember member : response.members()) {
-            Subscription s = ConsumerProtocol.decodeSubscription(member.metadata())
-                    .withGroupInstanceId(Optional.ofNullable(member.groupInstanceId()));
-            subscriptionsByMember.put(member.memberId(), s);
-            allTopics.addAll(s.topics());
-        }
-        // The leader needs every member's topics, not only its own.
-        Set<String> wanted = new HashSet<>(metadata.wantedTopics());
-        wanted.addAll(allTopics);
-        metadata.setTopics(wanted, subscriptions.pattern() != null);
-        metadata.requestUpdate();
-        int version = metadata.version();
-        metadata.maybeUpdate(network, System.currentTimeMillis());
-        network.await(config.requestTimeoutMs, () -> metadata.version() != version && !metadata.updateRequested()
-                || metadata.version() - version > 3);
-        PartitionAssignor.GroupAssignment result = assignor.assign(metadata.cluster(),
-                new PartitionAssignor.GroupSubscription(subscriptionsByMember));
-        Map<String, ByteBuffer> out = new HashMap<>();
-        for (String member : subscriptionsByMember.keySet()) {
-            Assignment a = result.groupAssignment().getOrDefault(member, new Assignment(List.of()));
-            out.put(member, ConsumerProtocol.encodeAssignment(a));
-        }
-        return out;
-    }
-
-    private PartitionAssignor assignorNamed(String name) {
-        for (PartitionAssignor a : assignors) {
-            if (a.name().equals(name)) {
-                return a;
-            }
-        }
-        throw new ClientException(Errors.INCONSISTENT_GROUP_PROTOCOL, "The group chose assignor " + name
-                + ", which this consumer does not have");
     }
 
     private void handleSync(CompletableFuture<SyncGroupResponse> sync) {
@@ -354,6 +270,8 @@ public final class GroupMembership {
             return;
         }
         Errors error = Errors.forCode(response.errorCode());
+        LOG.log(System.Logger.Level.DEBUG, () -> "SyncGroup of " + config.clientId + " in group " + config.groupId
+                + ": " + error.name());
         synchronized (this) {
             switch (error) {
                 case NONE -> {
@@ -382,28 +300,15 @@ public final class GroupMembership {
     }
 
     private void onJoinComplete(Assignment assignment) {
-        Set<TopicPartition> assigned = new LinkedHashSet<>(assignment.partitions());
-        Set<TopicPartition> owned = subscriptions.assignedPartitions();
-        PartitionAssignor assignor = assignorNamed(protocolName);
-        assignor.onAssignment(assignment, groupMetadata());
-        ConsumerRebalanceListener listener = subscriptions.listener();
-        boolean rejoin = false;
-        Set<TopicPartition> added = new LinkedHashSet<>(assigned);
-        added.removeAll(owned);
-        if (protocol == RebalanceProtocol.COOPERATIVE) {
-            Set<TopicPartition> revoked = new LinkedHashSet<>(owned);
-            revoked.removeAll(assigned);
-            if (!revoked.isEmpty()) {
-                Set<TopicPartition> kept = new LinkedHashSet<>(owned);
-                kept.removeAll(revoked);
-                subscriptions.assignFromGroup(kept);
-                listener.onPartitionsRevoked(revoked);
-                rejoin = true;
-            }
-        }
-        subscriptions.assignFromGroup(assigned);
+        String chosen;
         synchronized (this) {
-            rejoinNeeded |= rejoin;
+            chosen = protocolName;
+        }
+        ConsumerRebalance.Applied applied = rebalance.applyAssignment(chosen, assignment, groupMetadata());
+        LOG.log(System.Logger.Level.DEBUG, () -> "Consumer " + config.clientId + " of group " + config.groupId
+                + " was assigned " + assignment.partitions());
+        synchronized (this) {
+            rejoinNeeded |= applied.rejoin();
             joinPrepared = false;
             long now = System.currentTimeMillis();
             lastHeartbeatOkMs = now;
@@ -411,7 +316,7 @@ public final class GroupMembership {
             notifyAll();
         }
         metrics.rebalanceDone();
-        listener.onPartitionsAssigned(protocol == RebalanceProtocol.EAGER ? assigned : added);
+        rebalance.announceAssigned(applied.toAnnounce());
     }
 
     /** The generation is over: the next join starts afresh and owned partitions count as lost. */
@@ -478,6 +383,10 @@ public final class GroupMembership {
     }
 
     private void handleHeartbeat(Errors error) {
+        if (error != Errors.NONE) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "Heartbeat of " + config.clientId + " in group " + config.groupId
+                    + ": " + error.name());
+        }
         switch (error) {
             case NONE -> lastHeartbeatOkMs = System.currentTimeMillis();
             case REBALANCE_IN_PROGRESS -> {
@@ -514,22 +423,14 @@ public final class GroupMembership {
      * leaves the group, waiting at most {@code timeoutMs} for the coordinator's answer.
      */
     public void close(long timeoutMs, boolean leave) {
-        Set<TopicPartition> owned = subscriptions.assignedPartitions();
         boolean lost;
         synchronized (this) {
             lost = generationLost || generation < 0;
         }
-        if (!owned.isEmpty() && subscriptions.hasAutoAssignment()) {
-            ConsumerRebalanceListener listener = subscriptions.listener();
-            try {
-                if (lost) {
-                    listener.onPartitionsLost(owned);
-                } else {
-                    listener.onPartitionsRevoked(owned);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "The rebalance listener failed on close", e);
-            }
+        try {
+            rebalance.giveUpOnClose(lost);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "The rebalance listener failed on close", e);
         }
         CompletableFuture<LeaveGroupResponse> leaving = null;
         synchronized (this) {
