@@ -39,91 +39,32 @@ done
 
 RECORD_SIZE=1024
 PARTITIONS=4
-FJORD_PORT=${FJORD_PORT:-19092}
-KAFKA_PORT=${KAFKA_PORT:-29092}
-KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-29093}
 
 PERF_DIR=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$PERF_DIR")
-SUPPORT=$PERF_DIR/kafka-compare
-KAFKA_LIB=$PERF_DIR/target/kafka-compare/lib
-FJORD_HOME=${FJORD_HOME:-$ROOT/dist/target/fjord}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# shellcheck source=kafka-compare/common.sh
+. "$PERF_DIR/kafka-compare/common.sh"
 OUT=$PERF_DIR/target/compare-producers/run-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 RESULTS=$OUT/runs.tsv
 
-# Both producers run in the same kind of JVM: the heap and options Kafka's perf script gives its tool.
-CLIENT_HEAP="-Xmx512M"
-CLIENT_OPTS="-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true"
-KAFKA_LOG4J_OPTS="-Dlog4j2.configurationFile=$SUPPORT/log4j2.properties"
-# shellcheck disable=SC2206
-KAFKA_TOOL=("$JAVA" $CLIENT_HEAP $CLIENT_OPTS $KAFKA_LOG4J_OPTS -cp "$KAFKA_LIB/*")
+# Both clients run in the same kind of JVM: the heap and options Kafka's perf script gives its tool.
+CLIENT_HEAP=$TOOL_HEAP_OPTS
+CLIENT_OPTS=$KAFKA_JVM_PERFORMANCE_OPTS
 
-log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+prepare_kafka_and_fjord
 
-if ! ls "$KAFKA_LIB"/kafka-tools-[0-9]*.jar > /dev/null 2>&1; then
-  log "fetching Apache Kafka's jars into $KAFKA_LIB (once)"
-  mvn -B -q -f "$SUPPORT/pom.xml" package
-fi
-[ -x "$FJORD_HOME/bin/fjord" ] || { log "no Fjord image at $FJORD_HOME: mvn -pl dist -am package -DskipTests"; exit 1; }
-
-BROKER_PID=""
 DATA_DIR=""
-
-wait_port() {
-  local deadline=$((SECONDS + 180))
-  until (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; do
-    kill -0 "$BROKER_PID" 2> /dev/null || { log "the broker exited"; return 1; }
-    [ "$SECONDS" -lt "$deadline" ] || { log "the broker was not ready within 180 s"; return 1; }
-    sleep 0.2
-  done
-  sleep 2 # the listener is up a moment before the broker takes requests
-}
-
-start_fjord() {
-  "$FJORD_HOME/bin/fjord" broker "$FJORD_HOME/conf/server.properties" \
-    --override "log.dirs=$DATA_DIR/data" --override "listeners=PLAINTEXT://127.0.0.1:$FJORD_PORT" \
-    > "$OUT/fjord-broker.out" 2>&1 &
-  BROKER_PID=$!
-  BOOTSTRAP=127.0.0.1:$FJORD_PORT
-  wait_port "$FJORD_PORT"
-}
-
-start_kafka() {
-  local props=$OUT/server.properties
-  cp "$SUPPORT/kafka-server.properties" "$props"
-  cat >> "$props" <<PROPS
-log.dirs=$DATA_DIR/data
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-PROPS
-  "${KAFKA_TOOL[@]}" kafka.tools.StorageTool format --standalone \
-    -t "$("${KAFKA_TOOL[@]}" kafka.tools.StorageTool random-uuid)" -c "$props" > "$OUT/format.out" 2>&1
-  # shellcheck disable=SC2086
-  "$JAVA" -Xmx1G -Xms1G $CLIENT_OPTS $KAFKA_LOG4J_OPTS -cp "$KAFKA_LIB/*" kafka.Kafka "$props" \
-    > "$OUT/kafka-broker.out" 2>&1 &
-  BROKER_PID=$!
-  BOOTSTRAP=127.0.0.1:$KAFKA_PORT
-  wait_port "$KAFKA_PORT"
-}
-
-stop_broker() {
-  [ -n "$BROKER_PID" ] || return 0
-  kill -TERM "$BROKER_PID" 2> /dev/null || true
-  wait "$BROKER_PID" 2> /dev/null || true
-  BROKER_PID=""
+cleanup() {
+  stop_broker
   [ -z "$DATA_DIR" ] || rm -rf "$DATA_DIR"
 }
-trap stop_broker EXIT
+trap cleanup EXIT
 
 # One run; appends: broker codec round producer records_per_s MB_per_s p99_ms cpu_s cpu_s_per_GiB
 run_one() {
   local broker=$1 codec=$2 round=$3 producer=$4
   local topic=p-$producer-$codec-$round out=$OUT/$broker-$codec-$round-$producer
-  "${KAFKA_TOOL[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create \
-    --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1 > "$out.topic" 2>&1
+  create_topic "$topic" "$PARTITIONS" "$out.topic"
   local props=(bootstrap.servers="$BOOTSTRAP" acks=all compression.type="$codec")
   log "  round $round, $codec, $producer producer"
   if [ "$producer" = fjord ]; then
@@ -150,7 +91,7 @@ echo -e "broker\tcodec\tround\tproducer\trecords_per_s\tMB_per_s\tp99_ms\tclient
 for broker in $BROKERS; do
   DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/fjord-producers.XXXXXX")
   log "starting the $broker broker"
-  "start_$broker"
+  "start_$broker" "$OUT/$broker-broker" "$DATA_DIR"
   for round in $(seq 1 "$ROUNDS"); do
     for codec in $CODECS; do
       # Alternate which producer goes first, so neither always runs on a warmer broker.
@@ -161,6 +102,7 @@ for broker in $BROKERS; do
     done
   done
   stop_broker
+  rm -rf "$DATA_DIR"; DATA_DIR=""
 done
 
 SUMMARY=$OUT/summary.md

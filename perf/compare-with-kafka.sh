@@ -10,12 +10,16 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: perf/compare-with-kafka.sh [--rounds N] [--records N] [--codecs "none lz4"] [--brokers "fjord kafka"]
+usage: perf/compare-with-kafka.sh [--rounds N] [--records N] [--record-size BYTES] [--partitions N]
+                                  [--codec "none lz4"] [--brokers "fjord kafka"]
 
-  --rounds N      rounds; each round runs every codec on every broker once (default 3)
-  --records N     records per run, 1 KiB each (default 1000000; e.g. 50000 for a smoke run)
-  --codecs LIST   producer compression.type values, one workload each (default "none lz4")
-  --brokers LIST  which brokers to run (default "fjord kafka"); ratios need both
+  --rounds N          rounds; each round runs every codec on every broker once (default 3)
+  --records N         records per run (default 1000000; e.g. 50000 for a smoke run)
+  --record-size BYTES bytes per record (default 1024)
+  --partitions N      partitions of the topic (default 4)
+  --codec LIST        producer compression.type values, one workload each (default "none lz4");
+                      --codecs is the same option
+  --brokers LIST      which brokers to run (default "fjord kafka"); ratios need both
 
 environment: FJORD_HOME (default dist/target/fjord; built when missing), JAVA_HOME,
              FJORD_PORT (19092), KAFKA_PORT (29092), KAFKA_CONTROLLER_PORT (29093)
@@ -24,70 +28,45 @@ EOF
 
 ROUNDS=3
 RECORDS=1000000
+RECORD_SIZE=1024
+PARTITIONS=4
 CODECS="none lz4"
 BROKERS="fjord kafka"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --records) RECORDS="$2"; shift 2 ;;
-    --codecs) CODECS="$2"; shift 2 ;;
+    --record-size) RECORD_SIZE="$2"; shift 2 ;;
+    --partitions) PARTITIONS="$2"; shift 2 ;;
+    --codec|--codecs) CODECS="$2"; shift 2 ;;
     --brokers) BROKERS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
 done
-case "$ROUNDS$RECORDS" in
-  *[!0-9]*) echo "--rounds and --records take positive whole numbers" >&2; exit 2 ;;
-esac
-[ "$ROUNDS" -gt 0 ] && [ "$RECORDS" -gt 0 ] || { echo "--rounds and --records must be positive" >&2; exit 2; }
-
-RECORD_SIZE=1024
-PARTITIONS=4
-FJORD_PORT=${FJORD_PORT:-19092}
-KAFKA_PORT=${KAFKA_PORT:-29092}
-KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-29093}
+for n in "$ROUNDS" "$RECORDS" "$RECORD_SIZE" "$PARTITIONS"; do
+  case "$n" in
+    ''|*[!0-9]*|0) echo "--rounds, --records, --record-size and --partitions take positive whole numbers" >&2; exit 2 ;;
+  esac
+done
 
 PERF_DIR=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$PERF_DIR")
-SUPPORT=$PERF_DIR/kafka-compare
-KAFKA_LIB=$PERF_DIR/target/kafka-compare/lib
-FJORD_HOME=${FJORD_HOME:-$ROOT/dist/target/fjord}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# shellcheck source=kafka-compare/common.sh
+. "$PERF_DIR/kafka-compare/common.sh"
 CLK_TCK=$(getconf CLK_TCK)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$PERF_DIR/target/kafka-compare/run-$STAMP
 mkdir -p "$OUT"
 RESULTS=$OUT/runs.tsv
-
-# Kafka's launch defaults: kafka-server-start.sh's heap and -loggc, kafka-run-class.sh's JVM
-# performance and JMX options; the perf tools' scripts give them -Xmx512M.
-KAFKA_HEAP_OPTS="-Xmx1G -Xms1G"
-KAFKA_JVM_PERFORMANCE_OPTS="-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true"
-KAFKA_JMX_OPTS="-Dcom.sun.management.jmxremote -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false"
-KAFKA_LOG4J_OPTS="-Dlog4j2.configurationFile=$SUPPORT/log4j2.properties"
-TOOL_HEAP_OPTS="-Xmx512M"
+# The same group settings on both brokers: Kafka's default delays a new group's first rebalance
+# by 3 s (Fjord's too), which would dominate a short consume.
+GROUP_SETTINGS=(group.initial.rebalance.delay.ms=0)
 # A run that hangs must not hang the whole comparison: generous for a loaded 2-core machine.
-TOOL_TIMEOUT=$((300 + RECORDS / 1000))
-
-log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+TOOL_TIMEOUT=$((300 + RECORDS * RECORD_SIZE / 1024000))
 
 # ---- one-time preparation -------------------------------------------------------------------
 
-if ! ls "$KAFKA_LIB"/kafka-tools-[0-9]*.jar > /dev/null 2>&1; then
-  log "fetching Apache Kafka's jars from Maven Central into $KAFKA_LIB (once)"
-  mvn -B -q -f "$SUPPORT/pom.xml" package
-fi
-KAFKA_VERSION=$(basename "$(ls "$KAFKA_LIB"/kafka_2.13-*.jar)" .jar); KAFKA_VERSION=${KAFKA_VERSION#kafka_2.13-}
-if [ ! -x "$FJORD_HOME/bin/fjord" ]; then
-  log "building the Fjord image"
-  (cd "$ROOT" && mvn -B -q -pl dist -am package -DskipTests)
-fi
-
-# A Kafka tool's JVM, as Kafka's scripts start it.
-# shellcheck disable=SC2206 # the option strings hold several words on purpose
-KAFKA_TOOL=("$JAVA" $TOOL_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS $KAFKA_LOG4J_OPTS -cp "$KAFKA_LIB/*")
-
-port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+prepare_kafka_and_fjord
 
 # A number in a format; NA stays NA.
 format() { awk -v v="$2" -v f="$1" 'BEGIN {if (v == "NA") print v; else printf f "\n", v}'; }
@@ -98,29 +77,6 @@ per_gib() {
     'BEGIN {if (a == "NA" || b == "NA" || g == "NA" || g <= 0) print "NA"; else printf "%.2f", (b - a) / hz / g}'
 }
 
-# ---- the broker process ---------------------------------------------------------------------
-
-BROKER_PID=""
-RUN_DIR=""
-
-# The JVM behind a started process: the process itself, or the child of a launcher script
-# that does not exec.
-jvm_pid() {
-  local pid=$1 child
-  case "$(readlink "/proc/$pid/exe" 2> /dev/null)" in
-    */java) echo "$pid"; return ;;
-  esac
-  for child in /proc/[0-9]*; do
-    child=${child#/proc/}
-    if [ "$(awk '{sub(/.*\) /, ""); print $2}' "/proc/$child/stat" 2> /dev/null)" = "$pid" ]; then
-      case "$(readlink "/proc/$child/exe" 2> /dev/null)" in
-        */java) echo "$child"; return ;;
-      esac
-    fi
-  done
-  echo "$pid"
-}
-
 # utime + stime of every thread of the process, in clock ticks (fields 14 and 15 of
 # /proc/<pid>/stat; the command name before them may hold spaces, so count after its ')').
 # NA once the process is gone.
@@ -129,73 +85,8 @@ cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2> /dev/
 # Peak resident set size in MiB (VmHWM is in KiB); NA once the process is gone.
 peak_rss_mib() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2> /dev/null || echo NA; }
 
-wait_ready() {
-  local pattern=$1 file=$2 deadline=$((SECONDS + 180))
-  until grep -q "$pattern" "$file" 2> /dev/null; do
-    if ! kill -0 "$BROKER_PID" 2> /dev/null; then
-      log "the broker exited before it was ready; its output:"; tail -20 "$file"; return 1
-    fi
-    [ "$SECONDS" -lt "$deadline" ] || { log "the broker was not ready within 180 s"; return 1; }
-    sleep 0.2
-  done
-}
-
-start_fjord() {
-  if port_in_use "$FJORD_PORT"; then log "port $FJORD_PORT is taken"; return 1; fi
-  # The image's launcher as shipped: its own heap default, no JVM options added here.
-  "$FJORD_HOME/bin/fjord" broker "$FJORD_HOME/conf/server.properties" \
-    --override "log.dirs=$DATA_DIR/data" \
-    --override "listeners=PLAINTEXT://127.0.0.1:$FJORD_PORT" \
-    > "$RUN_DIR/broker.out" 2>&1 &
-  BROKER_PID=$!
-  BOOTSTRAP=127.0.0.1:$FJORD_PORT
-  wait_ready "ready on" "$RUN_DIR/broker.out"
-}
-
-start_kafka() {
-  local port
-  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
-    if port_in_use "$port"; then log "port $port is taken"; return 1; fi
-  done
-  local props=$RUN_DIR/server.properties
-  cp "$SUPPORT/kafka-server.properties" "$props"
-  cat >> "$props" <<EOF
-log.dirs=$DATA_DIR/data
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-EOF
-  local cluster_id
-  cluster_id=$("${KAFKA_TOOL[@]}" kafka.tools.StorageTool random-uuid) || return 1
-  if ! "${KAFKA_TOOL[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$props" \
-      > "$RUN_DIR/format.out" 2>&1; then
-    log "kafka-storage format failed:"; cat "$RUN_DIR/format.out"; return 1
-  fi
-  # shellcheck disable=SC2086
-  "$JAVA" $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS \
-    "-Xlog:gc*:file=$RUN_DIR/kafkaServer-gc.log:time,tags:filecount=10,filesize=100M" \
-    $KAFKA_JMX_OPTS $KAFKA_LOG4J_OPTS -cp "$KAFKA_LIB/*" kafka.Kafka "$props" \
-    > "$RUN_DIR/broker.out" 2>&1 &
-  BROKER_PID=$!
-  BOOTSTRAP=127.0.0.1:$KAFKA_PORT
-  wait_ready "Kafka Server started" "$RUN_DIR/broker.out"
-}
-
-# SIGTERM (a controlled shutdown on both brokers) and wait; SIGKILL after two minutes.
-stop_broker() {
-  [ -n "$BROKER_PID" ] || return 0
-  local pid=$BROKER_PID deadline=$((SECONDS + 120))
-  BROKER_PID=""
-  kill -TERM "$pid" 2> /dev/null || true
-  while kill -0 "$pid" 2> /dev/null; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log "the broker did not stop within 120 s of SIGTERM: killed"
-      kill -KILL "$pid" 2> /dev/null || true
-    fi
-    sleep 0.2
-  done
-  wait "$pid" 2> /dev/null || true
-}
+RUN_DIR=""
+DATA_DIR=""
 
 cleanup() {
   stop_broker
@@ -219,7 +110,7 @@ run_one() {
   local cpu_s=NA gib=NA cpu_per_gib=NA produce_cpu=NA consume_cpu=NA rss_mib=NA
   log "round $round, $broker, compression $codec: starting the broker"
 
-  if ! "start_$broker"; then
+  if ! "start_$broker" "$RUN_DIR" "$DATA_DIR" "${GROUP_SETTINGS[@]}"; then
     stop_broker
     echo -e "$broker\t$codec\t$round\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tbroker did not start (see $RUN_DIR/broker.out)" >> "$RESULTS"
     rm -rf "$DATA_DIR"; DATA_DIR=""
@@ -228,8 +119,7 @@ run_one() {
   local pid
   pid=$(jvm_pid "$BROKER_PID")
 
-  if ! "${KAFKA_TOOL[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create \
-      --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1 > "$RUN_DIR/topic.out" 2>&1; then
+  if ! create_topic "$topic" "$PARTITIONS" "$RUN_DIR/topic.out"; then
     status="topic creation failed: $(grep -m1 -iE 'error|exception' "$RUN_DIR/topic.out" || tail -1 "$RUN_DIR/topic.out")"
   fi
 
@@ -260,11 +150,10 @@ run_one() {
     timeout "$TOOL_TIMEOUT" "${KAFKA_TOOL[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
       --num-records "$RECORDS" --group "compare-$broker-$codec-$round" --timeout 30000 \
       > "$RUN_DIR/consumer.out" 2>&1 || true
-    # The stats line under the header "start.time, end.time, data.consumed.in.MB, MB.sec,
-    # data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec,
-    # fetch.nMsg.sec" (a warning may stand between the two).
+    # End to end: MB.sec, from before the subscription to the last record, the group join
+    # included. Fetch only: fetch.MB.sec, over that time less rebalance.time.ms.
     local stats consumed joined
-    stats=$(grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$RUN_DIR/consumer.out" | tail -1 | tr -d ' ' || true)
+    stats=$(consumer_stats "$RUN_DIR/consumer.out")
     consumed=$(cut -s -d, -f5 <<< "$stats")
     if [ "$consumed" = "$RECORDS" ]; then
       consume_all_mbps=$(format %.1f "$(cut -d, -f4 <<< "$stats")")
@@ -295,7 +184,7 @@ run_one() {
   # comparable and is left out of the summary.
   [ "$status" = ok ] || cpu_per_gib=NA
   echo -e "$broker\t$codec\t$round\t$produce_mbps\t$p99\t$consume_mbps\t$consume_all_mbps\t$cpu_s\t$gib\t$cpu_per_gib\t$produce_cpu\t$consume_cpu\t$rss_mib\t$status" >> "$RESULTS"
-  log "  $broker $codec: produce $produce_mbps MB/s (p99 $p99 ms), consume $consume_mbps MB/s, $cpu_per_gib CPU s/GiB, peak RSS $rss_mib MiB; $status"
+  log "  $broker $codec: produce $produce_mbps MB/s (p99 $p99 ms), consume $consume_all_mbps MB/s end to end and $consume_mbps MB/s fetch only, $cpu_per_gib CPU s/GiB, peak RSS $rss_mib MiB; $status"
   rm -rf "$DATA_DIR"; DATA_DIR=""
 }
 
@@ -335,13 +224,13 @@ metric_info() {
   case "$1" in
     produce) echo "4|produce MB/s|>= 1|%.1f" ;;
     p99) echo "5|produce p99 latency ms||%.0f" ;;
-    consume) echo "6|consume MB/s|>= 1|%.1f" ;;
+    consume_all) echo "7|consume MB/s end to end|>= 1|%.1f" ;;
+    consume) echo "6|consume MB/s fetch only|>= 1|%.1f" ;;
     cpu) echo "10|broker CPU s per GiB moved|<= 0.5|%.1f" ;;
     produce_cpu) echo "11|(produce phase alone: broker CPU s per GiB produced)||%.1f" ;;
     rss) echo "13|broker peak RSS MiB|<= 0.5|%.0f" ;;
   esac
 }
-
 
 SUMMARY=$OUT/summary.md
 {
@@ -350,12 +239,28 @@ SUMMARY=$OUT/summary.md
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Fjord $FJORD_COMMIT (the image in $FJORD_HOME), $(nproc) cores, load average $LOAD_START at the start and $LOAD_END at the end."
   echo "$ROUNDS round(s); each run: $RECORDS records of $RECORD_SIZE B into $PARTITIONS partitions with Kafka's ProducerPerformance"
   echo "(acks=all, --throughput -1), then all of them read back by Kafka's ConsumerPerformance in a consumer group."
+  echo "Both brokers run with group.initial.rebalance.delay.ms=0."
+  echo
+  echo "## Runs"
+  echo
+  echo "| broker | codec | round | produce MB/s | p99 ms | consume MB/s fetch only | consume MB/s end to end | CPU s | GiB moved | CPU s/GiB | produce CPU s/GiB | consume CPU s/GiB | peak RSS MiB | status |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  awk -F'\t' '{line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line}' "$RESULTS"
+  echo
+  echo "Consume end to end is ConsumerPerformance's MB.sec: from before the subscription to the last"
+  echo "record, the group join and first rebalance included. Fetch only is its fetch.MB.sec: the same"
+  echo "bytes over that time less rebalance.time.ms (up to the first partition assignment). Broker CPU"
+  echo "is utime+stime from /proc/<pid>/stat between the first record produced and the last consumed,"
+  echo "divided by the GiB produced plus consumed; peak RSS is VmHWM from /proc/<pid>/status."
+  echo
+  echo "## Medians"
+  echo
   echo "Values are medians over rounds; Fjord/Kafka is the median of the per-round ratios."
   echo
   echo "| codec | metric | Fjord | Kafka | Fjord/Kafka | goal | met |"
   echo "|---|---|---|---|---|---|---|"
   for codec in $CODECS; do
-    for metric in produce p99 consume cpu produce_cpu rss; do
+    for metric in produce p99 consume_all consume cpu produce_cpu rss; do
       IFS='|' read -r c name goal fmt <<< "$(metric_info "$metric")"
       f=$(awk -F'\t' -v b=fjord -v k="$codec" -v c="$c" '$1 == b && $2 == k {print $c}' "$RESULTS" | median)
       k=$(awk -F'\t' -v b=kafka -v k="$codec" -v c="$c" '$1 == b && $2 == k {print $c}' "$RESULTS" | median)
@@ -370,17 +275,6 @@ SUMMARY=$OUT/summary.md
       echo "| $codec | $name | $(format "$fmt" "$f") | $(format "$fmt" "$k") | $(format %.2f "$r") | $goal | $met |"
     done
   done
-  echo
-  echo "consume MB/s is ConsumerPerformance's fetch.MB.sec: the group join (rebalance.time.ms) is left"
-  echo "out, as Kafka's broker delays the first join by group.initial.rebalance.delay.ms. Broker CPU is"
-  echo "utime+stime from /proc/<pid>/stat between the first record produced and the last consumed,"
-  echo "divided by the GiB produced plus consumed; peak RSS is VmHWM from /proc/<pid>/status."
-  echo
-  echo "## Runs"
-  echo
-  echo "| broker | codec | round | produce MB/s | p99 ms | consume MB/s | consume MB/s incl. join | CPU s | GiB moved | CPU s/GiB | produce CPU s/GiB | consume CPU s/GiB | peak RSS MiB | status |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-  awk -F'\t' '{line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line}' "$RESULTS"
 } > "$SUMMARY"
 cp "$SUMMARY" "$PERF_DIR/target/kafka-compare/summary.md"
 echo
