@@ -124,6 +124,38 @@ class WireProtocolTest {
     }
 
     @Test
+    void fetchByTopicIdAnswersAnUnknownIdPerPartitionAndServesTheKnownOne() throws IOException {
+        UUID id = fixture.broker().metadataStore().createTopic(io.fjord.controller.NewTopic.of("fetch-ids", 1, 1), false)
+                .id();
+        UUID unknown = new UUID(7, 7);
+        FetchRequest request = new FetchRequest().setMaxWaitMs(0).setMinBytes(0).setSessionId(0).setSessionEpoch(-1)
+                .setRackId("");
+        request.topics().add(new FetchRequest.FetchTopic().setTopicId(unknown).setPartitions(List.of(
+                new FetchRequest.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1024),
+                new FetchRequest.FetchPartition().setPartition(3).setFetchOffset(0).setPartitionMaxBytes(1024))));
+        request.topics().add(new FetchRequest.FetchTopic().setTopicId(id).setPartitions(List.of(
+                new FetchRequest.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1024))));
+        short version = 13;
+        ByteBuffer frame = wire.roundTrip(version, 31, request);
+        assertEquals(31, frame.getInt());
+        frame.get(); // the flexible response header's empty tagged fields
+        FetchResponse response = (FetchResponse) MessageCodec.decodeResponseBody(ApiKeys.FETCH, version,
+                new WireReader(frame));
+        assertEquals(Errors.NONE.code(), response.errorCode(), "an unknown id fails its partitions, not the request");
+        FetchResponse.FetchableTopicResponse missing = response.responses().stream()
+                .filter(t -> t.topicId().equals(unknown)).findFirst().orElseThrow();
+        assertEquals(List.of(0, 3), missing.partitions().stream().map(FetchResponse.PartitionData::partitionIndex).toList());
+        for (FetchResponse.PartitionData p : missing.partitions()) {
+            assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), p.errorCode());
+            assertEquals(-1, p.highWatermark());
+        }
+        FetchResponse.FetchableTopicResponse known = response.responses().stream()
+                .filter(t -> t.topicId().equals(id)).findFirst().orElseThrow();
+        assertEquals(Errors.NONE.code(), known.partitions().get(0).errorCode());
+        assertEquals(0, known.partitions().get(0).highWatermark());
+    }
+
+    @Test
     void metadataAnswersByTopicIdFromVersionTwelveAndRefusesIdsBefore() throws IOException {
         UUID id = fixture.broker().metadataStore().createTopic(io.fjord.controller.NewTopic.of("ids", 2, 1), false).id();
         UUID unknown = new UUID(42, 42);
