@@ -59,12 +59,6 @@ CLIENT_OPTS=$KAFKA_JVM_PERFORMANCE_OPTS
 
 prepare_kafka_and_fjord
 
-DATA_DIR=""
-cleanup() {
-  stop_broker
-  [ -z "$DATA_DIR" ] || rm -rf "$DATA_DIR"
-}
-trap cleanup EXIT
 
 # Creates and fills one topic with Kafka's producer.
 fill() {

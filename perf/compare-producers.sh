@@ -53,12 +53,6 @@ CLIENT_OPTS=$KAFKA_JVM_PERFORMANCE_OPTS
 
 prepare_kafka_and_fjord
 
-DATA_DIR=""
-cleanup() {
-  stop_broker
-  [ -z "$DATA_DIR" ] || rm -rf "$DATA_DIR"
-}
-trap cleanup EXIT
 
 # One run; appends: broker codec round producer records_per_s MB_per_s p99_ms cpu_s cpu_s_per_GiB
 run_one() {

@@ -86,14 +86,6 @@ cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2> /dev/
 peak_rss_mib() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2> /dev/null || echo NA; }
 
 RUN_DIR=""
-DATA_DIR=""
-
-cleanup() {
-  stop_broker
-  [ -z "${DATA_DIR:-}" ] || rm -rf "$DATA_DIR"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # ---- one run: one broker, one codec ---------------------------------------------------------
 

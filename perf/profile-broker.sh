@@ -106,13 +106,6 @@ if [ -z "$CPU_EVENT" ] && [[ " $MODES " == *" cpu "* ]]; then
   [ -z "$CPU_NOTE" ] || log "note: $CPU_NOTE"
 fi
 
-DATA_DIR=""
-cleanup() {
-  stop_broker
-  [ -z "$DATA_DIR" ] || rm -rf "$DATA_DIR"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # profiler PID COMMAND: one async-profiler command (start, dump, stop, with options) through the
 # agent already loaded in the broker's JVM. The quotes keep jcmd from splitting at the '='.

@@ -160,3 +160,12 @@ create_topic() {
 consumer_stats() {
   grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$1" | tail -1 | tr -d ' ' || true
 }
+
+# On exit (or Ctrl-C) the broker stops and its data directory goes; scripts set DATA_DIR per run.
+DATA_DIR=""
+cleanup() {
+  stop_broker
+  [ -z "${DATA_DIR:-}" ] || rm -rf "$DATA_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
