@@ -2,7 +2,6 @@ package io.fjord.log;
 
 import io.fjord.common.Time;
 import io.fjord.common.Scheduler;
-import io.fjord.api.TimestampType;
 import io.fjord.api.TopicPartition;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.record.CodecRegistry;
@@ -23,11 +22,11 @@ import java.util.function.Consumer;
  * which (the active segment) takes appends. This class is the partition's API (append, read,
  * offset lookups, high watermark, leader epochs, producer state, flush, retention, truncation) as
  * Kafka's UnifiedLog is: it owns the lock every writer takes, the log start offset, high
- * watermark, leader epochs and producer state, and validates appends; {@link LocalLog} holds the
- * segments, the log end offset and the recovery point. {@link LogLoader} opens and recovers the
- * folder, {@link LogTruncation} cuts the log back for replication, {@link SegmentSwap} swaps in
- * the cleaner's segments, {@link LogRetention} picks the segments retention deletes and
- * {@link SegmentDeletion} retires removed segments.
+ * watermark, leader epochs and producer state, and validates appends, which {@link LogAppender}
+ * writes; {@link LocalLog} holds the segments, the log end offset and the recovery point.
+ * {@link LogLoader} opens and recovers the folder, {@link LogTruncation} cuts the log back for
+ * replication, {@link SegmentSwap} swaps in the cleaner's segments, {@link LogRetention} picks the
+ * segments retention deletes and {@link SegmentDeletion} retires removed segments.
  *
  * <p>Invariants: the segments meet {@link LogSegments}' invariants (at least one, sorted by base
  * offset, each holding offsets below the next one's base offset); {@code logStartOffset <=
@@ -64,6 +63,7 @@ public final class PartitionLog implements AutoCloseable {
     private final LocalLog local;
     private final ProducerStateManager producerState;
     private final LeaderEpochCache epochCache;
+    private final LogAppender appender;
     /** Called after each truncation, without the lock (the manager checkpoints the recovery points). */
     private volatile Consumer<PartitionLog> truncationListener = log -> { };
 
@@ -82,6 +82,7 @@ public final class PartitionLog implements AutoCloseable {
                 loaded.logEndOffset());
         this.producerState = loaded.producerState();
         this.epochCache = loaded.epochCache();
+        this.appender = new LogAppender(topicPartition, local, producerState, epochCache);
         this.logStartOffset = loaded.logStartOffset();
         this.highWatermark = logStartOffset;
     }
@@ -319,38 +320,11 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             local.checkOpen();
-            long next = local.logEndOffset();
-            long firstOffset = next;
-            ProducerStateManager.Staging staging = producerState.begin();
-            for (RecordBatchView batch : batches) {
-                long last = next + batch.lastOffsetDelta();
-                BatchMetadata duplicate = staging.checkAndStage(batch, next, last);
-                if (duplicate != null) {
-                    if (batches.size() != 1) {
-                        throw new LogException(Errors.INVALID_RECORD,
-                                "A retried batch may not share an append with other batches");
-                    }
-                    return new LogAppendInfo(duplicate.firstOffset(), duplicate.lastOffset(), duplicate.timestamp(),
-                            -1L, logStartOffset, 0, true);
-                }
-                next = last + 1;
+            LogAppendInfo info = appender.appendAsLeader(records, batches, leaderEpoch, cfg, now, logStartOffset);
+            if (!info.duplicate()) {
+                afterWrite(cfg, info);
             }
-            long lastOffset = next - 1;
-            boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
-            long maxTimestamp = -1L;
-            long offset = firstOffset;
-            for (RecordBatchView batch : batches) {
-                batch.setBaseOffset(offset);
-                batch.setPartitionLeaderEpoch(leaderEpoch);
-                if (logAppendTime) {
-                    batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
-                }
-                maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
-                offset = batch.lastOffset() + 1;
-            }
-            writeBatches(cfg, records, batches, maxTimestamp, now, () -> producerState.commit(staging, lastOffset + 1));
-            return new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, logAppendTime ? now : -1L,
-                    logStartOffset, records.remaining(), false);
+            return info;
         } finally {
             lock.unlock();
         }
@@ -379,65 +353,20 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             local.checkOpen();
-            long firstOffset = batches.get(0).baseOffset();
-            if (firstOffset < local.logEndOffset()) {
-                throw new LogException(Errors.UNKNOWN_SERVER_ERROR, "Unexpected offset in append to "
-                        + topicPartition + ": first offset " + firstOffset + " is below the log end offset "
-                        + local.logEndOffset());
-            }
-            long lastOffset = batches.get(batches.size() - 1).lastOffset();
-            long maxTimestamp = -1L;
-            for (RecordBatchView batch : batches) {
-                maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
-            }
-            writeBatches(cfg, records, batches, maxTimestamp, time.milliseconds(), () -> {
-                for (RecordBatchView batch : batches) {
-                    producerState.replay(batch);
-                }
-            });
-            return new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, -1L, logStartOffset, records.remaining(),
-                    false);
+            LogAppendInfo info = appender.appendAsFollower(records, batches, cfg, time.milliseconds(), logStartOffset);
+            afterWrite(cfg, info);
+            return info;
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Writes checked batches, offsets set, at the log end: rolls if needed, records new leader
-     * epochs, appends to the active segment and publishes the new end, then applies the producer
-     * state and the flush policy. Caller holds the lock.
-     */
-    private void writeBatches(LogConfig cfg, ByteBuffer records, List<RecordBatchView> batches, long maxTimestamp,
-                              long now, Runnable applyProducerState) {
-        long firstOffset = batches.get(0).baseOffset();
-        long lastOffset = batches.get(batches.size() - 1).lastOffset();
-        try {
-            LogSegment active = local.segments().active();
-            if (active.size() > 0 && active.shouldRoll(cfg, records.remaining(), maxTimestamp, lastOffset, now)) {
-                roll(firstOffset);
-            }
-            boolean newEpoch = false;
-            for (RecordBatchView batch : batches) {
-                newEpoch |= epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
-            }
-            if (newEpoch) {
-                epochCache.write();
-            }
-            local.append(records, batches);
-        } catch (IOException e) {
-            throw LogSegment.storageError("Append to " + topicPartition + " failed", e);
-        }
-        applyProducerState.run();
-        unflushedMessages += lastOffset + 1 - firstOffset;
+    /** The flush policy ({@code flush.messages}) after a write. Caller holds the lock. */
+    private void afterWrite(LogConfig cfg, LogAppendInfo info) {
+        unflushedMessages += info.lastOffset() + 1 - info.firstOffset();
         if (unflushedMessages >= cfg.flushMessages()) {
             flush();
         }
-    }
-
-    /** Starts a new active segment at {@code baseOffset}, with a producer-state snapshot at the old end. Caller holds the lock. */
-    private void roll(long baseOffset) throws IOException {
-        local.roll(baseOffset);
-        producerState.takeSnapshot();
     }
 
     /** Rolls now if the active segment has data (for tests and for {@code segment.ms} checks). */
@@ -445,7 +374,7 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             if (local.segments().active().size() > 0) {
-                roll(local.logEndOffset());
+                appender.roll(local.logEndOffset());
             }
         } catch (IOException e) {
             throw LogSegment.storageError("Roll of " + topicPartition + " failed", e);
