@@ -4,6 +4,7 @@ import io.fjord.api.Node;
 import io.fjord.client.errors.ClientException;
 import io.fjord.client.errors.TimeoutException;
 import io.fjord.client.network.DisconnectException;
+import io.fjord.client.network.LeastLoadedNode;
 import io.fjord.client.network.NetworkClient;
 import io.fjord.client.network.RequestTimeoutException;
 import io.fjord.common.errors.Errors;
@@ -41,21 +42,20 @@ public final class AdminCalls {
     }
 
     private final NetworkClient client;
-    private final int[] bootstrapNodes;
+    private final LeastLoadedNode nodeChooser;
     private final long retryBackoffMs;
     private volatile Map<Integer, Node> brokers = Map.of();
     private volatile int controllerId = -1;
     private volatile String clusterId;
     private final Map<String, Integer> coordinators = new ConcurrentHashMap<>();
-    private volatile int rotation;
 
     public AdminCalls(NetworkClient client, int[] bootstrapNodes, long retryBackoffMs) {
         this.client = client;
-        this.bootstrapNodes = bootstrapNodes;
+        this.nodeChooser = new LeastLoadedNode(client, bootstrapNodes);
         this.retryBackoffMs = retryBackoffMs;
     }
 
-    /** Any broker: a known one with the fewest pending requests, else a bootstrap server. */
+    /** Any broker: see {@link LeastLoadedNode}. */
     public static final NodeChoice ANY = (calls, deadline) -> CompletableFuture.completedFuture(calls.leastLoaded());
 
     /** The controller Metadata names (a Kafka 4 broker forwards controller requests itself). */
@@ -72,25 +72,7 @@ public final class AdminCalls {
     }
 
     int leastLoaded() {
-        Map<Integer, Node> known = brokers;
-        if (known.isEmpty()) {
-            return bootstrapNodes[Math.floorMod(rotation, bootstrapNodes.length)];
-        }
-        // Ties go round the brokers as retries turn the rotation, so a dead broker that ties with
-        // live but unconnected ones is not asked again and again.
-        List<Integer> ids = known.keySet().stream().sorted().toList();
-        int offset = Math.floorMod(rotation, ids.size());
-        int best = -1;
-        int least = Integer.MAX_VALUE;
-        for (int i = 0; i < ids.size(); i++) {
-            int id = ids.get((i + offset) % ids.size());
-            int load = client.pendingRequests(id) + (client.isReady(id) ? 0 : 1);
-            if (load < least) {
-                least = load;
-                best = id;
-            }
-        }
-        return best;
+        return nodeChooser.choose(brokers.keySet());
     }
 
     /**
@@ -127,13 +109,14 @@ public final class AdminCalls {
                     return response;
                 })).whenComplete((response, failure) -> {
                     if (failure == null) {
+                        nodeChooser.succeeded();
                         result.complete(response);
                         return;
                     }
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
                     if (isRetriable(cause)) {
-                        rotation++;
+                        nodeChooser.failed();
                         Executor later = CompletableFuture.delayedExecutor(retryBackoffMs, TimeUnit.MILLISECONDS);
                         later.execute(() -> attempt(what, choice, request, type, retriable, deadlineNs, result, cause));
                     } else {

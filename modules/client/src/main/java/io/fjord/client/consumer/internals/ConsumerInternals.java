@@ -40,6 +40,7 @@ public final class ConsumerInternals<K, V> {
     private final ConsumerMetrics metrics = new ConsumerMetrics();
     private final Fetcher<K, V> fetcher;
     private final OffsetFetcher offsetFetcher;
+    private final PositionValidator positionValidator;
     private final GroupCoordinatorClient coordinator;
     private final GroupMembership membership;
     private final OffsetCommitter committer;
@@ -73,6 +74,7 @@ public final class ConsumerInternals<K, V> {
         this.fetcher = new Fetcher<>(config, metadata, subscriptions, network, new ClientCodecs(plugins, config.values()),
                 keys, values, metrics);
         this.offsetFetcher = new OffsetFetcher(metadata, subscriptions, network, config.readCommitted, config.retryBackoffMs);
+        this.positionValidator = new PositionValidator(metadata, subscriptions, network);
         if (config.groupId != null) {
             // A JoinGroup is held for up to the rebalance timeout: the group's connection waits longer.
             this.groupClient = new NetworkClient(base.withRequestTimeoutMs(
@@ -270,6 +272,8 @@ public final class ConsumerInternals<K, V> {
             }
         }
         offsetFetcher.resetPositionsIfNeeded();
+        positionValidator.applyArrived();
+        positionValidator.validateIfNeeded();
     }
 
     public long position(TopicPartition tp, long timeoutMs) {

@@ -4,6 +4,7 @@ import io.fjord.api.Cluster;
 import io.fjord.api.Node;
 import io.fjord.api.PartitionInfo;
 import io.fjord.api.TopicPartition;
+import io.fjord.client.network.LeastLoadedNode;
 import io.fjord.client.network.NetworkClient;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.MetadataRequest;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What the consumer knows of the cluster: the leader and leader epoch of each partition of the
@@ -51,7 +51,7 @@ public final class ConsumerMetadata {
     }
 
     private final NetworkClient client;
-    private final int[] bootstrapNodes;
+    private final LeastLoadedNode nodeChooser;
     private final long maxAgeMs;
     private final boolean allowAutoCreate;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
@@ -65,7 +65,7 @@ public final class ConsumerMetadata {
 
     public ConsumerMetadata(NetworkClient client, int[] bootstrapNodes, long maxAgeMs, boolean allowAutoCreate) {
         this.client = client;
-        this.bootstrapNodes = bootstrapNodes;
+        this.nodeChooser = new LeastLoadedNode(client, bootstrapNodes);
         this.maxAgeMs = maxAgeMs;
         this.allowAutoCreate = allowAutoCreate;
     }
@@ -121,8 +121,10 @@ public final class ConsumerMetadata {
         network.send(node, request, MetadataResponse.class).whenComplete((response, error) -> {
             try {
                 if (error == null) {
+                    nodeChooser.succeeded();
                     update(response, System.currentTimeMillis());
                 } else {
+                    nodeChooser.failed();
                     updateRequested = true;
                 }
             } finally {
@@ -132,18 +134,9 @@ public final class ConsumerMetadata {
         });
     }
 
-    /** A broker from the latest metadata, or a bootstrap server before there is any. */
+    /** A broker to ask anything any broker answers: see {@link LeastLoadedNode}. */
     public int anyNode() {
-        List<Integer> known = new ArrayList<>(snapshot.nodes().keySet());
-        for (int id : known) {
-            if (client.isReady(id) && client.pendingRequests(id) == 0) {
-                return id;
-            }
-        }
-        if (!known.isEmpty()) {
-            return known.get(ThreadLocalRandom.current().nextInt(known.size()));
-        }
-        return bootstrapNodes[ThreadLocalRandom.current().nextInt(bootstrapNodes.length)];
+        return nodeChooser.choose(snapshot.nodes().keySet());
     }
 
     synchronized void update(MetadataResponse response, long nowMs) {

@@ -99,9 +99,11 @@ public final class Fetcher<K, V> {
                 metadata.requestUpdate();
                 continue;
             }
-            if (inFlight.contains(leader.nodeId())) {
+            if (inFlight.contains(leader.nodeId()) || subscriptions.needsValidation(tp, leader.epoch())) {
                 continue;
             }
+            // Fetched under this leader epoch: a later leader checks the position first (KIP-320).
+            subscriptions.validated(tp, leader.epoch());
             long fetchOffset = nextFetchOffset(tp, buffered.get(tp));
             if (fetchOffset < 0) {
                 continue;

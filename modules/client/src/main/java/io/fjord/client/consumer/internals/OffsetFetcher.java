@@ -99,7 +99,9 @@ public final class OffsetFetcher {
                     return;
                 }
                 if (listed instanceof ListedOffset offset && offset.offset() >= 0) {
-                    subscriptions.seek(tp, offset.offset(), offset.leaderEpoch());
+                    // The leader itself gave this offset: nothing to validate under its epoch.
+                    subscriptions.seekValidated(tp, offset.offset(), offset.leaderEpoch(),
+                            metadata.snapshot().leader(tp).epoch());
                 } else {
                     metadata.requestUpdate();
                 }

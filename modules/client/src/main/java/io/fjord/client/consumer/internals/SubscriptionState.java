@@ -37,6 +37,9 @@ public final class SubscriptionState {
         long highWatermark = -1;
         long logStartOffset = -1;
         long lastStableOffset = -1;
+        /** The leader epoch under which the position is known to be in the log; -1 until one is. */
+        int validatedLeaderEpoch = -1;
+        boolean awaitingValidation;
     }
 
     private final OffsetReset defaultReset;
@@ -167,11 +170,61 @@ public final class SubscriptionState {
 
     // ---- positions
 
+    /**
+     * Moves the position; one with an epoch (a committed offset, a user's seek with one) is checked
+     * against the current leader before fetching resumes ({@link PositionValidator}).
+     */
     public void seek(TopicPartition tp, long offset, Optional<Integer> epoch) {
+        seekValidated(tp, offset, epoch, -1);
+    }
+
+    /** Moves the position to one the leader of epoch {@code leaderEpoch} gave (a reset, a truncation point). */
+    public void seekValidated(TopicPartition tp, long offset, Optional<Integer> epoch, int leaderEpoch) {
         PartitionState state = state(tp);
         state.position = offset;
         state.lastEpoch = epoch;
         state.pendingReset = null;
+        state.validatedLeaderEpoch = leaderEpoch;
+        state.awaitingValidation = false;
+    }
+
+    // ---- validation after a leader change (KIP-320)
+
+    /**
+     * Whether the position must be checked against the log of the leader of {@code leaderEpoch}
+     * before it is fetched: it carries the epoch of its last record, and no check (nor fetch) was
+     * made under this leader epoch or a later one.
+     */
+    public boolean needsValidation(TopicPartition tp, int leaderEpoch) {
+        PartitionState state = assignment.get(tp);
+        return state != null && state.position >= 0 && state.lastEpoch.isPresent() && !state.awaitingValidation
+                && leaderEpoch >= 0 && leaderEpoch > state.validatedLeaderEpoch;
+    }
+
+    public boolean awaitingValidation(TopicPartition tp) {
+        PartitionState state = assignment.get(tp);
+        return state != null && state.awaitingValidation;
+    }
+
+    public void awaitValidation(TopicPartition tp) {
+        state(tp).awaitingValidation = true;
+    }
+
+    /** The position stands under {@code leaderEpoch}: fetching (re)starts, validation is done or moot. */
+    public void validated(TopicPartition tp, int leaderEpoch) {
+        PartitionState state = assignment.get(tp);
+        if (state != null) {
+            state.awaitingValidation = false;
+            state.validatedLeaderEpoch = Math.max(state.validatedLeaderEpoch, leaderEpoch);
+        }
+    }
+
+    /** A validation that could not finish (an error, a leader moving again): it is tried anew. */
+    public void validationFailed(TopicPartition tp) {
+        PartitionState state = assignment.get(tp);
+        if (state != null) {
+            state.awaitingValidation = false;
+        }
     }
 
     public long position(TopicPartition tp) {
@@ -217,6 +270,7 @@ public final class SubscriptionState {
         PartitionState state = state(tp);
         state.pendingReset = strategy;
         state.position = -1;
+        state.awaitingValidation = false;
     }
 
     public OffsetReset defaultReset() {
@@ -281,7 +335,7 @@ public final class SubscriptionState {
 
     public boolean isFetchable(TopicPartition tp) {
         PartitionState state = assignment.get(tp);
-        return state != null && !state.paused && state.position >= 0;
+        return state != null && !state.paused && state.position >= 0 && !state.awaitingValidation;
     }
 
     /** Positions of every assigned partition that has one, as offsets to commit. */

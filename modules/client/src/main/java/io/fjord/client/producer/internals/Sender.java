@@ -4,6 +4,7 @@ import io.fjord.api.Node;
 import io.fjord.api.TopicPartition;
 import io.fjord.client.errors.ClientException;
 import io.fjord.client.errors.TimeoutException;
+import io.fjord.client.network.LeastLoadedNode;
 import io.fjord.client.network.NetworkClient;
 import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
@@ -41,7 +42,7 @@ public final class Sender implements Runnable {
     private final RecordAccumulator accumulator;
     private final ProducerMetadata metadata;
     private final NetworkClient client;
-    private final int[] bootstrapNodes;
+    private final LeastLoadedNode nodeChooser;
     private final ProducerMetrics metrics;
     private final IdempotenceManager idempotence = new IdempotenceManager();
     private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
@@ -54,7 +55,6 @@ public final class Sender implements Runnable {
     private boolean metadataInFlight;
     private boolean initInFlight;
     private long initBackoffUntilMs;
-    private int nextBootstrap;
 
     public Sender(SenderConfig config, RecordAccumulator accumulator, ProducerMetadata metadata, NetworkClient client,
                   int[] bootstrapNodes, ProducerMetrics metrics) {
@@ -62,7 +62,7 @@ public final class Sender implements Runnable {
         this.accumulator = accumulator;
         this.metadata = metadata;
         this.client = client;
-        this.bootstrapNodes = bootstrapNodes;
+        this.nodeChooser = new LeastLoadedNode(client, bootstrapNodes);
         this.metrics = metrics;
     }
 
@@ -152,19 +152,7 @@ public final class Sender implements Runnable {
     // ---- metadata and producer id ------------------------------------------------------------------
 
     private int anyNode() {
-        if (!knownNodes.isEmpty()) {
-            int best = -1;
-            int least = Integer.MAX_VALUE;
-            for (int id : knownNodes.keySet()) {
-                int load = client.isReady(id) ? client.pendingRequests(id) : client.pendingRequests(id) + 1_000;
-                if (load < least) {
-                    least = load;
-                    best = id;
-                }
-            }
-            return best;
-        }
-        return bootstrapNodes[Math.floorMod(nextBootstrap, bootstrapNodes.length)];
+        return nodeChooser.choose(knownNodes.keySet());
     }
 
     private void maybeUpdateMetadata(long now) {
@@ -180,10 +168,11 @@ public final class Sender implements Runnable {
         client.send(node, request, onSenderThread((response, error) -> {
             metadataInFlight = false;
             if (error != null) {
-                nextBootstrap++;
+                nodeChooser.failed();
                 LOG.log(Level.DEBUG, "Metadata from node " + node + " failed: " + error.getMessage());
                 return;
             }
+            nodeChooser.succeeded();
             MetadataResponse metadataResponse = (MetadataResponse) response;
             metadata.update(metadataResponse, System.currentTimeMillis());
             for (MetadataResponse.MetadataResponseBroker broker : metadataResponse.brokers()) {
@@ -220,7 +209,7 @@ public final class Sender implements Runnable {
                 InitProducerIdResponse init = (InitProducerIdResponse) response;
                 idempotence.setProducerId(init.producerId(), init.producerEpoch());
             } else {
-                nextBootstrap++;
+                nodeChooser.failed();
                 initBackoffUntilMs = System.currentTimeMillis() + config.retryBackoffMs();
                 LOG.log(Level.DEBUG, "InitProducerId from node " + node + " failed: " + code);
             }
