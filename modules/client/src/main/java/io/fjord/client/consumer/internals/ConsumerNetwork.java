@@ -13,13 +13,17 @@ import java.util.function.BooleanSupplier;
  * as soon as its condition may hold; {@link #wakeup} makes the current or next wait throw {@link
  * WakeupException} once.
  *
- * <p>Invariant: a waiter checks its condition under {@link #signal}'s monitor before waiting, and
- * completions notify under it after changing state, so no wake-up is lost.
+ * <p>Invariant: a waiter notes the count of signals, checks its condition outside the monitor and
+ * waits only if no signal came since; completions count and notify after changing state, so no
+ * wake-up is lost. The condition takes other locks (the group membership's), and signals come from
+ * threads that hold those (a heartbeat whose send completes at once), so it never runs under the
+ * monitor: the two lock orders would deadlock.
  */
 public final class ConsumerNetwork {
 
     private final NetworkClient client;
     private final Object signal = new Object();
+    private long signals;
     private volatile boolean wakeupRequested;
 
     public ConsumerNetwork(NetworkClient client) {
@@ -68,6 +72,7 @@ public final class ConsumerNetwork {
     /** Wakes every waiter so it checks its condition again. */
     public void signal() {
         synchronized (signal) {
+            signals++;
             signal.notifyAll();
         }
     }
@@ -79,18 +84,22 @@ public final class ConsumerNetwork {
      */
     public boolean await(long timeoutMs, BooleanSupplier done) {
         long deadline = System.nanoTime() + Math.max(0, timeoutMs) * 1_000_000L;
-        synchronized (signal) {
-            while (true) {
-                if (wakeupRequested) {
-                    wakeupRequested = false;
-                    throw new WakeupException();
-                }
-                if (done.getAsBoolean()) {
-                    return true;
-                }
-                long remainingNs = deadline - System.nanoTime();
-                if (remainingNs <= 0) {
-                    return false;
+        while (true) {
+            long seen;
+            synchronized (signal) {
+                seen = signals;
+            }
+            maybeTriggerWakeup();
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            long remainingNs = deadline - System.nanoTime();
+            if (remainingNs <= 0) {
+                return false;
+            }
+            synchronized (signal) {
+                if (signals != seen) {
+                    continue;
                 }
                 try {
                     signal.wait(Math.max(1, remainingNs / 1_000_000L));
