@@ -91,7 +91,8 @@ final class PerfSuiteConsumers implements AutoCloseable {
     /**
      * Waits for every member and sums the group up: MiB/s is all it read over the time from the
      * first member's start to the last record read (a member's end less its idle timeout), the
-     * rebalance time the longest any member held no partition.
+     * rebalance time the longest any member held no partition. A group that read fewer records
+     * than were written fails the round: its figures would be of a shorter run.
      */
     Consumption await(long timeoutMs) throws ImageException, InterruptedException {
         List<List<String>> outputs = new ArrayList<>();
@@ -123,6 +124,11 @@ final class PerfSuiteConsumers implements AutoCloseable {
             rebalanceMs = Math.max(rebalanceMs, Long.parseLong(totals.group(5)));
             cpuMs += Long.parseLong(usage.group(1));
             peakRss = Math.max(peakRss, Long.parseLong(usage.group(2)));
+        }
+        if (records < expected) {
+            // A member that waits longer than the timeout (for a join, or a rebalance) stops early.
+            throw new ImageException("the consumers read " + records + " of " + expected + " records: each stops after "
+                    + workload.consumerTimeoutMs() + " ms without a record (--consumer-timeout-ms)");
         }
         double seconds = Math.max(1e-3, (lastRecordMs - firstStartMs) / 1000.0);
         return new Consumption(members.size(), records, Math.round(mib * MIB), records == 0 ? 0 : mib / seconds,
