@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * slow minute of the machine does not land on one mix only), starts the image's broker on
  * loopback with fresh data, drives it with the image's own {@code fjord perf produce} processes,
  * reads along with a group of its {@code fjord perf consume} processes if asked (see
- * {@link PerfSuiteConsumers}), and measures every side. A mix that fails to build or start is recorded with its reason and
- * the others go on.
+ * {@link PerfSuiteConsumers}), and measures every side. A mix that fails to build or start is
+ * recorded with its reason and the others go on.
  */
 final class PerfSuite {
 
