@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -76,6 +78,10 @@ public final class PerfConsumeCommand implements Callable<Integer> {
     @Option(names = "--print-metrics", description = "Print the consumer's metrics at the end.")
     boolean printMetrics;
 
+    @Option(names = "--print-resource-usage",
+            description = "Print this process's CPU time and peak resident memory at the end (for fjord perf suite).")
+    boolean printResourceUsage;
+
     @Override
     public Integer call() throws IOException {
         if (messages <= 0) {
@@ -103,25 +109,15 @@ public final class PerfConsumeCommand implements Callable<Integer> {
         long records = 0;
         long bytes = 0;
         long startMs;
-        long[] joinedAt = {0};
-        long lastRecordMs;
+        long endMs;
+        RebalanceClock rebalances;
         Map<String, Double> metrics;
         try (FjordConsumer<ByteBuffer, ByteBuffer> consumer = new FjordConsumer<>(config)) {
             // As Kafka's tool: the clock starts once the consumer exists, before it joins.
             startMs = System.currentTimeMillis();
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    if (joinedAt[0] == 0) {
-                        joinedAt[0] = System.currentTimeMillis();
-                    }
-                }
-            });
-            lastRecordMs = System.currentTimeMillis();
+            rebalances = new RebalanceClock(startMs);
+            consumer.subscribe(List.of(topic), rebalances);
+            long lastRecordMs = System.currentTimeMillis();
             while (records < messages && System.currentTimeMillis() - lastRecordMs <= timeoutMs) {
                 ConsumerRecords<ByteBuffer, ByteBuffer> polled = consumer.poll(Duration.ofMillis(100));
                 if (!polled.isEmpty()) {
@@ -132,16 +128,17 @@ public final class PerfConsumeCommand implements Callable<Integer> {
                     bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
                 }
             }
+            // As Kafka's tool: the end is before the close (and its leave of the group).
+            endMs = System.currentTimeMillis();
             metrics = printMetrics ? new TreeMap<>(consumer.metrics()) : Map.of();
         }
-        long endMs = System.currentTimeMillis();
         if (records < messages) {
             spec.commandLine().getErr().println("WARNING: Exiting before consuming the expected number of messages: "
                     + "timeout (" + timeoutMs + " ms) exceeded. You can use the --timeout option to increase the timeout.");
         }
         double mb = bytes / (1024.0 * 1024.0);
         double seconds = Math.max(1e-3, (endMs - startMs) / 1000.0);
-        long rebalanceMs = joinedAt[0] == 0 ? 0 : joinedAt[0] - startMs;
+        long rebalanceMs = rebalances.totalMs();
         double fetchSeconds = Math.max(1e-3, (endMs - startMs - rebalanceMs) / 1000.0);
         SimpleDateFormat format = new SimpleDateFormat(dateFormat);
         if (!hideHeader) {
@@ -151,7 +148,46 @@ public final class PerfConsumeCommand implements Callable<Integer> {
                 format.format(new Date(endMs)), mb, mb / seconds, records, records / seconds, rebalanceMs,
                 endMs - startMs - rebalanceMs, mb / fetchSeconds, records / fetchSeconds);
         metrics.forEach((name, value) -> out.printf("%-50s : %.3f%n", name, value));
+        if (printResourceUsage) {
+            out.println("resource usage: cpu.ms=" + ProcessStats.cpuMillis(ProcessHandle.current())
+                    + " peak.rss.bytes=" + ProcessStats.peakRssBytes(ProcessHandle.current().pid()));
+        }
         out.flush();
         return 0;
+    }
+
+    /**
+     * rebalance.time.ms as Kafka's tool counts it: the time this member held no partition, from
+     * the start (or from losing its last partition) until partitions are assigned again. A
+     * cooperative rebalance that leaves the member some partitions costs it nothing here.
+     */
+    private static final class RebalanceClock implements ConsumerRebalanceListener {
+        private final Set<TopicPartition> owned = new HashSet<>();
+        private long withoutPartitionsSinceMs;
+        private long totalMs;
+
+        RebalanceClock(long startMs) {
+            this.withoutPartitionsSinceMs = startMs;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            owned.removeAll(partitions);
+            if (owned.isEmpty()) {
+                withoutPartitionsSinceMs = System.currentTimeMillis();
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (owned.isEmpty()) {
+                totalMs += System.currentTimeMillis() - withoutPartitionsSinceMs;
+            }
+            owned.addAll(partitions);
+        }
+
+        long totalMs() {
+            return totalMs;
+        }
     }
 }

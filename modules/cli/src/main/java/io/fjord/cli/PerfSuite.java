@@ -24,20 +24,22 @@ import java.util.stream.Stream;
  * plugins share one; a mix may also name an image built before), then in each round, for each mix in turn (rounds alternate the mixes, so a
  * slow minute of the machine does not land on one mix only), starts the image's broker on
  * loopback with fresh data, drives it with the image's own {@code fjord perf produce} processes,
- * and measures both sides. A mix that fails to build or start is recorded with its reason and
- * the others go on.
+ * reads along with a group of its {@code fjord perf consume} processes if asked (see
+ * {@link PerfSuiteConsumers}), and measures every side. A mix that fails to build or start is
+ * recorded with its reason and the others go on.
  */
 final class PerfSuite {
 
     /** The load: what each round of each mix does. */
-    record Workload(long records, int recordSize, int partitions, int producers, int consumers, String acks,
-                    int keyCount, int rounds) {
+    record Workload(long records, int recordSize, int partitions, int producers, int consumers,
+                    long consumerStaggerMs, long consumerTimeoutMs, String acks, int keyCount, int rounds) {
     }
 
     /** One round of one mix, as measured; {@code failure} is null when it ran. */
     record Round(String mix, int round, double recordsPerSec, double mibPerSec, double p50Ms, double p99Ms,
                  double avgMs, long brokerCpuMs, long clientCpuMs, long brokerRssBytes, long clientRssBytes,
-                 long diskBytes, long imageBytes, long bytesSent, String failure) {
+                 long diskBytes, long imageBytes, long bytesSent, PerfSuiteConsumers.Consumption consumption,
+                 String failure) {
     }
 
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), "
@@ -128,31 +130,44 @@ final class PerfSuite {
 
     private Round round(PerfMix mix, int round, ImageBuilder.Built image, Path data)
             throws ImageException, InterruptedException, IOException {
+        // A new group's first join does not wait for more members, so the consumers' stagger alone
+        // decides when the rebalances come (a mix may set it back).
         List<String> brokerArgs = new ArrayList<>(List.of("broker",
-                "--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override", "log.dirs=" + data));
+                "--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override", "log.dirs=" + data,
+                "--override", "group.initial.rebalance.delay.ms=0"));
         mix.broker().forEach((k, v) -> brokerArgs.addAll(List.of("--override", k + "=" + v)));
         try (ImageProcess broker = ImageProcess.start(image.output(), "-Xmx1G -Xms1G", brokerArgs)) {
             String bootstrap = "127.0.0.1:" + broker.awaitBrokerPort(START_TIMEOUT_MS);
             ImageProcess.start(image.output(), "-Xmx256M", List.of("topics", "--bootstrap-server", bootstrap, "--create",
                     "--topic", TOPIC, "--partitions", Integer.toString(workload.partitions()))).awaitExit(START_TIMEOUT_MS);
             long brokerCpuBefore = ProcessStats.cpuMillis(broker.handle());
-            List<ImageProcess> producers = new ArrayList<>();
             long perProducer = workload.records() / workload.producers();
-            for (int p = 0; p < workload.producers(); p++) {
-                producers.add(ImageProcess.start(image.output(), "-Xmx512M", produceArgs(mix, bootstrap, perProducer)));
-            }
-            List<List<String>> outputs = new ArrayList<>();
-            for (ImageProcess p : producers) {
-                try {
-                    outputs.add(p.awaitExit(PRODUCE_TIMEOUT_MS));
-                } catch (ImageException e) {
-                    throw new ImageException("producer " + e.getMessage());
+            try (PerfSuiteConsumers consumers = workload.consumers() == 0 ? null : PerfSuiteConsumers.start(workload,
+                    image.output(), bootstrap, TOPIC, "perf-suite-" + mix.name() + "-" + round + "-" + System.nanoTime(),
+                    mix.consumer(), data.resolveSibling(data.getFileName() + "-consumer.properties"),
+                    perProducer * workload.producers())) {
+                List<ImageProcess> producers = new ArrayList<>();
+                for (int p = 0; p < workload.producers(); p++) {
+                    producers.add(ImageProcess.start(image.output(), "-Xmx512M", produceArgs(mix, bootstrap, perProducer)));
                 }
+                if (consumers != null) {
+                    consumers.joinTheRest();
+                }
+                List<List<String>> outputs = new ArrayList<>();
+                for (ImageProcess p : producers) {
+                    try {
+                        outputs.add(p.awaitExit(PRODUCE_TIMEOUT_MS));
+                    } catch (ImageException e) {
+                        throw new ImageException("producer " + e.getMessage());
+                    }
+                }
+                PerfSuiteConsumers.Consumption consumption = consumers == null ? PerfSuiteConsumers.Consumption.NONE
+                        : consumers.await(PRODUCE_TIMEOUT_MS);
+                long brokerCpu = ProcessStats.cpuMillis(broker.handle()) - brokerCpuBefore;
+                long brokerRss = ProcessStats.peakRssBytes(broker.handle().pid());
+                long disk = logBytes(data);
+                return measured(mix, round, image, outputs, brokerCpu, brokerRss, disk, perProducer, consumption);
             }
-            long brokerCpu = ProcessStats.cpuMillis(broker.handle()) - brokerCpuBefore;
-            long brokerRss = ProcessStats.peakRssBytes(broker.handle().pid());
-            long disk = logBytes(data);
-            return measured(mix, round, image, outputs, brokerCpu, brokerRss, disk, perProducer);
         }
     }
 
@@ -166,7 +181,8 @@ final class PerfSuite {
     }
 
     private Round measured(PerfMix mix, int round, ImageBuilder.Built image, List<List<String>> outputs, long brokerCpu,
-                           long brokerRss, long disk, long perProducer) throws ImageException {
+                           long brokerRss, long disk, long perProducer, PerfSuiteConsumers.Consumption consumption)
+            throws ImageException {
         double recordsPerSec = 0;
         double mibPerSec = 0;
         double p50 = 0;
@@ -187,7 +203,7 @@ final class PerfSuite {
         }
         long bytesSent = perProducer * outputs.size() * workload.recordSize();
         return new Round(mix.name(), round, recordsPerSec, mibPerSec, p50, p99, avg, brokerCpu, clientCpu, brokerRss,
-                clientRss, disk, image.bytes(), bytesSent, null);
+                clientRss, disk, image.bytes(), bytesSent, consumption, null);
     }
 
     private static Matcher find(Pattern pattern, List<String> out, String what) throws ImageException {
@@ -201,7 +217,7 @@ final class PerfSuite {
     }
 
     private static Round failed(PerfMix mix, int round, String reason) {
-        return new Round(mix.name(), round, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, reason);
+        return new Round(mix.name(), round, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, PerfSuiteConsumers.Consumption.NONE, reason);
     }
 
     /** One line that rewrites itself on a terminal; one line per step into a file or pipe. */

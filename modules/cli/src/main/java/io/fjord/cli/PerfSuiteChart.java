@@ -5,8 +5,9 @@ import java.util.Locale;
 
 /**
  * The chart of a suite run as SVG, which any browser opens: on the left throughput (MiB/s) per
- * mix, on the right p50 and p99 latency (ms) per mix, horizontal bars on a common scale per panel.
- * A failed mix keeps its row, marked failed.
+ * mix, then p50 and p99 latency (ms) per mix and, when the rounds had consumers, the group's consume
+ * throughput (MiB/s); horizontal bars on a common scale per panel. A failed mix keeps its row, marked
+ * failed.
  */
 final class PerfSuiteChart {
 
@@ -19,10 +20,12 @@ final class PerfSuiteChart {
     }
 
     static String svg(List<PerfSuiteReport.Summary> summaries) {
-        int width = LABEL + 2 * (PANEL + 90);
+        boolean consumers = summaries.stream().anyMatch(PerfSuiteReport.Summary::consumed);
+        int width = LABEL + (consumers ? 3 : 2) * (PANEL + 90);
         int height = TOP + ROW * Math.max(1, summaries.size()) + 30;
         double maxThroughput = summaries.stream().mapToDouble(PerfSuiteReport.Summary::mibPerSec).max().orElse(0);
         double maxLatency = summaries.stream().mapToDouble(PerfSuiteReport.Summary::p99Ms).max().orElse(0);
+        double maxConsume = summaries.stream().mapToDouble(PerfSuiteReport.Summary::consumeMibPerSec).max().orElse(0);
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
@@ -30,7 +33,11 @@ final class PerfSuiteChart {
         int left = LABEL;
         int right = LABEL + PANEL + 90;
         svg.append(text(left, 20, "Throughput (MiB/s)", "bold"));
+        int third = right + PANEL + 90;
         svg.append(text(right, 20, "Latency (ms): p50 dark, p99 light", "bold"));
+        if (consumers) {
+            svg.append(text(third, 20, "Consume (MiB/s, the group)", "bold"));
+        }
         for (int i = 0; i < summaries.size(); i++) {
             PerfSuiteReport.Summary s = summaries.get(i);
             int y = TOP + i * ROW;
@@ -49,6 +56,11 @@ final class PerfSuiteChart {
             svg.append(rect(right, y, p50, 18, "#b5651d"));
             svg.append(text(right + p99 + 5, y + 14, PerfSuiteReport.fmt("%.0f", s.p50Ms()) + " / "
                     + PerfSuiteReport.fmt("%.0f", s.p99Ms()), "normal"));
+            if (consumers) {
+                int cw = bar(s.consumeMibPerSec(), maxConsume);
+                svg.append(rect(third, y, cw, 18, "#4f9a6b"));
+                svg.append(text(third + cw + 5, y + 14, PerfSuiteReport.fmt("%.1f", s.consumeMibPerSec()), "normal"));
+            }
         }
         return svg.append("</svg>\n").toString();
     }

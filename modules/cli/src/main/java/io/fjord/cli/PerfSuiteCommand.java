@@ -20,9 +20,10 @@ import java.util.stream.Stream;
 @Command(name = "suite", mixinStandardHelpOptions = true,
         description = {
             "Run a workload against each mix (perf/mixes/*.properties): build the mix's image, start its",
-            "broker on 127.0.0.1 and drive it with the image's own producer, in rounds that alternate the",
-            "mixes. Writes report.md, rounds.csv, rounds.json and chart.svg to --output. A mix that fails",
-            "to build or start is reported with its reason; the others still run."
+            "broker on 127.0.0.1 and drive it with the image's own producer (and, with --consumers, a",
+            "group of its consumers joining one by one, so each join is a rebalance under load), in rounds",
+            "that alternate the mixes. Writes report.md, rounds.csv, rounds.json and chart.svg to --output.",
+            "A mix that fails to build or start is reported with its reason; the others still run."
         })
 public final class PerfSuiteCommand implements Callable<Integer> {
 
@@ -54,8 +55,17 @@ public final class PerfSuiteCommand implements Callable<Integer> {
     int producers;
 
     @Option(names = "--consumers", defaultValue = "0", paramLabel = "N",
-            description = "Consumers in a group reading along (default 0). Needs the consumer client, not in this build yet.")
+            description = "Consumer processes in one group reading what the producers write (default 0).")
     int consumers;
+
+    @Option(names = "--consumer-stagger-ms", defaultValue = "1000", paramLabel = "MS",
+            description = "The first consumer starts with the producers, each other one MS later than the one before "
+                    + "(default 1000).")
+    long consumerStaggerMs;
+
+    @Option(names = "--consumer-timeout-ms", defaultValue = "10000", paramLabel = "MS",
+            description = "A consumer stops after MS without a record (perf consume's --timeout; default 10000).")
+    long consumerTimeoutMs;
 
     @Option(names = "--acks", defaultValue = "all", paramLabel = "ACKS", description = "0, 1 or all (default all).")
     String acks;
@@ -75,9 +85,10 @@ public final class PerfSuiteCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (rounds < 1 || records < 1 || recordSize < 1 || partitions < 1 || producers < 1 || consumers < 0 || keyCount < 0
-                || records < producers) {
-            err.println("fjord perf suite: --rounds, --records, --record-size, --partitions and --producers must be positive, "
-                    + "--records at least --producers, --consumers and --key-count zero or more");
+                || records < producers || consumerStaggerMs < 0 || consumerTimeoutMs < 1) {
+            err.println("fjord perf suite: --rounds, --records, --record-size, --partitions, --producers and "
+                    + "--consumer-timeout-ms must be positive, --records at least --producers, --consumers, "
+                    + "--consumer-stagger-ms and --key-count zero or more");
             return 1;
         }
         if (!List.of("0", "1", "all", "-1").contains(acks)) {
@@ -104,13 +115,9 @@ public final class PerfSuiteCommand implements Callable<Integer> {
         }
         String workload = describe(mixes);
         out.println(workload);
-        if (consumers > 0) {
-            out.println("consumers: " + consumers + " requested; needs the consumer client, which this build lacks: "
-                    + "the producer side runs alone");
-        }
         out.flush();
-        PerfSuite.Workload load = new PerfSuite.Workload(records, recordSize, partitions, producers, consumers, acks,
-                keyCount, rounds);
+        PerfSuite.Workload load = new PerfSuite.Workload(records, recordSize, partitions, producers, consumers,
+                consumerStaggerMs, consumerTimeoutMs, acks, keyCount, rounds);
         Path dir = output.toAbsolutePath();
         List<PerfSuite.Round> results = new PerfSuite(load, dir, modulePath != null ? modulePath
                 : FjordHome.root().resolve("modules"), jdk, err).run(mixes);
@@ -127,9 +134,11 @@ public final class PerfSuiteCommand implements Callable<Integer> {
                         + "mixes: %s.", records, recordSize, partitions, producers, acks,
                 keyCount == 0 ? "no keys" : keyCount + " keys drawn uniformly", rounds,
                 String.join(", ", mixes.stream().map(PerfMix::name).toList())));
-        if (consumers > 0 || mixes.stream().anyMatch(m -> !m.consumer().isEmpty())) {
-            s.append(" Consumers (").append(consumers).append(") and consumer settings (assignors): ")
-                    .append("needs the consumer client, not measured.");
+        if (consumers > 0) {
+            s.append(String.format(Locale.ROOT, " %d consumer(s) in one group, joining %d ms apart, each stopping "
+                    + "after %d ms without a record.", consumers, consumerStaggerMs, consumerTimeoutMs));
+        } else if (mixes.stream().anyMatch(m -> !m.consumer().isEmpty())) {
+            s.append(" No consumers (--consumers 0): the mixes' consumer settings are not measured.");
         }
         return s.toString();
     }
