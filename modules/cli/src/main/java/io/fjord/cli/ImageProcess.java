@@ -81,6 +81,23 @@ final class ImageProcess implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Waits for each process in turn and returns their outputs; a failure names the {@code role}
+     * ("producer", "consumer") before what went wrong.
+     */
+    static List<List<String>> awaitAll(List<ImageProcess> processes, long timeoutMs, String role)
+            throws ImageException, InterruptedException {
+        List<List<String>> outputs = new ArrayList<>();
+        for (ImageProcess p : processes) {
+            try {
+                outputs.add(p.awaitExit(timeoutMs));
+            } catch (ImageException e) {
+                throw new ImageException(role + " " + e.getMessage());
+            }
+        }
+        return outputs;
+    }
+
     ProcessHandle handle() {
         return process.toHandle();
     }

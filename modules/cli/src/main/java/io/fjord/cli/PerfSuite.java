@@ -153,14 +153,7 @@ final class PerfSuite {
                 if (consumers != null) {
                     consumers.joinTheRest();
                 }
-                List<List<String>> outputs = new ArrayList<>();
-                for (ImageProcess p : producers) {
-                    try {
-                        outputs.add(p.awaitExit(PRODUCE_TIMEOUT_MS));
-                    } catch (ImageException e) {
-                        throw new ImageException("producer " + e.getMessage());
-                    }
-                }
+                List<List<String>> outputs = ImageProcess.awaitAll(producers, PRODUCE_TIMEOUT_MS, "producer");
                 PerfSuiteConsumers.Consumption consumption = consumers == null ? PerfSuiteConsumers.Consumption.NONE
                         : consumers.await(PRODUCE_TIMEOUT_MS);
                 long brokerCpu = ProcessStats.cpuMillis(broker.handle()) - brokerCpuBefore;

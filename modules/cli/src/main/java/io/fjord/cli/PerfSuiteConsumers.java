@@ -95,14 +95,7 @@ final class PerfSuiteConsumers implements AutoCloseable {
      * than were written fails the round: its figures would be of a shorter run.
      */
     Consumption await(long timeoutMs) throws ImageException, InterruptedException {
-        List<List<String>> outputs = new ArrayList<>();
-        for (ImageProcess member : members) {
-            try {
-                outputs.add(member.awaitExit(timeoutMs));
-            } catch (ImageException e) {
-                throw new ImageException("consumer " + e.getMessage());
-            }
-        }
+        List<List<String>> outputs = ImageProcess.awaitAll(members, timeoutMs, "consumer");
         long firstStartMs = Long.MAX_VALUE;
         long lastRecordMs = 0;
         long records = 0;
