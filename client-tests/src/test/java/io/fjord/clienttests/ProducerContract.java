@@ -168,6 +168,35 @@ abstract class ProducerContract {
     }
 
     @Test
+    void metricsCountWhatWasSentAndItsRatesLiveInKafkasWindow() throws Exception {
+        String topic = "metrics";
+        try (Admin admin = BrokerFixture.admin(bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        Map<String, Object> config = new HashMap<>(producerConfig(bootstrap(), "lz4"));
+        config.put("metrics.sample.window.ms", "500");
+        try (FjordProducer<byte[], byte[]> producer = new FjordProducer<>(config)) {
+            for (int i = 0; i < 1_000; i++) {
+                producer.send(new ProducerRecord<>(topic, "x".repeat(100).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+            Map<String, Double> m = producer.metrics();
+            assertEquals(1_000.0, m.get("record-send-total"));
+            assertTrue(m.get("record-send-rate") > 0, m.toString());
+            assertTrue(m.get("batch-size-avg") > 0 && m.get("batch-size-max") >= m.get("batch-size-avg"), m.toString());
+            assertTrue(m.get("compression-rate-avg") > 0 && m.get("compression-rate-avg") < 1, "lz4 shrinks repeated bytes: " + m);
+            assertTrue(m.get("request-latency-avg") > 0 && m.get("request-total") > 0, m.toString());
+            assertEquals(0.0, m.get("record-error-total"));
+            // Two samples of 500 ms: a second later nothing sent is inside the window, the totals stay.
+            BrokerFixture.waitUntil(() -> "the sends and their requests to leave the window: " + producer.metrics(),
+                    10_000, () -> producer.metrics().get("record-send-rate") == 0.0
+                            && producer.metrics().get("request-latency-avg") == 0.0);
+            assertEquals(1_000.0, producer.metrics().get("record-send-total"));
+            assertTrue(producer.metrics().get("request-total") > 0);
+        }
+    }
+
+    @Test
     void connectionsClosedMidFlightLeaveNoDuplicateAndNoGap() throws Exception {
         try (Admin admin = BrokerFixture.admin(bootstrap())) {
             admin.createTopics(List.of(new NewTopic("exactly-once", PARTITIONS, (short) 1))).all()

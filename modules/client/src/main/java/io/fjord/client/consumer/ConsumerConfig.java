@@ -48,6 +48,8 @@ public final class ConsumerConfig {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String SOCKET_CONNECTION_SETUP_TIMEOUT_MS = "socket.connection.setup.timeout.ms";
     public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    public static final String METRICS_SAMPLE_WINDOW_MS = "metrics.sample.window.ms";
+    public static final String METRICS_NUM_SAMPLES = "metrics.num.samples";
     public static final String SEND_BUFFER_BYTES = "send.buffer.bytes";
     public static final String RECEIVE_BUFFER_BYTES = "receive.buffer.bytes";
     public static final String EXCLUDE_INTERNAL_TOPICS = "exclude.internal.topics";
@@ -89,6 +91,8 @@ public final class ConsumerConfig {
     public final long connectionsMaxIdleMs;
     public final long connectionSetupTimeoutMs;
     public final long metadataMaxAgeMs;
+    public final long metricsSampleWindowMs;
+    public final int metricsNumSamples;
     public final int sendBufferBytes;
     public final int receiveBufferBytes;
     public final boolean excludeInternalTopics;
@@ -162,6 +166,8 @@ public final class ConsumerConfig {
         this.connectionsMaxIdleMs = number(CONNECTIONS_MAX_IDLE_MS, 540_000, 1);
         this.connectionSetupTimeoutMs = number(SOCKET_CONNECTION_SETUP_TIMEOUT_MS, 10_000, 1);
         this.metadataMaxAgeMs = number(METADATA_MAX_AGE_MS, 300_000, 0);
+        this.metricsSampleWindowMs = number(METRICS_SAMPLE_WINDOW_MS, 30_000, 1);
+        this.metricsNumSamples = (int) number(METRICS_NUM_SAMPLES, 2, 2);
         this.sendBufferBytes = (int) number(SEND_BUFFER_BYTES, 128 * 1024, -1);
         this.receiveBufferBytes = (int) number(RECEIVE_BUFFER_BYTES, 64 * 1024, -1);
         this.excludeInternalTopics = Boolean.parseBoolean(string(EXCLUDE_INTERNAL_TOPICS, "true").trim());

@@ -470,7 +470,8 @@ public final class FjordConsumer<K, V> implements AutoCloseable {
     /**
      * Metrics under Kafka's names where it has them: {@code records-consumed-rate}, {@code
      * bytes-consumed-rate}, {@code fetch-rate}, {@code records-lag-max}, {@code commit-total} and
-     * Fjord's {@code fetch-session-full-total} / {@code fetch-session-incremental-total}.
+     * Fjord's {@code fetch-session-full-total} / {@code fetch-session-incremental-total}. Rates
+     * cover Kafka's window ({@code metrics.sample.window.ms} x {@code metrics.num.samples}).
      */
     public Map<String, Double> metrics() {
         return internals.metrics();

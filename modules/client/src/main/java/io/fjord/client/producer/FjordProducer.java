@@ -59,7 +59,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     private final BufferPool pool;
     private final RecordAccumulator accumulator;
     private final ProducerMetadata metadata;
-    private final ProducerMetrics metrics = new ProducerMetrics();
+    private final ProducerMetrics metrics;
     private final NetworkClient client;
     private final Sender sender;
     private final Thread senderThread;
@@ -75,6 +75,7 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public FjordProducer(Map<String, ?> configs, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         this.config = new ProducerConfig(configs);
+        this.metrics = new ProducerMetrics(config.metricsSampleWindowMs, config.metricsNumSamples);
         String pluginPath = config.values().get(ProducerConfig.PLUGIN_PATH);
         this.plugins = PluginRuntime.discover(pluginPath == null ? null : Path.of(pluginPath));
         try {
@@ -274,7 +275,8 @@ public final class FjordProducer<K, V> implements AutoCloseable {
     /**
      * The producer's metrics under Kafka's names: {@code record-send-rate}, {@code batch-size-avg},
      * {@code compression-rate-avg}, {@code buffer-available-bytes}, {@code record-error-rate},
-     * {@code request-latency-avg} and others.
+     * {@code request-latency-avg} and others. Totals count from the start; rates, averages and
+     * maxima cover Kafka's window ({@code metrics.sample.window.ms} x {@code metrics.num.samples}).
      */
     public Map<String, Double> metrics() {
         return metrics.snapshot(pool.availableMemory(), pool.totalMemory());

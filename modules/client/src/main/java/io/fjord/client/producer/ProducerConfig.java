@@ -38,6 +38,8 @@ public final class ProducerConfig {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String SOCKET_CONNECTION_SETUP_TIMEOUT_MS = "socket.connection.setup.timeout.ms";
     public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    public static final String METRICS_SAMPLE_WINDOW_MS = "metrics.sample.window.ms";
+    public static final String METRICS_NUM_SAMPLES = "metrics.num.samples";
     public static final String SEND_BUFFER_BYTES = "send.buffer.bytes";
     public static final String RECEIVE_BUFFER_BYTES = "receive.buffer.bytes";
     public static final String PARTITIONER_CLASS = "partitioner.class";
@@ -70,6 +72,8 @@ public final class ProducerConfig {
     final long connectionsMaxIdleMs;
     final long connectionSetupTimeoutMs;
     final long metadataMaxAgeMs;
+    final long metricsSampleWindowMs;
+    final int metricsNumSamples;
     final int sendBufferBytes;
     final int receiveBufferBytes;
     final String partitionerClass;
@@ -131,6 +135,8 @@ public final class ProducerConfig {
         this.connectionsMaxIdleMs = number(CONNECTIONS_MAX_IDLE_MS, 540_000, 1);
         this.connectionSetupTimeoutMs = number(SOCKET_CONNECTION_SETUP_TIMEOUT_MS, 10_000, 1);
         this.metadataMaxAgeMs = number(METADATA_MAX_AGE_MS, 300_000, 0);
+        this.metricsSampleWindowMs = number(METRICS_SAMPLE_WINDOW_MS, 30_000, 1);
+        this.metricsNumSamples = (int) number(METRICS_NUM_SAMPLES, 2, 2);
         this.sendBufferBytes = (int) number(SEND_BUFFER_BYTES, 128 * 1024, -1);
         this.receiveBufferBytes = (int) number(RECEIVE_BUFFER_BYTES, 32 * 1024, -1);
         this.partitionerClass = string(PARTITIONER_CLASS, null);

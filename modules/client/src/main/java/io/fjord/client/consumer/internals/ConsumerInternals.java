@@ -37,7 +37,7 @@ public final class ConsumerInternals<K, V> {
     private final ConsumerNetwork network;
     private final ConsumerMetadata metadata;
     private final SubscriptionState subscriptions;
-    private final ConsumerMetrics metrics = new ConsumerMetrics();
+    private final ConsumerMetrics metrics;
     private final Fetcher<K, V> fetcher;
     private final OffsetFetcher offsetFetcher;
     private final PositionValidator positionValidator;
@@ -49,6 +49,7 @@ public final class ConsumerInternals<K, V> {
     public ConsumerInternals(ConsumerConfig config, PluginRuntime plugins, Deserializer<K> keys, Deserializer<V> values,
                              List<? extends ConsumerInterceptor<K, V>> interceptors, List<PartitionAssignor> assignors) {
         this.config = config;
+        this.metrics = new ConsumerMetrics(config.metricsSampleWindowMs, config.metricsNumSamples);
         NetworkClientConfig base = NetworkClientConfig.defaults(config.clientId)
                 .withRequestTimeoutMs(config.requestTimeoutMs)
                 .withConnectTimeoutMs(config.connectionSetupTimeoutMs)
