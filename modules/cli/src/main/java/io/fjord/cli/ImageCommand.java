@@ -19,11 +19,11 @@ import java.util.concurrent.Callable;
 /** {@code fjord image}: assembles a custom image from the installation's modules and plugin folders. */
 @Command(name = "image",
         description = {
-            "Build a custom image: the modules chosen, what they require, the JDK modules they need,",
-            "plugin folders in its plugins/, and the launcher bin/fjord. The mix is resolved first:",
-            "a module that is missing is named with the module that needs it, and a setting naming a",
-            "plugin the mix lacks (--config compression.type=snappy) is refused. Needs a JDK's jlink:",
-            "the running one, --jdk or JAVA_HOME."
+            "Build a custom image: the modules chosen, what they require, the JDK modules they need, "
+                    + "plugin folders in its plugins/, and the launcher bin/fjord. The mix is resolved first: a "
+                    + "module that is missing is named with the module that needs it, and a setting naming a "
+                    + "plugin the mix lacks (--config compression.type=snappy) is refused. Needs a JDK's jlink: "
+                    + "the running one, --jdk or JAVA_HOME."
         })
 public final class ImageCommand implements Callable<Integer> {
 

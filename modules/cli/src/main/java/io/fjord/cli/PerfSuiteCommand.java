@@ -19,11 +19,12 @@ import java.util.stream.Stream;
 /** {@code fjord perf suite}: one workload over several mixes of modules, plugins and settings. */
 @Command(name = "suite", mixinStandardHelpOptions = true,
         description = {
-            "Run a workload against each mix (perf/mixes/*.properties): build the mix's image, start its",
-            "broker on 127.0.0.1 and drive it with the image's own producer (and, with --consumers, a",
-            "group of its consumers joining one by one, so each join is a rebalance under load), in rounds",
-            "that alternate the mixes. Writes report.md, rounds.csv, rounds.json and chart.svg to --output.",
-            "A mix that fails to build or start is reported with its reason; the others still run."
+            "Run a workload against each mix (perf/mixes/*.properties): build the mix's image, start "
+                    + "its broker on 127.0.0.1 and drive it with the image's own producer (and, with "
+                    + "--consumers, a group of its consumers joining one by one, so each join is a rebalance "
+                    + "under load), in rounds that alternate the mixes. Writes report.md, rounds.csv, "
+                    + "rounds.json and chart.svg to --output. A mix that fails to build or start is reported "
+                    + "with its reason; the others still run."
         })
 public final class PerfSuiteCommand implements Callable<Integer> {
 

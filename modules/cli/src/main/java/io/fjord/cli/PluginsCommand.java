@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
 /** {@code fjord plugins}: every provider the image and the plugins folder hold, and what failed to load. */
 @Command(name = "plugins",
         description = {
-            "List the plugins of this installation.",
-            "Built-in providers and those in the plugins folder, with extension point, name, module,",
-            "version, origin and whether the module is automatic. Exits 1 when a plugin failed to",
-            "load (the reason is listed), 0 otherwise. With --check PATH: judges one plugin folder."
+            "List the plugins of this installation. Built-in providers and those in the plugins "
+                    + "folder, with extension point, name, module, version, origin and whether the module is "
+                    + "automatic. Exits 1 when a plugin failed to load (the reason is listed), 0 otherwise. "
+                    + "With --check PATH: judges one plugin folder."
         })
 public final class PluginsCommand implements Callable<Integer> {
 
