@@ -27,7 +27,8 @@ usage: perf/scale.sh [--partitions "10 1000 10000"] [--topics "1 100"] [--connec
 
 environment: FJORD_HOME (default dist/target/fjord), KAFKA_LIB (default
              perf/target/kafka-compare/lib), JAVA_HOME, FJORD_PORT (19092), KAFKA_PORT (29092),
-             KAFKA_CONTROLLER_PORT (29093), SETTLE_S (seconds before measuring, default 5)
+             KAFKA_CONTROLLER_PORT (29093), SETTLE_S (seconds before measuring, default 5),
+             READY_TIMEOUT_S (seconds a start may take before it counts as failed, default 600)
 USAGE
 }
 
@@ -54,6 +55,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 SETTLE_S=${SETTLE_S:-5}
+# A restart of 10,000 partitions after a kill may well take minutes.
+READY_TIMEOUT_S=${READY_TIMEOUT_S:-600}
 
 PERF_DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=kafka-compare/common.sh
@@ -115,7 +118,13 @@ restart() {
   AWAIT_PID=$!
   sleep 2
   t0=$(now_ms)
-  relaunch "$broker" "$run/restart-$kind" "$run"
+  if ! relaunch "$broker" "$run/restart-$kind" "$run"; then
+    kill "$AWAIT_PID" 2> /dev/null || true
+    wait "$AWAIT_PID" 2> /dev/null || true
+    AWAIT_PID=""
+    RESTART_S="NA\tNA"
+    return 0
+  fi
   ready=$(now_ms)
   wait "$AWAIT_PID" || true
   AWAIT_PID=""
@@ -139,7 +148,7 @@ run_scenario() {
   "${SCALE_CLIENT[@]}" idle "$BOOTSTRAP" "$connections" > "$run/idle.out" 2>&1 &
   IDLE_PID=$!
   local deadline=$((SECONDS + 300))
-  until grep -q '^ready' "$run/idle.out"; do
+  until grep -q '^ready' "$run/idle.out" 2> /dev/null; do
     kill -0 "$IDLE_PID" 2> /dev/null || { log "the idle connections failed:"; tail -5 "$run/idle.out"; return 1; }
     [ "$SECONDS" -lt "$deadline" ] || { log "the idle connections were not open within 300 s"; return 1; }
     sleep 0.2
@@ -189,6 +198,6 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 SUMMARY=$OUT/summary.md
-awk -f "$SUPPORT/scale-summary.awk" "$RESULTS" > "$SUMMARY"
+awk -v mbps="$MBPS" -f "$SUPPORT/scale-summary.awk" "$RESULTS" > "$SUMMARY"
 log "per-run figures: $RESULTS"
 cat "$SUMMARY"

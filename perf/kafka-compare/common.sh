@@ -66,14 +66,16 @@ jvm_pid() {
   echo "$pid"
 }
 
-# Waits for the broker's line saying it takes requests (the listener opens a moment before).
+# Waits for the broker's line saying it takes requests (the listener opens a moment before),
+# READY_TIMEOUT_S seconds at most.
 wait_ready() {
-  local pattern=$1 file=$2 deadline=$((SECONDS + 180))
+  local pattern=$1 file=$2 timeout=${READY_TIMEOUT_S:-180}
+  local deadline=$((SECONDS + timeout))
   until grep -q "$pattern" "$file" 2> /dev/null; do
     if ! kill -0 "$BROKER_PID" 2> /dev/null; then
       log "the broker exited before it was ready; its output:"; tail -20 "$file"; return 1
     fi
-    [ "$SECONDS" -lt "$deadline" ] || { log "the broker was not ready within 180 s"; return 1; }
+    [ "$SECONDS" -lt "$deadline" ] || { log "the broker was not ready within $timeout s"; return 1; }
     sleep 0.2
   done
 }

@@ -51,6 +51,22 @@ END {
     }
   }
 
+  # The CPU and latency figures compare like with like only where both brokers kept the pace.
+  slow = ""
+  for (i = 6; i <= last; i++) if (name[i] == "produce_MBps") pace = i
+  for (n = 1; n <= scenarios; n++) {
+    split(order[n], s, "\t")
+    for (b = 1; b <= 2; b++) {
+      broker = b == 1 ? "fjord" : "kafka"
+      m = median(values[broker, order[n], pace])
+      if (m != "NA" && m < 0.9 * mbps) slow = slow sprintf("%s %s/%s/%s (%s MB/s); ", broker, s[1], s[2], s[3], m)
+    }
+  }
+  if (slow != "") {
+    print ""
+    printf "Below 90%% of the paced %s MB/s (partitions/topics/connections): %s\n", mbps, slow
+  }
+
   # Baselines: per idle partition, the fewest partitions with the fewest topics at the same
   # connections; per idle connection, the fewest connections at the same partitions and topics.
   for (n = 1; n <= scenarios; n++) {
