@@ -1,6 +1,7 @@
 # Shared by the perf scripts that start a Fjord broker or an Apache Kafka broker on loopback and
 # drive it with Kafka's perf tools: compare-with-kafka.sh, compare-producers.sh,
-# compare-consumers.sh, profile-broker.sh and scale.sh. Sourced, not run; the caller sets PERF_DIR first.
+# compare-consumers.sh, profile-broker.sh and scale.sh. Sourced, not run; the caller sets
+# PERF_DIR first.
 # shellcheck shell=bash
 
 ROOT=$(dirname "$PERF_DIR")
