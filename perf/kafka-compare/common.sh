@@ -1,11 +1,12 @@
 # Shared by the perf scripts that start a Fjord broker or an Apache Kafka broker on loopback and
 # drive it with Kafka's perf tools: compare-with-kafka.sh, compare-producers.sh,
-# compare-consumers.sh and profile-broker.sh. Sourced, not run; the caller sets PERF_DIR first.
+# compare-consumers.sh, profile-broker.sh and scale.sh. Sourced, not run; the caller sets
+# PERF_DIR first.
 # shellcheck shell=bash
 
 ROOT=$(dirname "$PERF_DIR")
 SUPPORT=$PERF_DIR/kafka-compare
-KAFKA_LIB=$PERF_DIR/target/kafka-compare/lib
+KAFKA_LIB=${KAFKA_LIB:-$PERF_DIR/target/kafka-compare/lib}
 FJORD_HOME=${FJORD_HOME:-$ROOT/dist/target/fjord}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 FJORD_PORT=${FJORD_PORT:-19092}
@@ -66,14 +67,16 @@ jvm_pid() {
   echo "$pid"
 }
 
-# Waits for the broker's line saying it takes requests (the listener opens a moment before).
+# Waits for the broker's line saying it takes requests (the listener opens a moment before),
+# READY_TIMEOUT_S seconds at most.
 wait_ready() {
-  local pattern=$1 file=$2 deadline=$((SECONDS + 180))
+  local pattern=$1 file=$2 timeout=${READY_TIMEOUT_S:-180}
+  local deadline=$((SECONDS + timeout))
   until grep -q "$pattern" "$file" 2> /dev/null; do
     if ! kill -0 "$BROKER_PID" 2> /dev/null; then
       log "the broker exited before it was ready; its output:"; tail -20 "$file"; return 1
     fi
-    [ "$SECONDS" -lt "$deadline" ] || { log "the broker was not ready within 180 s"; return 1; }
+    [ "$SECONDS" -lt "$deadline" ] || { log "the broker was not ready within $timeout s"; return 1; }
     sleep 0.2
   done
 }
@@ -120,6 +123,17 @@ EOF
       > "$dir/format.out" 2>&1; then
     log "kafka-storage format failed:"; cat "$dir/format.out"; return 1
   fi
+  launch_kafka "$props" "$dir"
+}
+
+# launch_kafka PROPS DIR: the broker of a formatted PROPS, as start_kafka starts it; again after a
+# stop, on the same data. GC log and broker.out in DIR.
+launch_kafka() {
+  local props=$1 dir=$2 port
+  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    if port_in_use "$port"; then log "port $port is taken"; return 1; fi
+  done
+  mkdir -p "$dir"
   # shellcheck disable=SC2086
   "$JAVA" $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS \
     "-Xlog:gc*:file=$dir/kafkaServer-gc.log:time,tags:filecount=10,filesize=100M" \
@@ -143,6 +157,15 @@ stop_broker() {
     fi
     sleep 0.2
   done
+  wait "$pid" 2> /dev/null || true
+}
+
+# SIGKILL of the broker's JVM, as a crash: no controlled shutdown, no clean-shutdown marker.
+kill_broker() {
+  [ -n "$BROKER_PID" ] || return 0
+  local pid=$BROKER_PID
+  BROKER_PID=""
+  kill -KILL "$(jvm_pid "$pid")" "$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null || true
 }
 
