@@ -100,6 +100,11 @@ class CustomImageTest {
             assertEquals(0, consumed.code(), consumed.out());
             assertEquals(List.of("one", "two", "three"), consumed.lines().stream()
                     .filter(l -> !l.startsWith("Processed")).toList());
+            // perf consume reads with the image's plugins too.
+            FjordProcesses.Run perf = run(brokerImage, "perf", "consume", "--bootstrap-server", broker.bootstrap(),
+                    "--topic", "s", "--messages", "3", "--timeout", "10000");
+            assertEquals(0, perf.code(), perf.out());
+            assertTrue(perf.out().lines().anyMatch(l -> l.matches("[^,]+, [^,]+, [0-9.]+, [0-9.]+, 3, .*")), perf.out());
         }
     }
 

@@ -96,6 +96,8 @@ public final class PerfConsumeCommand implements Callable<Integer> {
             file.forEach((k, v) -> config.put(k.toString(), v.toString()));
         }
         config.put("bootstrap.servers", bootstrapServer);
+        // The installation's plugins (a codec such as snappy, an assignor) unless the properties say.
+        config.putIfAbsent("plugin.path", FjordHome.pluginsFolder().toString());
         // Keys and values as read-only views of the fetched bytes, no copy.
         config.put("key.deserializer", "bytes");
         config.put("value.deserializer", "bytes");
