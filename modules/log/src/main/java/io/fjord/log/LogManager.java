@@ -108,7 +108,7 @@ public final class LogManager {
                 try (DirectoryStream<Path> children = Files.newDirectoryStream(logDir, Files::isDirectory)) {
                     for (Path child : children) {
                         String name = child.getFileName().toString();
-                        if (PartitionLog.isDeletedDirName(name)) {
+                        if (LocalLog.isDeletedDirName(name)) {
                             scheduler.schedule("delete-log", () -> deleteQuietly(child), 0, 0);
                             continue;
                         }
@@ -370,7 +370,7 @@ public final class LogManager {
 
     private static void deleteQuietly(Path dir) {
         try {
-            PartitionLog.deleteRecursively(dir);
+            LocalLog.deleteRecursively(dir);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not delete " + dir, e);
         }

@@ -691,15 +691,6 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** Whether a folder name marks a partition log that is being deleted. */
-    static boolean isDeletedDirName(String name) {
-        return LocalLog.isDeletedDirName(name);
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        LocalLog.deleteRecursively(path);
-    }
-
     @Override
     public String toString() {
         return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + local.logEndOffset()

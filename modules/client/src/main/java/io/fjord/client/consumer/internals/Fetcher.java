@@ -99,11 +99,9 @@ public final class Fetcher<K, V> {
                 metadata.requestUpdate();
                 continue;
             }
-            if (inFlight.contains(leader.nodeId()) || subscriptions.needsValidation(tp, leader.epoch())) {
+            if (inFlight.contains(leader.nodeId()) || !subscriptions.fetchableUnder(tp, leader.epoch())) {
                 continue;
             }
-            // Fetched under this leader epoch: a later leader checks the position first (KIP-320).
-            subscriptions.validated(tp, leader.epoch());
             long fetchOffset = nextFetchOffset(tp, buffered.get(tp));
             if (fetchOffset < 0) {
                 continue;

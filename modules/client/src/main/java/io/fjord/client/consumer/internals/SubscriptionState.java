@@ -210,6 +210,19 @@ public final class SubscriptionState {
         state(tp).awaitingValidation = true;
     }
 
+    /**
+     * Whether the partition may be fetched under {@code leaderEpoch} now: not if its position must
+     * first be validated against that leader; if so, the position counts as valid under that epoch
+     * from here on (a later leader checks it again).
+     */
+    public boolean fetchableUnder(TopicPartition tp, int leaderEpoch) {
+        if (needsValidation(tp, leaderEpoch)) {
+            return false;
+        }
+        validated(tp, leaderEpoch);
+        return true;
+    }
+
     /** The position stands under {@code leaderEpoch}: fetching (re)starts, validation is done or moot. */
     public void validated(TopicPartition tp, int leaderEpoch) {
         PartitionState state = assignment.get(tp);
