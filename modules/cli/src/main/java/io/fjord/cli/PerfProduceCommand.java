@@ -197,7 +197,8 @@ public final class PerfProduceCommand implements Callable<Integer> {
             int latencyMs = (int) ((nowNs - sendNs) / 1_000_000);
             if (latencyMs >= countsByLatencyMs.length) {
                 // Rare: only a latency longer than any before grows the table.
-                countsByLatencyMs = Arrays.copyOf(countsByLatencyMs, Math.max(latencyMs + 1, 2 * countsByLatencyMs.length));
+                int size = Math.max(latencyMs + 1, 2 * countsByLatencyMs.length);
+                countsByLatencyMs = Arrays.copyOf(countsByLatencyMs, size);
             }
             countsByLatencyMs[latencyMs]++;
             count++;
