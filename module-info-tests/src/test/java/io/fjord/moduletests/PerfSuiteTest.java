@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the cooperative-sticky assignor for a group of two consumers), a mix that cannot be built, one
  * whose broker cannot start and one whose consumers cannot start. The two run every round and are
  * reported with ratios and the group's figures; the broken ones are reported with their reasons and
- * stop nothing.
+ * stop nothing. Then a workload given as a duration, whose consumers must read what its producers
+ * report as sent.
  */
 class PerfSuiteTest {
 
@@ -67,7 +68,7 @@ class PerfSuiteTest {
         assertTrue(report.contains("num.partitions"), report);
 
         List<String> csv = Files.readAllLines(out.resolve("rounds.csv"));
-        assertTrue(csv.get(0).startsWith("mix,round,records_per_sec,"), csv.get(0));
+        assertTrue(csv.get(0).startsWith("mix,round,duration_ms,records_per_sec,"), csv.get(0));
         // Rounds alternate the mixes; c fails once, at its build, d and e in every round.
         assertEquals(List.of("a-none,1", "b-lz4,1", "c-no-metadata,1", "d-bad-broker,1", "e-bad-assignor,1",
                         "a-none,2", "b-lz4,2", "d-bad-broker,2", "e-bad-assignor,2"),
@@ -79,6 +80,7 @@ class PerfSuiteTest {
                 continue;
             }
             // The group read every record the producers wrote, once.
+            assertEquals("6000", row.get(header.indexOf("records_sent")), line);
             assertEquals("6000", row.get(header.indexOf("records_consumed")), line);
             assertEquals("2", row.get(header.indexOf("consumers")), line);
             for (String measured : List.of("consume_mib_per_sec", "rebalance_ms", "consumer_cpu_ms", "bytes_consumed")) {
@@ -99,5 +101,38 @@ class PerfSuiteTest {
                 assertFalse(images.findAny().isPresent(), "c's build was refused before linking; the others had one");
             }
         }
+    }
+
+    @Test
+    void aTimedWorkloadsConsumersReadExactlyWhatItsProducersSent() throws Exception {
+        Path image = Modules.pathProperty("fjord.image");
+        Files.createDirectories(work.resolve("mixes"));
+        Path timed = mix("timed", "image=" + SharedImages.brokerWithSnappy(), "producer.compression.type=lz4");
+        Path out = work.resolve("timed-report");
+        FjordProcesses.Run r = FjordProcesses.run(image, "perf", "suite", timed.toString(),
+                "--output", out.toString(), "--jdk", System.getProperty("java.home"),
+                "--rounds", "1", "--duration", "3s", "--record-size", "200", "--partitions", "2", "--producers", "2",
+                "--consumers", "2", "--consumer-stagger-ms", "300", "--consumer-timeout-ms", "8000");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("[fjord perf suite] round 1/1, mix timed (1/1), producing for 3000 ms"), r.out());
+        String workload = "Workload: records of 200 bytes sent for 3s (3000 ms) per round by each producer, counted "
+                + "from the producers' summaries, 2 partitions, 2 producer(s),";
+        assertTrue(r.out().contains(workload), r.out());
+        assertTrue(Files.readString(out.resolve("report.md")).contains(workload));
+
+        List<String> csv = Files.readAllLines(out.resolve("rounds.csv"));
+        assertEquals(2, csv.size(), String.join("\n", csv));
+        List<String> header = List.of(csv.get(0).split(","));
+        List<String> row = List.of(csv.get(1).split(",", -1));
+        assertEquals("3000", row.get(header.indexOf("duration_ms")), csv.get(1));
+        assertEquals("", row.get(header.indexOf("failure")), csv.get(1));
+        long sent = Long.parseLong(row.get(header.indexOf("records_sent")));
+        assertTrue(sent > 0, csv.get(1));
+        // The group read what the producers say they sent, once, though no one knew the count beforehand.
+        assertEquals(sent, Long.parseLong(row.get(header.indexOf("records_consumed"))), csv.get(1));
+        assertEquals(sent * 200, Long.parseLong(row.get(header.indexOf("bytes_sent"))), csv.get(1));
+        String json = Files.readString(out.resolve("rounds.json"));
+        assertTrue(json.contains("\"durationMs\":3000,") && json.contains("\"recordsSent\":" + sent + ",")
+                && json.contains("\"recordsConsumed\":" + sent + ","), json);
     }
 }

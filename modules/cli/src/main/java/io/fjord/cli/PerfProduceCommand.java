@@ -23,13 +23,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code fjord perf produce}: Kafka's kafka-producer-perf-test.sh on Fjord's producer, with its
  * flags and its output (a line per 5-second window, then the totals with latency percentiles),
  * so the two producers can be compared run for run. Every record carries the same random payload
- * of upper-case letters, as Kafka's tool sends.
+ * of upper-case letters, as Kafka's tool sends. Beyond Kafka's flags, {@code --duration-ms} sends
+ * for a time rather than a count (with both, whichever ends first).
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Measure producer throughput and latency (as kafka-producer-perf-test.sh).")
@@ -43,8 +45,14 @@ public final class PerfProduceCommand implements Callable<Integer> {
     @Option(names = "--topic", required = true, paramLabel = "T")
     String topic;
 
-    @Option(names = "--num-records", required = true, paramLabel = "N")
-    long numRecords;
+    @Option(names = "--num-records", paramLabel = "N",
+            description = "Records to send. With --duration-ms too, the run stops at whichever ends first.")
+    Long numRecords;
+
+    @Option(names = "--duration-ms", paramLabel = "MS",
+            description = "Send for MS milliseconds (not a flag of Kafka's tool), then flush; the totals count the "
+                    + "records acknowledged. With --num-records too, the run stops at whichever ends first.")
+    Long durationMs;
 
     @Option(names = "--record-size", required = true, paramLabel = "BYTES")
     int recordSize;
@@ -72,9 +80,13 @@ public final class PerfProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        if (numRecords <= 0 || recordSize <= 0 || numRecords > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("--num-records and --record-size must be positive");
+        if (numRecords == null && durationMs == null) {
+            throw new IllegalArgumentException("give --num-records, --duration-ms or both");
         }
+        if ((numRecords != null && numRecords <= 0) || (durationMs != null && durationMs <= 0) || recordSize <= 0) {
+            throw new IllegalArgumentException("--num-records, --duration-ms and --record-size must be positive");
+        }
+        long maxRecords = numRecords != null ? numRecords : Long.MAX_VALUE;
         Map<String, Object> config = new HashMap<>();
         if (producerConfig != null) {
             Properties file = new Properties();
@@ -106,13 +118,19 @@ public final class PerfProduceCommand implements Callable<Integer> {
         for (int k = 0; k < keyCount; k++) {
             keys[k] = ("key-" + k).getBytes(StandardCharsets.UTF_8);
         }
-        Stats stats = new Stats((int) numRecords, recordSize, out);
+        Stats stats = new Stats(recordSize, out);
         try (FjordProducer<byte[], byte[]> producer = new FjordProducer<>(config)) {
             long startNs = System.nanoTime();
-            for (int i = 0; i < numRecords; i++) {
+            // Without a duration (or with a huge one) the end is so far off that it never comes.
+            long runNs = durationMs != null ? TimeUnit.MILLISECONDS.toNanos(durationMs) : Long.MAX_VALUE;
+            long endNs = startNs + Math.min(runNs, Long.MAX_VALUE / 2);
+            for (long i = 0; i < maxRecords; i++) {
                 long sendNs = System.nanoTime();
+                if (sendNs - endNs >= 0) {
+                    break;
+                }
                 byte[] key = keyCount == 0 ? null : keys[random.nextInt(keyCount)];
-                producer.send(new ProducerRecord<>(topic, key, payload), stats.callback(i, sendNs));
+                producer.send(new ProducerRecord<>(topic, key, payload), stats.callback(sendNs));
                 if (throughput > 0) {
                     throttle(startNs, i + 1);
                 }
@@ -139,9 +157,13 @@ public final class PerfProduceCommand implements Callable<Integer> {
         }
     }
 
-    /** Latencies of every record and the running window, printed like Kafka's tool prints them. */
+    /**
+     * Latencies of every acknowledged record and the running window, printed like Kafka's tool
+     * prints them. Latencies are whole milliseconds, so a count per millisecond gives the same
+     * percentiles as sorting them all, in memory that does not grow with the records sent.
+     */
     private static final class Stats {
-        private final int[] latenciesMs;
+        private long[] countsByLatencyMs = new long[1024];
         private final int recordSize;
         private final PrintWriter out;
         private final long startNs = System.nanoTime();
@@ -154,18 +176,17 @@ public final class PerfProduceCommand implements Callable<Integer> {
         private long windowLatencyMs;
         private int windowMaxMs;
 
-        Stats(int records, int recordSize, PrintWriter out) {
-            this.latenciesMs = new int[records];
+        Stats(int recordSize, PrintWriter out) {
             this.recordSize = recordSize;
             this.out = out;
         }
 
-        Callback callback(int index, long sendNs) {
-            return (metadata, exception) -> record(index, sendNs, exception);
+        Callback callback(long sendNs) {
+            return (metadata, exception) -> record(sendNs, exception);
         }
 
         // Callbacks run on the producer's sender thread, one at a time.
-        private void record(int index, long sendNs, Exception exception) {
+        private void record(long sendNs, Exception exception) {
             long nowNs = System.nanoTime();
             if (exception != null) {
                 if (errors.getAndIncrement() == 0) {
@@ -174,7 +195,12 @@ public final class PerfProduceCommand implements Callable<Integer> {
                 return;
             }
             int latencyMs = (int) ((nowNs - sendNs) / 1_000_000);
-            latenciesMs[index] = latencyMs;
+            if (latencyMs >= countsByLatencyMs.length) {
+                // Rare: only a latency longer than any before grows the table.
+                int size = Math.max(latencyMs + 1, 2 * countsByLatencyMs.length);
+                countsByLatencyMs = Arrays.copyOf(countsByLatencyMs, size);
+            }
+            countsByLatencyMs[latencyMs]++;
             count++;
             totalLatencyMs += latencyMs;
             maxLatencyMs = Math.max(maxLatencyMs, latencyMs);
@@ -196,18 +222,27 @@ public final class PerfProduceCommand implements Callable<Integer> {
 
         synchronized void printTotal() {
             double seconds = (System.nanoTime() - startNs) / 1e9;
-            int[] sorted = Arrays.copyOf(latenciesMs, (int) Math.min(latenciesMs.length, count + errors.get()));
-            Arrays.sort(sorted);
             out.printf("%d records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency, "
                             + "%d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.%n",
                     count, count / seconds, count * (double) recordSize / seconds / (1024 * 1024),
                     count == 0 ? 0.0 : totalLatencyMs / (double) count, (double) maxLatencyMs,
-                    percentile(sorted, 0.5), percentile(sorted, 0.95), percentile(sorted, 0.99),
-                    percentile(sorted, 0.999));
+                    percentile(0.5), percentile(0.95), percentile(0.99), percentile(0.999));
         }
 
-        private static int percentile(int[] sorted, double p) {
-            return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, (long) (p * sorted.length))];
+        /** The latency at index {@code p * count} of all of them sorted. */
+        private int percentile(double p) {
+            if (count == 0) {
+                return 0;
+            }
+            long index = Math.min(count - 1, (long) (p * count));
+            long seen = 0;
+            for (int ms = 0; ms < countsByLatencyMs.length; ms++) {
+                seen += countsByLatencyMs[ms];
+                if (seen > index) {
+                    return ms;
+                }
+            }
+            return countsByLatencyMs.length - 1;
         }
     }
 }

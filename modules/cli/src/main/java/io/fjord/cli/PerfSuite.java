@@ -30,16 +30,30 @@ import java.util.stream.Stream;
  */
 final class PerfSuite {
 
-    /** The load: what each round of each mix does. */
-    record Workload(long records, int recordSize, int partitions, int producers, int consumers,
+    /**
+     * The load: what each round of each mix does. Each producer sends its share of {@code records},
+     * or, when {@code durationMs} is above 0, sends for that long whatever it can.
+     */
+    record Workload(long records, long durationMs, int recordSize, int partitions, int producers, int consumers,
                     long consumerStaggerMs, long consumerTimeoutMs, String acks, int keyCount, int rounds) {
+        boolean timed() {
+            return durationMs > 0;
+        }
     }
 
-    /** One round of one mix, as measured; {@code failure} is null when it ran. */
-    record Round(String mix, int round, double recordsPerSec, double mibPerSec, double p50Ms, double p99Ms,
-                 double avgMs, long brokerCpuMs, long clientCpuMs, long brokerRssBytes, long clientRssBytes,
-                 long diskBytes, long imageBytes, long bytesSent, PerfSuiteConsumers.Consumption consumption,
-                 String failure) {
+    /**
+     * One round of one mix, as measured; {@code failure} is null when it ran. {@code durationMs}
+     * is the workload's (0 for a record count), {@code recordsSent} what the producers' summaries count.
+     */
+    record Round(String mix, int round, long durationMs, double recordsPerSec, double mibPerSec, double p50Ms,
+                 double p99Ms, double avgMs, long brokerCpuMs, long clientCpuMs, long brokerRssBytes,
+                 long clientRssBytes, long diskBytes, long imageBytes, long recordsSent, long bytesSent,
+                 PerfSuiteConsumers.Consumption consumption, String failure) {
+    }
+
+    /** What the producers of a round report in their summaries, summed (rates) or at their worst (latencies). */
+    private record Produced(long records, double recordsPerSec, double mibPerSec, double p50Ms, double p99Ms,
+                            double avgMs, long cpuMs, long peakRssBytes) {
     }
 
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), "
@@ -85,7 +99,8 @@ final class PerfSuite {
                     }
                     continue;
                 }
-                progress("round " + r + "/" + workload.rounds() + ", mix " + mix.name() + " (" + (m + 1) + "/" + mixes.size() + ")");
+                progress("round " + r + "/" + workload.rounds() + ", mix " + mix.name() + " (" + (m + 1) + "/" + mixes.size() + ")"
+                        + (workload.timed() ? ", producing for " + workload.durationMs() + " ms" : ""));
                 try {
                     rounds.add(round(mix, r, images.get(mix.name())));
                 } catch (ImageException e) {
@@ -142,10 +157,11 @@ final class PerfSuite {
                     "--topic", TOPIC, "--partitions", Integer.toString(workload.partitions()))).awaitExit(START_TIMEOUT_MS);
             long brokerCpuBefore = ProcessStats.cpuMillis(broker.handle());
             long perProducer = workload.records() / workload.producers();
+            // Timed, no member can stop at a count: each stops once idle for its timeout.
+            long consumerStopCount = workload.timed() ? Long.MAX_VALUE : perProducer * workload.producers();
             try (PerfSuiteConsumers consumers = workload.consumers() == 0 ? null : PerfSuiteConsumers.start(workload,
                     image.output(), bootstrap, TOPIC, "perf-suite-" + mix.name() + "-" + round + "-" + System.nanoTime(),
-                    mix.consumer(), data.resolveSibling(data.getFileName() + "-consumer.properties"),
-                    perProducer * workload.producers())) {
+                    mix.consumer(), data.resolveSibling(data.getFileName() + "-consumer.properties"), consumerStopCount)) {
                 List<ImageProcess> producers = new ArrayList<>();
                 for (int p = 0; p < workload.producers(); p++) {
                     producers.add(ImageProcess.start(image.output(), "-Xmx512M", produceArgs(mix, bootstrap, perProducer)));
@@ -153,29 +169,35 @@ final class PerfSuite {
                 if (consumers != null) {
                     consumers.joinTheRest();
                 }
-                List<List<String>> outputs = ImageProcess.awaitAll(producers, PRODUCE_TIMEOUT_MS, "producer");
+                Produced produced = produced(ImageProcess.awaitAll(producers,
+                        PRODUCE_TIMEOUT_MS + workload.durationMs(), "producer"));
+                // The group must read what the producers say was acknowledged, whatever was asked of them.
                 PerfSuiteConsumers.Consumption consumption = consumers == null ? PerfSuiteConsumers.Consumption.NONE
-                        : consumers.await(PRODUCE_TIMEOUT_MS);
+                        : consumers.await(PRODUCE_TIMEOUT_MS, produced.records());
                 long brokerCpu = ProcessStats.cpuMillis(broker.handle()) - brokerCpuBefore;
                 long brokerRss = ProcessStats.peakRssBytes(broker.handle().pid());
                 long disk = logBytes(data);
-                return measured(mix, round, image, outputs, brokerCpu, brokerRss, disk, perProducer, consumption);
+                return new Round(mix.name(), round, workload.durationMs(), produced.recordsPerSec(), produced.mibPerSec(),
+                        produced.p50Ms(), produced.p99Ms(), produced.avgMs(), brokerCpu, produced.cpuMs(), brokerRss,
+                        produced.peakRssBytes(), disk, image.bytes(), produced.records(),
+                        produced.records() * workload.recordSize(), consumption, null);
             }
         }
     }
 
     private List<String> produceArgs(PerfMix mix, String bootstrap, long records) {
         List<String> args = new ArrayList<>(List.of("perf", "produce", "--topic", TOPIC,
-                "--num-records", Long.toString(records), "--record-size", Integer.toString(workload.recordSize()),
+                workload.timed() ? "--duration-ms" : "--num-records",
+                Long.toString(workload.timed() ? workload.durationMs() : records),
+                "--record-size", Integer.toString(workload.recordSize()),
                 "--throughput", "-1", "--key-count", Integer.toString(workload.keyCount()), "--print-resource-usage",
                 "--producer-props", "bootstrap.servers=" + bootstrap, "acks=" + workload.acks()));
         mix.producer().forEach((k, v) -> args.add(k + "=" + v));
         return args;
     }
 
-    private Round measured(PerfMix mix, int round, ImageBuilder.Built image, List<List<String>> outputs, long brokerCpu,
-                           long brokerRss, long disk, long perProducer, PerfSuiteConsumers.Consumption consumption)
-            throws ImageException {
+    private static Produced produced(List<List<String>> outputs) throws ImageException {
+        long records = 0;
         double recordsPerSec = 0;
         double mibPerSec = 0;
         double p50 = 0;
@@ -186,6 +208,7 @@ final class PerfSuite {
         for (List<String> out : outputs) {
             Matcher summary = find(SUMMARY, out, "summary");
             Matcher usage = find(USAGE, out, "resource usage");
+            records += Long.parseLong(summary.group(1));
             recordsPerSec += Double.parseDouble(summary.group(2));
             mibPerSec += Double.parseDouble(summary.group(3));
             avg = Math.max(avg, Double.parseDouble(summary.group(4)));
@@ -194,9 +217,7 @@ final class PerfSuite {
             clientCpu += Long.parseLong(usage.group(1));
             clientRss = Math.max(clientRss, Long.parseLong(usage.group(2)));
         }
-        long bytesSent = perProducer * outputs.size() * workload.recordSize();
-        return new Round(mix.name(), round, recordsPerSec, mibPerSec, p50, p99, avg, brokerCpu, clientCpu, brokerRss,
-                clientRss, disk, image.bytes(), bytesSent, consumption, null);
+        return new Produced(records, recordsPerSec, mibPerSec, p50, p99, avg, clientCpu, clientRss);
     }
 
     private static Matcher find(Pattern pattern, List<String> out, String what) throws ImageException {
@@ -209,8 +230,9 @@ final class PerfSuite {
         throw new ImageException("the producer printed no " + what + " line: " + String.join(" | ", out));
     }
 
-    private static Round failed(PerfMix mix, int round, String reason) {
-        return new Round(mix.name(), round, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, PerfSuiteConsumers.Consumption.NONE, reason);
+    private Round failed(PerfMix mix, int round, String reason) {
+        return new Round(mix.name(), round, workload.durationMs(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                PerfSuiteConsumers.Consumption.NONE, reason);
     }
 
     /** One line that rewrites itself on a terminal; one line per step into a file or pipe. */

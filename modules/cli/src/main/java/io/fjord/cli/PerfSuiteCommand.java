@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** {@code fjord perf suite}: one workload over several mixes of modules, plugins and settings. */
@@ -27,6 +29,9 @@ import java.util.stream.Stream;
                     + "with its reason; the others still run."
         })
 public final class PerfSuiteCommand implements Callable<Integer> {
+
+    private static final long DEFAULT_RECORDS = 200_000;
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
     @Spec
     CommandSpec spec;
@@ -43,8 +48,14 @@ public final class PerfSuiteCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "Rounds over all mixes (default 3).")
     int rounds;
 
-    @Option(names = "--records", defaultValue = "200000", paramLabel = "N", description = "Records per round (default 200000).")
-    long records;
+    @Option(names = "--records", paramLabel = "N",
+            description = "Records per round, split among the producers (default 200000). Not with --duration.")
+    Long records;
+
+    @Option(names = "--duration", paramLabel = "D",
+            description = "Instead of a record count, each producer sends for D per round: a whole number of ms, s or m, "
+                    + "such as 500ms, 30s or 2m. The consumers then read what the producers report as sent.")
+    String duration;
 
     @Option(names = "--record-size", defaultValue = "1024", paramLabel = "BYTES", description = "Value size (default 1024).")
     int recordSize;
@@ -85,8 +96,19 @@ public final class PerfSuiteCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (rounds < 1 || records < 1 || recordSize < 1 || partitions < 1 || producers < 1 || consumers < 0 || keyCount < 0
-                || records < producers || consumerStaggerMs < 0 || consumerTimeoutMs < 1) {
+        if (records != null && duration != null) {
+            err.println("fjord perf suite: give --records or --duration, not both");
+            return 1;
+        }
+        long durationMs = duration == null ? 0 : durationMs(duration);
+        if (duration != null && durationMs <= 0) {
+            err.println("fjord perf suite: --duration must be a positive whole number of ms, s or m, such as 500ms, "
+                    + "30s or 2m (not '" + duration + "')");
+            return 1;
+        }
+        long recordsPerRound = records != null ? records : DEFAULT_RECORDS;
+        if (rounds < 1 || recordsPerRound < 1 || recordSize < 1 || partitions < 1 || producers < 1 || consumers < 0
+                || keyCount < 0 || recordsPerRound < producers || consumerStaggerMs < 0 || consumerTimeoutMs < 1) {
             err.println("fjord perf suite: --rounds, --records, --record-size, --partitions, --producers and "
                     + "--consumer-timeout-ms must be positive, --records at least --producers, --consumers, "
                     + "--consumer-stagger-ms and --key-count zero or more");
@@ -114,11 +136,11 @@ public final class PerfSuiteCommand implements Callable<Integer> {
             err.println("fjord perf suite: no mix called " + base);
             return 1;
         }
-        String workload = describe(mixes);
+        String workload = describe(mixes, recordsPerRound, durationMs);
         out.println(workload);
         out.flush();
-        PerfSuite.Workload load = new PerfSuite.Workload(records, recordSize, partitions, producers, consumers,
-                consumerStaggerMs, consumerTimeoutMs, acks, keyCount, rounds);
+        PerfSuite.Workload load = new PerfSuite.Workload(recordsPerRound, durationMs, recordSize, partitions, producers,
+                consumers, consumerStaggerMs, consumerTimeoutMs, acks, keyCount, rounds);
         Path dir = output.toAbsolutePath();
         List<PerfSuite.Round> results = new PerfSuite(load, dir, modulePath != null ? modulePath
                 : FjordHome.root().resolve("modules"), jdk, err).run(mixes);
@@ -129,10 +151,28 @@ public final class PerfSuiteCommand implements Callable<Integer> {
         return PerfSuiteReport.summarize(mixes, results).stream().anyMatch(PerfSuiteReport.Summary::ran) ? 0 : 1;
     }
 
-    private String describe(List<PerfMix> mixes) {
+    /** Milliseconds of a duration such as 500ms, 30s or 2m; -1 for anything else. */
+    static long durationMs(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            return -1;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            default -> n * 60_000;
+        };
+    }
+
+    private String describe(List<PerfMix> mixes, long recordsPerRound, long durationMs) {
+        String load = durationMs > 0
+                ? String.format(Locale.ROOT, "records of %d bytes sent for %s (%d ms) per round by each producer, counted "
+                        + "from the producers' summaries", recordSize, duration, durationMs)
+                : String.format(Locale.ROOT, "%d records of %d bytes per round", recordsPerRound, recordSize);
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "Workload: %d records of %d bytes per round, %d partitions, %d producer(s), acks=%s, %s, %d round(s); "
-                        + "mixes: %s.", records, recordSize, partitions, producers, acks,
+                "Workload: %s, %d partitions, %d producer(s), acks=%s, %s, %d round(s); "
+                        + "mixes: %s.", load, partitions, producers, acks,
                 keyCount == 0 ? "no keys" : keyCount + " keys drawn uniformly", rounds,
                 String.join(", ", mixes.stream().map(PerfMix::name).toList())));
         if (consumers > 0) {

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * processes reading what the round's producers write. The first member starts with the producers,
  * the others one stagger apart while it reads, so each join is a rebalance under load. No member
  * can know its share of the records, so each stops after {@code --timeout} ms without a record
- * (Kafka's flag): the group has then read everything.
+ * (Kafka's flag): the group has then read everything. What it must have read is what the producers
+ * report as sent, known only once they are done.
  */
 final class PerfSuiteConsumers implements AutoCloseable {
 
@@ -40,23 +41,24 @@ final class PerfSuiteConsumers implements AutoCloseable {
     private final List<String> args;
     private final Path config;
     private final List<ImageProcess> members = new ArrayList<>();
-    private final long expected;
+    private final long stopCount;
     private long nextJoinNs;
 
-    private PerfSuiteConsumers(PerfSuite.Workload workload, Path image, List<String> args, Path config, long expected) {
+    private PerfSuiteConsumers(PerfSuite.Workload workload, Path image, List<String> args, Path config, long stopCount) {
         this.workload = workload;
         this.image = image;
         this.args = args;
         this.config = config;
-        this.expected = expected;
+        this.stopCount = stopCount;
     }
 
     /**
      * Starts the group's first member; {@code config} is where its consumer settings go: the
-     * mix's, over auto-commit, so a partition that moves goes on from where its last owner was.
+     * mix's, over auto-commit, so a partition that moves goes on from where its last owner was. A
+     * member that reads {@code stopCount} records alone stops there (perf consume's --messages).
      */
     static PerfSuiteConsumers start(PerfSuite.Workload workload, Path image, String bootstrap, String topic, String group,
-                                    Map<String, String> mixSettings, Path config, long expected) throws IOException {
+                                    Map<String, String> mixSettings, Path config, long stopCount) throws IOException {
         Map<String, String> props = new TreeMap<>(Map.of("enable.auto.commit", "true"));
         props.putAll(mixSettings);
         Properties file = new Properties();
@@ -65,9 +67,9 @@ final class PerfSuiteConsumers implements AutoCloseable {
             file.store(out, "consumer settings of the mix");
         }
         List<String> args = List.of("perf", "consume", "--bootstrap-server", bootstrap, "--topic", topic,
-                "--group", group, "--messages", Long.toString(expected), "--timeout", Long.toString(workload.consumerTimeoutMs()),
+                "--group", group, "--messages", Long.toString(stopCount), "--timeout", Long.toString(workload.consumerTimeoutMs()),
                 "--consumer.config", config.toString(), "--date-format", DATE_FORMAT, "--print-resource-usage");
-        PerfSuiteConsumers consumers = new PerfSuiteConsumers(workload, image, args, config, expected);
+        PerfSuiteConsumers consumers = new PerfSuiteConsumers(workload, image, args, config, stopCount);
         consumers.join();
         return consumers;
     }
@@ -92,9 +94,9 @@ final class PerfSuiteConsumers implements AutoCloseable {
      * Waits for every member and sums the group up: MiB/s is all it read over the time from the
      * first member's start to the last record read (a member's end less its idle timeout), the
      * rebalance time the longest any member held no partition. A group that read fewer records
-     * than were written fails the round: its figures would be of a shorter run.
+     * than the producers sent ({@code expected}) fails the round: its figures would be of a shorter run.
      */
-    Consumption await(long timeoutMs) throws ImageException, InterruptedException {
+    Consumption await(long timeoutMs, long expected) throws ImageException, InterruptedException {
         List<List<String>> outputs = ImageProcess.awaitAll(members, timeoutMs, "consumer");
         long firstStartMs = Long.MAX_VALUE;
         long lastRecordMs = 0;
@@ -110,7 +112,7 @@ final class PerfSuiteConsumers implements AutoCloseable {
             long endMs = epochMs(totals.group(2));
             firstStartMs = Math.min(firstStartMs, epochMs(totals.group(1)));
             if (read > 0) {
-                lastRecordMs = Math.max(lastRecordMs, read >= expected ? endMs : endMs - workload.consumerTimeoutMs());
+                lastRecordMs = Math.max(lastRecordMs, read >= stopCount ? endMs : endMs - workload.consumerTimeoutMs());
             }
             records += read;
             mib += Double.parseDouble(totals.group(3));

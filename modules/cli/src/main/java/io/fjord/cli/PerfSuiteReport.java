@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 /**
  * The report of a suite run: {@code report.md} (one row per mix, medians over its rounds, ratios
  * to the baseline mix, failed mixes with their reason), {@code rounds.csv} and {@code rounds.json}
- * (every round as measured) and {@code chart.svg} (throughput and latency per mix). Consumer
- * columns come in when the rounds had consumers.
+ * (every round as measured, with the duration of a timed workload and the records the producers
+ * sent) and {@code chart.svg} (throughput and latency per mix). Consumer columns come in when the
+ * rounds had consumers.
  */
 final class PerfSuiteReport {
 
@@ -122,18 +123,21 @@ final class PerfSuiteReport {
     }
 
     static String csv(List<PerfSuite.Round> rounds) {
-        StringBuilder csv = new StringBuilder("mix,round,records_per_sec,mib_per_sec,p50_ms,p99_ms,avg_ms,broker_cpu_ms,"
-                + "client_cpu_ms,broker_peak_rss_bytes,client_peak_rss_bytes,log_bytes,image_bytes,bytes_sent,consumers,"
+        StringBuilder csv = new StringBuilder("mix,round,duration_ms,records_per_sec,mib_per_sec,p50_ms,p99_ms,avg_ms,"
+                + "broker_cpu_ms,client_cpu_ms,broker_peak_rss_bytes,client_peak_rss_bytes,log_bytes,image_bytes,"
+                + "records_sent,bytes_sent,consumers,"
                 + "records_consumed,bytes_consumed,consume_mib_per_sec,rebalance_ms,consumer_cpu_ms,consumer_peak_rss_bytes,"
                 + "failure\n");
         for (PerfSuite.Round r : rounds) {
             PerfSuiteConsumers.Consumption c = r.consumption();
-            csv.append(String.join(",", r.mix(), Integer.toString(r.round()), fmt("%.1f", r.recordsPerSec()),
+            csv.append(String.join(",", r.mix(), Integer.toString(r.round()),
+                    r.durationMs() > 0 ? Long.toString(r.durationMs()) : "", fmt("%.1f", r.recordsPerSec()),
                     fmt("%.3f", r.mibPerSec()), fmt("%.1f", r.p50Ms()), fmt("%.1f", r.p99Ms()), fmt("%.2f", r.avgMs()),
                     Long.toString(r.brokerCpuMs()), Long.toString(r.clientCpuMs()), Long.toString(r.brokerRssBytes()),
                     Long.toString(r.clientRssBytes()), Long.toString(r.diskBytes()), Long.toString(r.imageBytes()),
-                    Long.toString(r.bytesSent()), Integer.toString(c.consumers()), Long.toString(c.records()),
-                    Long.toString(c.bytes()), fmt("%.3f", c.mibPerSec()), Long.toString(c.rebalanceMs()),
+                    Long.toString(r.recordsSent()), Long.toString(r.bytesSent()), Integer.toString(c.consumers()),
+                    Long.toString(c.records()), Long.toString(c.bytes()), fmt("%.3f", c.mibPerSec()),
+                    Long.toString(c.rebalanceMs()),
                     Long.toString(c.cpuMs()), Long.toString(c.peakRssBytes()), r.failure() == null ? "" : "\"" + r.failure().replace("\"", "\"\"") + "\""))
                     .append('\n');
         }
@@ -145,6 +149,7 @@ final class PerfSuiteReport {
             Map<String, String> f = new LinkedHashMap<>();
             f.put("mix", Json.string(r.mix()));
             f.put("round", Integer.toString(r.round()));
+            f.put("durationMs", r.durationMs() > 0 ? Long.toString(r.durationMs()) : "null");
             f.put("recordsPerSec", fmt("%.1f", r.recordsPerSec()));
             f.put("mibPerSec", fmt("%.3f", r.mibPerSec()));
             f.put("p50Ms", fmt("%.1f", r.p50Ms()));
@@ -156,6 +161,7 @@ final class PerfSuiteReport {
             f.put("clientPeakRssBytes", Long.toString(r.clientRssBytes()));
             f.put("logBytes", Long.toString(r.diskBytes()));
             f.put("imageBytes", Long.toString(r.imageBytes()));
+            f.put("recordsSent", Long.toString(r.recordsSent()));
             f.put("bytesSent", Long.toString(r.bytesSent()));
             PerfSuiteConsumers.Consumption c = r.consumption();
             f.put("consumers", Integer.toString(c.consumers()));

@@ -255,6 +255,62 @@ class ConsoleToolsTest {
         assertTrue(records.stream().allMatch(r -> r.value().length() == 100 && r.value().matches("[A-Z]+")));
     }
 
+    @Test
+    void perfProduceWithADurationSendsUntilTheTimeIsUpAndCountsWhatTheBrokerHolds() {
+        create("timed", 2);
+        long startNs = System.nanoTime();
+        Result perf = run("perf", "produce", "--topic", "timed", "--duration-ms", "1500", "--record-size", "100",
+                "--throughput", "2000", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all");
+        long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+        assertEquals(0, perf.exitCode(), perf.err());
+        assertTrue(elapsedMs >= 1500 && elapsedMs < 30_000, "ran " + elapsedMs + " ms");
+        String summary = perf.lines().get(perf.lines().size() - 1);
+        assertTrue(summary.matches("[0-9]+ records sent, [0-9.]+ records/sec \\([0-9.]+ MB/sec\\), [0-9.]+ ms avg latency, "
+                + "[0-9.]+ ms max latency, [0-9]+ ms 50th, [0-9]+ ms 95th, [0-9]+ ms 99th, [0-9]+ ms 99.9th\\."), summary);
+        long sent = Long.parseLong(summary.substring(0, summary.indexOf(' ')));
+        // --throughput holds: record i goes out no sooner than i / 2000 s (a sleep may wake a millisecond early).
+        assertTrue(sent > 0 && sent <= 3010, summary);
+        assertEquals(sent, endOffsetsWithKafka("timed", 2), "the summary counts what the broker holds");
+    }
+
+    @Test
+    void perfProduceWithACountAndADurationStopsAtWhicheverEndsFirst() {
+        create("capped", 1);
+        Result perf = run("perf", "produce", "--topic", "capped", "--num-records", "200", "--duration-ms", "600000",
+                "--record-size", "10", "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap);
+        assertEquals(0, perf.exitCode(), perf.err());
+        assertTrue(perf.lines().get(perf.lines().size() - 1).startsWith("200 records sent, "), perf.out());
+        assertEquals(200, endOffsetsWithKafka("capped", 1));
+    }
+
+    @Test
+    void perfProduceRefusesAMissingOrNonPositiveCountOrDuration() {
+        List<String> common = List.of("perf", "produce", "--topic", "t", "--record-size", "10", "--throughput", "-1",
+                "--producer-props", "bootstrap.servers=" + bootstrap);
+        Result neither = run(common.toArray(String[]::new));
+        assertEquals(1, neither.exitCode());
+        assertTrue(neither.err().contains("give --num-records, --duration-ms or both"), neither.err());
+        for (List<String> bad : List.of(List.of("--duration-ms", "0"), List.of("--duration-ms", "-5"),
+                List.of("--num-records", "0"), List.of("--num-records", "10", "--duration-ms", "-1"))) {
+            List<String> args = new ArrayList<>(common);
+            args.addAll(bad);
+            Result refused = run(args.toArray(String[]::new));
+            assertEquals(1, refused.exitCode(), bad.toString());
+            assertTrue(refused.err().contains("--num-records, --duration-ms and --record-size must be positive"),
+                    refused.err());
+        }
+    }
+
+    /** The sum of the topic's end offsets, as Kafka's consumer reads them. */
+    private long endOffsetsWithKafka(String topic, int partitions) {
+        List<TopicPartition> all = IntStream.range(0, partitions)
+                .mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toList());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(), new StringDeserializer())) {
+            return consumer.endOffsets(all, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     private List<ConsumerRecord<String, String>> readWithKafka(String topic, int partitions, int count) {
         List<TopicPartition> assignment = IntStream.range(0, partitions)
                 .mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toList());

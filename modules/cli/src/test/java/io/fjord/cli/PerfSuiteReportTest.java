@@ -24,8 +24,8 @@ class PerfSuiteReportTest {
 
     private static PerfSuite.Round round(String mix, int n, double recordsPerSec, double p99, long brokerCpuMs,
                                          PerfSuiteConsumers.Consumption consumption) {
-        return new PerfSuite.Round(mix, n, recordsPerSec, recordsPerSec / 1024, 1, p99, 1, brokerCpuMs, 2000,
-                300L << 20, 100L << 20, 5L << 20, 40L << 20, GIB, consumption, null);
+        return new PerfSuite.Round(mix, n, 0, recordsPerSec, recordsPerSec / 1024, 1, p99, 1, brokerCpuMs, 2000,
+                300L << 20, 100L << 20, 5L << 20, 40L << 20, 1 << 20, GIB, consumption, null);
     }
 
     /** Two consumers that read a GiB at {@code mibPerSec}, with the rebalance time and CPU given. */
@@ -42,7 +42,7 @@ class PerfSuiteReportTest {
         List<PerfMix> mixes = List.of(mix("base"), mix("fast"), mix("broken"));
         List<PerfSuite.Round> rounds = List.of(
                 round("base", 1, 1000, 10, 4000), round("fast", 1, 3000, 5, 2000),
-                new PerfSuite.Round("broken", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, PerfSuiteConsumers.Consumption.NONE,
+                new PerfSuite.Round("broken", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, PerfSuiteConsumers.Consumption.NONE,
                         "image: a | b"),
                 round("base", 2, 1200, 30, 4000), round("fast", 2, 2000, 5, 2000),
                 round("base", 3, 800, 20, 4000), round("fast", 3, 2500, 5, 2000));
@@ -56,10 +56,12 @@ class PerfSuiteReportTest {
         assertTrue(md.contains("| broken | FAILED: image: a \\| b |||||||||||||\n"), md);
         assertFalse(md.contains("consume MiB/s"), "no consumers, no consumer columns: " + md);
         String csv = PerfSuiteReport.csv(rounds);
-        assertTrue(csv.contains("broken,1,0.0,0.000,0.0,0.0,0.00,0,0,0,0,0,0,0,0,0,0,0.000,0,0,0,\"image: a | b\""), csv);
+        assertTrue(csv.contains("broken,1,,0.0,0.000,0.0,0.0,0.00,0,0,0,0,0,0,0,0,0,0,0,0.000,0,0,0,\"image: a | b\""), csv);
         PerfSuiteReport.write(dir.resolve("out"), "w", "base", mixes, rounds);
         assertTrue(Files.readString(dir.resolve("out/chart.svg")).contains(">failed</text>"));
         assertTrue(Files.readString(dir.resolve("out/rounds.json")).contains("\"failure\":\"image: a | b\""));
+        assertTrue(Files.readString(dir.resolve("out/rounds.json")).contains("{\"mix\":\"base\",\"round\":1,"
+                + "\"durationMs\":null,"), "a record count, no duration");
     }
 
     @Test
@@ -68,7 +70,7 @@ class PerfSuiteReportTest {
         List<PerfSuite.Round> rounds = List.of(
                 round("range", 1, 1000, 10, 4000, consumed(80, 3000, 2000)),
                 round("cooperative", 1, 1000, 10, 4000, consumed(120, 40, 1500)),
-                new PerfSuite.Round("broken", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, PerfSuiteConsumers.Consumption.NONE,
+                new PerfSuite.Round("broken", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, PerfSuiteConsumers.Consumption.NONE,
                         "the broker did not start"),
                 round("range", 2, 1000, 10, 4000, consumed(100, 5000, 3000)),
                 round("cooperative", 2, 1000, 10, 4000, consumed(110, 60, 1500)),
@@ -87,16 +89,35 @@ class PerfSuiteReportTest {
                 + "| 120.0 | 50 | 1.50 | 1.00x | 1.00x | 1.00x |"), md);
         assertTrue(md.contains("| broken | FAILED: the broker did not start |" + "|".repeat(15) + "\n"), md);
         String csv = PerfSuiteReport.csv(rounds);
-        assertTrue(csv.startsWith("mix,round,records_per_sec,mib_per_sec,p50_ms,p99_ms,avg_ms,broker_cpu_ms,client_cpu_ms,"
-                + "broker_peak_rss_bytes,client_peak_rss_bytes,log_bytes,image_bytes,bytes_sent,consumers,records_consumed,"
-                + "bytes_consumed,consume_mib_per_sec,rebalance_ms,consumer_cpu_ms,consumer_peak_rss_bytes,failure\n"), csv);
-        assertTrue(csv.contains("\nrange,2,1000.0,0.977,1.0,10.0,1.00,4000,2000,314572800,104857600,5242880,41943040,"
-                + GIB + ",2,1000000," + GIB + ",100.000,5000,3000,209715200,\n"), csv);
+        assertTrue(csv.startsWith("mix,round,duration_ms,records_per_sec,mib_per_sec,p50_ms,p99_ms,avg_ms,broker_cpu_ms,"
+                + "client_cpu_ms,broker_peak_rss_bytes,client_peak_rss_bytes,log_bytes,image_bytes,records_sent,bytes_sent,"
+                + "consumers,records_consumed,bytes_consumed,consume_mib_per_sec,rebalance_ms,consumer_cpu_ms,"
+                + "consumer_peak_rss_bytes,failure\n"), csv);
+        assertTrue(csv.contains("\nrange,2,,1000.0,0.977,1.0,10.0,1.00,4000,2000,314572800,104857600,5242880,41943040,"
+                + (1 << 20) + "," + GIB + ",2,1000000," + GIB + ",100.000,5000,3000,209715200,\n"), csv);
         PerfSuiteReport.write(dir.resolve("out"), "w", "range", mixes, rounds);
-        assertTrue(Files.readString(dir.resolve("out/rounds.json")).contains("\"bytesSent\":" + GIB + ",\"consumers\":2,"
+        assertTrue(Files.readString(dir.resolve("out/rounds.json")).contains("\"recordsSent\":" + (1 << 20)
+                + ",\"bytesSent\":" + GIB + ",\"consumers\":2,"
                 + "\"recordsConsumed\":1000000,\"bytesConsumed\":" + GIB + ",\"consumeMibPerSec\":80.000,\"rebalanceMs\":3000,"
                 + "\"consumerCpuMs\":2000,\"consumerPeakRssBytes\":209715200,\"failure\":null}"));
         String svg = Files.readString(dir.resolve("out/chart.svg"));
         assertTrue(svg.contains(">Consume (MiB/s, the group)</text>") && svg.contains(">120.0</text>"), svg);
+    }
+
+    @Test
+    void aTimedRoundCarriesItsDurationAndTheRecordsItsProducersSent() throws Exception {
+        List<PerfMix> mixes = List.of(mix("timed"));
+        List<PerfSuite.Round> rounds = List.of(new PerfSuite.Round("timed", 1, 3000, 12345, 12.1, 1, 9, 1, 500, 400,
+                300L << 20, 100L << 20, 5L << 20, 40L << 20, 37_035, 37_035L * 1024,
+                new PerfSuiteConsumers.Consumption(2, 37_035, 37_035L * 1024, 10, 20, 300, 200L << 20), null));
+        String csv = PerfSuiteReport.csv(rounds);
+        assertTrue(csv.contains("\ntimed,1,3000,12345.0,12.100,"), csv);
+        assertTrue(csv.contains(",41943040,37035," + 37_035L * 1024 + ",2,37035,"), csv);
+        PerfSuiteReport.write(dir.resolve("out"), "Workload: records of 1024 bytes sent for 3s (3000 ms) per round",
+                "timed", mixes, rounds);
+        String json = Files.readString(dir.resolve("out/rounds.json"));
+        assertTrue(json.contains("{\"mix\":\"timed\",\"round\":1,\"durationMs\":3000,"), json);
+        assertTrue(json.contains("\"recordsSent\":37035,\"bytesSent\":" + 37_035L * 1024 + ","), json);
+        assertTrue(Files.readString(dir.resolve("out/report.md")).contains("sent for 3s (3000 ms) per round"));
     }
 }
