@@ -5,8 +5,9 @@
 #
 # The agent is loaded at start-up but started only once the broker is ready (and the optional
 # warm-up is over), through jcmd's JVMTI.agent_load, and stopped before the broker is: start-up
-# and shutdown stay out of the profile. Per mode: a flame graph (HTML), async-profiler's text
-# summary (flat and traces), collapsed stacks, and a line on the top Fjord methods, under
+# and shutdown stay out of the profile. Per mode and phase (produce, then consume, each its own
+# profile): a flame graph (HTML), async-profiler's text summary (flat and traces), collapsed
+# stacks, the top Fjord methods and, in cpu mode, the CPU budget by stage (cpu-budget.awk), under
 # perf/target/profile/run-*/. See perf/README.md.
 set -euo pipefail
 
@@ -115,18 +116,18 @@ profiler() {
   grep -q 'return code: 0' <<< "$out" || { log "async-profiler '$2' failed: $out"; return 1; }
 }
 
-# workload TOPIC RECORDS DIR PREFIX: ProducerPerformance then ConsumerPerformance, as
-# compare-with-kafka.sh runs them, on a topic created before; their output in
-# DIR/PREFIX-producer.out and -consumer.out.
-workload() {
-  local topic=$1 records=$2 dir=$3 prefix=$4
-  timeout "$TOOL_TIMEOUT" "${KAFKA_TOOL[@]}" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
-    --num-records "$records" --record-size "$RECORD_SIZE" --throughput -1 \
+# produce TOPIC RECORDS DIR PREFIX and consume (the same): ProducerPerformance and
+# ConsumerPerformance, as compare-with-kafka.sh runs them, on a topic created before; their output
+# in DIR/PREFIX-producer.out and -consumer.out.
+produce() {
+  timeout "$TOOL_TIMEOUT" "${KAFKA_TOOL[@]}" org.apache.kafka.tools.ProducerPerformance --topic "$1" \
+    --num-records "$2" --record-size "$RECORD_SIZE" --throughput -1 \
     --command-property "bootstrap.servers=$BOOTSTRAP" acks=all "compression.type=$CODEC" \
-    > "$dir/$prefix-producer.out" 2>&1 || true
+    > "$3/$4-producer.out" 2>&1 || true
+}
+consume() {
   timeout "$TOOL_TIMEOUT" "${KAFKA_TOOL[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" \
-    --topic "$topic" --num-records "$records" --group "$topic" --timeout 30000 \
-    > "$dir/$prefix-consumer.out" 2>&1 || true
+    --topic "$1" --num-records "$2" --group "$1" --timeout 30000 > "$3/$4-consumer.out" 2>&1 || true
 }
 
 # The methods of Fjord's modules on the most sampled stacks: per method, the samples (or bytes)
@@ -159,15 +160,21 @@ profile_one() {
   if [ "$WARMUP" -gt 0 ]; then
     log "  warm-up: $WARMUP records produced and consumed"
     create_topic profile-warmup "$PARTITIONS" "$dir/warmup-topic.out"
-    workload profile-warmup "$WARMUP" "$dir" warmup
+    produce profile-warmup "$WARMUP" "$dir" warmup
+    consume profile-warmup "$WARMUP" "$dir" warmup
   fi
   create_topic profile "$PARTITIONS" "$dir/workload-topic.out"
-  profiler "$pid" "start,event=$event$options${INTERVAL:+,interval=$INTERVAL}"
-  log "  profiling $RECORDS records produced and consumed"
-  workload profile "$RECORDS" "$dir" workload
-  profiler "$pid" "dump,flat=20,traces=10,file=$dir/summary.txt"
-  profiler "$pid" "dump,collapsed,file=$dir/stacks.collapsed"
-  profiler "$pid" "stop,title=Fjord broker $mode (event=$event),file=$dir/flamegraph.html"
+  # Each phase is its own profile, so the produce path and the fetch path are read apart.
+  local phase
+  for phase in produce consume; do
+    mkdir -p "$dir/$phase"
+    profiler "$pid" "start,event=$event$options${INTERVAL:+,interval=$INTERVAL}"
+    log "  profiling: $RECORDS records, $phase"
+    "$phase" profile "$RECORDS" "$dir" workload
+    profiler "$pid" "dump,flat=20,traces=10,file=$dir/$phase/summary.txt"
+    profiler "$pid" "dump,collapsed,file=$dir/$phase/stacks.collapsed"
+    profiler "$pid" "stop,title=Fjord broker $mode $phase (event=$event),file=$dir/$phase/flamegraph.html"
+  done
   log "  stopping the broker"
   stop_broker
   rm -rf "$DATA_DIR"; DATA_DIR=""
@@ -181,20 +188,32 @@ profile_one() {
     [ "$mode" != cpu ] || [ -z "$CPU_NOTE" ] || { echo "Note: $CPU_NOTE."; echo; }
     echo "- producer: ${produced:-no summary line (see $mode/workload-producer.out)}"
     echo "- consumer: $(if [ -n "$consumed" ]; then cut -d, -f5,4 <<< "$consumed" | awk -F, '{print $2 " records, " $1 " MB/s end to end"}'; else echo "no stats line (see $mode/workload-consumer.out)"; fi)"
-    echo "- files: $mode/flamegraph.html, $mode/summary.txt (flat and traces), $mode/stacks.collapsed"
     echo
-    echo "Top frames (self), from summary.txt:"
-    echo
-    echo '```'
-    sed -n '/^ *\(ns\|bytes\|samples\) *percent *samples *top/,$p' "$dir/summary.txt" | head -22
-    echo '```'
-    echo
-    echo "Fjord methods on the most sampled stacks (share of all samples whose stack holds the method):"
-    echo
-    echo '```'
-    top_fjord_methods "$dir/stacks.collapsed"
-    echo '```'
-    echo
+    for phase in produce consume; do
+      echo "### $mode, $phase"
+      echo
+      echo "Files: $mode/$phase/flamegraph.html, $mode/$phase/summary.txt (flat and traces), $mode/$phase/stacks.collapsed"
+      echo
+      if [ "$mode" = cpu ]; then
+        echo "CPU budget by stage (perf/cpu-budget.awk; per GiB of records, $RECORDS x $RECORD_SIZE B):"
+        echo
+        awk -v interval_ns="${INTERVAL:-10000000}" -v gib="$(awk -v n="$RECORDS" -v s="$RECORD_SIZE" 'BEGIN {print n * s / 1073741824}')" \
+          -v phase="$phase" -f "$PERF_DIR/cpu-budget.awk" "$dir/$phase/stacks.collapsed"
+        echo
+      fi
+      echo "Top frames (self), from summary.txt:"
+      echo
+      echo '```'
+      sed -n '/^ *\(ns\|bytes\|samples\) *percent *samples *top/,$p' "$dir/$phase/summary.txt" | head -22
+      echo '```'
+      echo
+      echo "Fjord methods on the most sampled stacks (share of all samples whose stack holds the method):"
+      echo
+      echo '```'
+      top_fjord_methods "$dir/$phase/stacks.collapsed"
+      echo '```'
+      echo
+    done
   } >> "$SUMMARY"
 }
 
@@ -205,7 +224,7 @@ SUMMARY=$OUT/summary.md
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Fjord $(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo '(no git)'), async-profiler $PROFILER_VERSION, $(nproc) cores."
   echo "Workload: $RECORDS records of $RECORD_SIZE B into $PARTITIONS partitions with Kafka's ProducerPerformance"
   echo "(acks=all, compression.type=$CODEC, --throughput -1), then read back by ConsumerPerformance in a group;"
-  echo "$WARMUP warm-up records before profiling started. Profiled from the end of the warm-up to the last record consumed."
+  echo "$WARMUP warm-up records before profiling started. Profiled from the end of the warm-up to the last record consumed, producing and consuming apart."
   echo
 } > "$SUMMARY"
 log "profiling the Fjord broker ($FJORD_HOME), modes: $MODES; output in $OUT"
