@@ -156,10 +156,8 @@ class CustomImageTest {
                 "--repository", repository.toString(), "--repository", Modules.pathProperty("fjord.maven.repository").toString());
         assertEquals(0, r.code(), r.out());
         assertEquals(modules(brokerImage), modules(output));
-        try (Stream<Path> cache = Files.list(work.resolve(".fjord-image-cache"))) {
-            assertEquals(List.of(), cache.filter(p -> p.getFileName().toString().startsWith("modules-")).toList(),
-                    "the module folder is removed once the image is linked");
-        }
+        assertFalse(Files.exists(work.resolve(".fjord-image-cache")),
+                "the module folder is removed once the image is linked, and nothing was fetched over http to keep");
         FjordProcesses.Run fjordVersion = run(output, "version");
         assertEquals(0, fjordVersion.code(), fjordVersion.out());
         assertTrue(fjordVersion.out().startsWith("Fjord " + version + "\n"), fjordVersion.out());
@@ -180,6 +178,17 @@ class CustomImageTest {
         assertEquals(1, r.code(), r.out());
         assertEquals("fjord image: artifact io.fjord:fjord-cli:0.0.1-nowhere (pom), needed by the image, is in none "
                 + "of the repositories " + repository, r.out().strip());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void aCustomImageDoesNotCarryWhatRepositoriesNeedAndSaysSo() throws Exception {
+        assertFalse(modules(clientImage).contains("java.xml"), "io.fjord.cli requires it static");
+        Path output = work.resolve("refused");
+        FjordProcesses.Run r = run(clientImage, "image", "--output", output.toString(), "--repository", work.toString());
+        assertEquals(1, r.code(), r.out());
+        assertEquals("fjord image: this runtime lacks the module java.xml, which --repository needs (to read POMs and "
+                + "fetch over http): run fjord image from the default installation", r.out().strip());
         assertFalse(Files.exists(output));
     }
 

@@ -30,6 +30,9 @@ import java.util.concurrent.Callable;
         })
 public final class ImageCommand implements Callable<Integer> {
 
+    /** The cache folder of --repository, next to the image: it outlives the run so a second one fetches nothing. */
+    static final String CACHE = ".fjord-image-cache";
+
     @Spec
     CommandSpec spec;
 
@@ -37,7 +40,8 @@ public final class ImageCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--add-modules", split = ",", paramLabel = "MODULE",
-            description = "Root modules (default: every Fjord module of the installation); io.fjord.cli is always added.")
+            description = "Root modules (default: every Fjord module of the installation, or with --repository every "
+                    + "published one); io.fjord.cli is always added.")
     List<String> addModules = new ArrayList<>();
 
     @Option(names = "--without", split = ",", paramLabel = "MODULE", description = "Modules to leave out.")
@@ -57,8 +61,8 @@ public final class ImageCommand implements Callable<Integer> {
     @Option(names = "--repository", paramLabel = "URL_OR_DIR",
             description = "Take the modules from a Maven repository instead of --module-path: a folder in Maven's "
                     + "layout (a local repository) or an http(s) URL (repeatable, searched in order). The Fjord "
-                    + "modules asked for are resolved with their dependencies from their POMs; files fetched over "
-                    + "http(s) are kept in " + CACHE + "/ next to --output.")
+                    + "modules asked for are resolved with their dependencies from their POMs. What is fetched "
+                    + "over http(s) is kept for the next run next to --output, in " + CACHE + "/.")
     List<String> repositories = new ArrayList<>();
 
     @Option(names = "--fjord-version", paramLabel = "VERSION",
@@ -67,9 +71,6 @@ public final class ImageCommand implements Callable<Integer> {
 
     @Option(names = "--jdk", paramLabel = "DIR", description = "The JDK whose jlink and jmods link the image.")
     Path jdk;
-
-    /** The cache folder of --repository, next to the image: it outlives the run so a second one fetches nothing. */
-    static final String CACHE = ".fjord-image-cache";
 
     @Override
     public Integer call() {

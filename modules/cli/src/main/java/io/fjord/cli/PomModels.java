@@ -23,7 +23,7 @@ final class PomModels {
     private static final int MAX_PARENTS = 32;
 
     /** An effective POM: dependencies complete with versions, management keyed as Maven keys it. */
-    record Model(MavenArtifact id, String packaging, List<Pom.Dependency> dependencies,
+    record Model(String packaging, List<Pom.Dependency> dependencies,
                  Map<String, Pom.Dependency> managed) {
     }
 
@@ -78,7 +78,7 @@ final class PomModels {
         for (Pom.Dependency d : declared.values()) {
             dependencies.add(manage(d, managed.get(key(d))));
         }
-        return new Model(pomId, chain.get(0).packaging(), List.copyOf(dependencies), Map.copyOf(managed));
+        return new Model(chain.get(0).packaging(), List.copyOf(dependencies), Map.copyOf(managed));
     }
 
     /** Replaces each {@code import} entry by the BOM's own management, keeping what is managed here. */

@@ -3,7 +3,7 @@ package io.fjord.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,20 +66,20 @@ final class RepositoryModules {
         roots.add(MavenArtifact.jar(GROUP_ID, artifacts.get(ImageBuilder.CLI), version));
         for (String module : modules.isEmpty() ? artifacts.keySet() : modules) {
             String artifactId = artifacts.get(module);
-            if (artifactId == null && module.startsWith("io.fjord.")) {
-                throw new ImageException("module " + module + " is not one of Fjord's published modules ("
-                        + String.join(", ", artifacts.keySet()) + ")");
+            if (artifactId == null) {
+                if (module.startsWith("io.fjord.")) {
+                    throw new ImageException("module " + module + " is not one of Fjord's published modules ("
+                            + String.join(", ", artifacts.keySet()) + ")");
+                }
+                continue;
             }
-            MavenArtifact root = artifactId == null ? null : MavenArtifact.jar(GROUP_ID, artifactId, version);
-            if (root != null && !roots.contains(root)) {
+            MavenArtifact root = MavenArtifact.jar(GROUP_ID, artifactId, version);
+            if (!roots.contains(root)) {
                 roots.add(root);
             }
         }
-        List<String> locations = new ArrayList<>();
-        for (String r : repositories) {
-            locations.add(MavenRepository.isHttp(r) ? r
-                    : (r.startsWith("file:") ? Path.of(URI.create(r)) : Path.of(r)).toAbsolutePath().toString());
-        }
+        List<String> locations = repositories.stream()
+                .map(r -> MavenRepository.isHttp(r) ? r : Path.of(r).toAbsolutePath().toString()).toList();
         MavenRepository repository = new MavenRepository(locations, cache.resolve("repository"));
         List<MavenResolver.Resolved> resolved = new MavenResolver(repository).resolve(roots, "the image");
         Path folder;
@@ -99,7 +99,7 @@ final class RepositoryModules {
         return folder;
     }
 
-    /** Deletes a folder {@link #fetch} made; nothing when null. */
+    /** Deletes a folder {@link #fetch} made, and the cache folder when nothing was fetched; nothing when null. */
     static void delete(Path folder) {
         if (folder == null) {
             return;
@@ -108,6 +108,9 @@ final class RepositoryModules {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+            Files.deleteIfExists(folder.getParent());
+        } catch (DirectoryNotEmptyException e) {
+            // The cache holds what was fetched: kept for the next run.
         } catch (IOException e) {
             // Left behind in the cache folder, where the next run does not look at it.
         }

@@ -14,11 +14,13 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.fjord.cli.TestRepository.dependencies;
 import static io.fjord.cli.TestRepository.dependency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,5 +103,16 @@ class MavenRepositoryTest {
         ImageException e = assertThrows(ImageException.class, this::resolve);
         assertEquals("artifact g:root:1 (pom), needed by the test, is in none of the repositories " + url() + ", "
                 + local.root(), e.getMessage());
+    }
+
+    @Test
+    void whatWasFetchedStaysInTheCacheWhenTheModuleFolderIsDeleted() throws Exception {
+        served.artifact("io.fjord", "fjord-cli", "9", "");
+        Path cache = dir.resolve("cache");
+        Path folder = RepositoryModules.fetch(List.of(url()), "9", Set.of("io.fjord.cli"), cache);
+        assertTrue(Files.isRegularFile(folder.resolve("fjord-cli-9.jar")));
+        RepositoryModules.delete(folder);
+        assertFalse(Files.exists(folder));
+        assertTrue(Files.isRegularFile(cache.resolve("repository/io/fjord/fjord-cli/9/fjord-cli-9.jar")));
     }
 }

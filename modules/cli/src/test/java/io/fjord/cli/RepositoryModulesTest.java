@@ -3,6 +3,8 @@ package io.fjord.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +38,7 @@ class RepositoryModulesTest {
                     jars.map(p -> p.getFileName().toString()).sorted().toList());
         }
         RepositoryModules.delete(folder);
-        assertFalse(Files.exists(folder));
+        assertFalse(Files.exists(dir.resolve("cache")), "nothing was fetched over http: no cache is left");
     }
 
     @Test
@@ -51,5 +53,33 @@ class RepositoryModulesTest {
     void everyPublishedModuleIsInTheArtifactTable() {
         assertEquals("fjord-cli", RepositoryModules.artifacts().get(ImageBuilder.CLI));
         assertTrue(RepositoryModules.artifacts().keySet().stream().allMatch(m -> m.startsWith("io.fjord.")));
+    }
+
+    @Test
+    void fjordImageTakesTheRunningVersionByDefaultAndNamesTheArtifactNoRepositoryHas() {
+        Path empty = dir.resolve("empty");
+        assertEquals("fjord image: artifact io.fjord:fjord-cli:" + FjordVersion.fjord() + " (pom), needed by the image, "
+                + "is in none of the repositories " + empty,
+                fjordImage("--output", dir.resolve("image").toString(), "--repository", empty.toString()));
+        assertFalse(Files.exists(dir.resolve("image")));
+    }
+
+    @Test
+    void fjordImageTakesItsModulesFromOneSourceAndAVersionOnlyWithARepository() {
+        assertEquals("fjord image: give either --module-path or --repository, not both", fjordImage("--output",
+                dir.resolve("image").toString(), "--repository", dir.toString(), "--module-path", dir.toString()));
+        assertEquals("fjord image: --fjord-version goes with --repository",
+                fjordImage("--output", dir.resolve("image").toString(), "--fjord-version", "9"));
+    }
+
+    /** Runs {@code fjord image ARGS}, which must fail, and returns what it printed on standard error. */
+    private static String fjordImage(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 1];
+        all[0] = "image";
+        System.arraycopy(args, 0, all, 1, args.length);
+        assertEquals(1, Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all), out.toString());
+        return err.toString().strip();
     }
 }
