@@ -26,15 +26,28 @@ record MavenArtifact(String groupId, String artifactId, String version, String c
         return !type.equals("pom");
     }
 
-    /** The file name, e.g. {@code netty-transport-native-epoll-4.2.7.Final-linux-x86_64.jar}. */
-    String fileName() {
-        String ext = type.equals("pom") ? "pom" : "jar";
-        return artifactId + "-" + version + (classifier.isEmpty() ? "" : "-" + classifier) + "." + ext;
+    /** The file's extension: every type but {@code pom} is a jar here. */
+    String extension() {
+        return type.equals("pom") ? "pom" : "jar";
     }
 
-    /** The path in Maven's repository layout, with {@code /} separators (for URLs and folders alike). */
+    /** The file name, e.g. {@code netty-transport-native-epoll-4.2.7.Final-linux-x86_64.jar}. */
+    String fileName() {
+        return fileName(version);
+    }
+
+    /** The file name with another version in it: a remote snapshot's timestamped one. */
+    String fileName(String fileVersion) {
+        return artifactId + "-" + fileVersion + (classifier.isEmpty() ? "" : "-" + classifier) + "." + extension();
+    }
+
+    /** The artifact's folder in Maven's repository layout, with {@code /} separators (for URLs and folders alike). */
+    String repositoryFolder() {
+        return groupId.replace('.', '/') + "/" + artifactId + "/" + version;
+    }
+
     String repositoryPath() {
-        return groupId.replace('.', '/') + "/" + artifactId + "/" + version + "/" + fileName();
+        return repositoryFolder() + "/" + fileName();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.fjord.cli;
 
+import org.w3c.dom.Element;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,7 +20,8 @@ import java.util.Optional;
  * such as {@code ~/.m2/repository}) read in place, and http(s) repositories (such as
  * {@code https://repo1.maven.org/maven2}) whose files are kept in a cache folder in the same
  * layout, so a second run fetches nothing. Snapshots are looked up under their plain name
- * ({@code -SNAPSHOT}), as a local repository holds them; timestamped remote snapshots are not.
+ * ({@code -SNAPSHOT}), as a local repository and a remote one deployed with unique versions off
+ * hold them, then under the timestamped name a remote repository's metadata gives.
  */
 final class MavenRepository {
 
@@ -56,7 +59,8 @@ final class MavenRepository {
         for (String location : locations) {
             if (isHttp(location)) {
                 Path cached = cache.resolve(path);
-                if (Files.isRegularFile(cached) || fetch(location, path, cached)) {
+                if (Files.isRegularFile(cached) || fetch(location, path, cached)
+                        || fetchSnapshot(location, artifact, cached)) {
                     return Optional.of(cached);
                 }
             } else {
@@ -67,6 +71,55 @@ final class MavenRepository {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A remote repository keeps a snapshot under a timestamped name, which its folder's
+     * {@code maven-metadata.xml} gives; it is cached under the plain {@code -SNAPSHOT} name, as a
+     * local repository keeps it, so the next run takes the same build.
+     */
+    private boolean fetchSnapshot(String base, MavenArtifact artifact, Path target) throws ImageException {
+        if (!artifact.version().endsWith("-SNAPSHOT")) {
+            return false;
+        }
+        Path metadata = target.resolveSibling("maven-metadata.xml");
+        if (!fetch(base, artifact.repositoryFolder() + "/maven-metadata.xml", metadata)) {
+            return false;
+        }
+        String fileVersion;
+        try {
+            fileVersion = snapshotVersion(Pom.xml(metadata, "the snapshot metadata", "metadata"), artifact);
+        } finally {
+            try {
+                Files.deleteIfExists(metadata);
+            } catch (IOException e) {
+                // The next snapshot lookup in this folder fetches it again anyway.
+            }
+        }
+        return fileVersion != null && fetch(base, artifact.repositoryFolder() + "/" + artifact.fileName(fileVersion), target);
+    }
+
+    /** The timestamped version of the artifact's file: from snapshotVersions, or from Maven 2's timestamp and build number. */
+    private static String snapshotVersion(Element metadata, MavenArtifact artifact) {
+        Element versioning = Pom.child(metadata, "versioning");
+        if (versioning == null) {
+            return null;
+        }
+        Element versions = Pom.child(versioning, "snapshotVersions");
+        if (versions != null) {
+            for (Element v : Pom.children(versions)) {
+                String classifier = Pom.text(v, "classifier");
+                if (artifact.extension().equals(Pom.text(v, "extension"))
+                        && artifact.classifier().equals(classifier == null ? "" : classifier)) {
+                    return Pom.text(v, "value");
+                }
+            }
+        }
+        Element snapshot = Pom.child(versioning, "snapshot");
+        String timestamp = snapshot == null ? null : Pom.text(snapshot, "timestamp");
+        String build = snapshot == null ? null : Pom.text(snapshot, "buildNumber");
+        return timestamp == null || build == null ? null
+                : artifact.version().replace("-SNAPSHOT", "-" + timestamp + "-" + build);
     }
 
     /** GETs {@code base/path} into {@code target}: true when there, false when the server has no such file. */

@@ -37,23 +37,7 @@ record Pom(Path file, Coordinates parent, Coordinates self, String packaging, Ma
     }
 
     static Pom read(Path file) throws ImageException {
-        Element project;
-        try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            // A POM has no business reading other files or URLs while it is parsed.
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            factory.setExpandEntityReferences(false);
-            Document doc = factory.newDocumentBuilder().parse(file.toFile());
-            project = doc.getDocumentElement();
-        } catch (ParserConfigurationException | SAXException | IOException e) {
-            throw new ImageException("cannot read the POM " + file + ": " + e.getMessage());
-        }
-        if (!project.getTagName().equals("project")) {
-            throw new ImageException("cannot read the POM " + file + ": its root element is <"
-                    + project.getTagName() + ">, not <project>");
-        }
+        Element project = xml(file, "the POM", "project");
         Element parent = child(project, "parent");
         Map<String, String> properties = new LinkedHashMap<>();
         Element props = child(project, "properties");
@@ -67,6 +51,28 @@ record Pom(Path file, Coordinates parent, Coordinates self, String packaging, Ma
         return new Pom(file, parent == null ? null : coordinates(parent), coordinates(project),
                 packaging == null ? "jar" : packaging, properties, dependencies(project),
                 management == null ? List.of() : dependencies(management));
+    }
+
+    /** The root element of an XML file of a repository, which must be {@code <root>}; {@code what} names the file. */
+    static Element xml(Path file, String what, String root) throws ImageException {
+        Element element;
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            // A repository's file has no business reading other files or URLs while it is parsed.
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            factory.setExpandEntityReferences(false);
+            Document doc = factory.newDocumentBuilder().parse(file.toFile());
+            element = doc.getDocumentElement();
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new ImageException("cannot read " + what + " " + file + ": " + e.getMessage());
+        }
+        if (!element.getTagName().equals(root)) {
+            throw new ImageException("cannot read " + what + " " + file + ": its root element is <"
+                    + element.getTagName() + ">, not <" + root + ">");
+        }
+        return element;
     }
 
     private static Coordinates coordinates(Element e) {
@@ -96,7 +102,7 @@ record Pom(Path file, Coordinates parent, Coordinates self, String packaging, Ma
         return result;
     }
 
-    private static List<Element> children(Element parent) {
+    static List<Element> children(Element parent) {
         List<Element> result = new ArrayList<>();
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
@@ -106,7 +112,7 @@ record Pom(Path file, Coordinates parent, Coordinates self, String packaging, Ma
         return result;
     }
 
-    private static Element child(Element parent, String name) {
+    static Element child(Element parent, String name) {
         for (Element e : children(parent)) {
             if (e.getTagName().equals(name)) {
                 return e;
@@ -115,7 +121,7 @@ record Pom(Path file, Coordinates parent, Coordinates self, String packaging, Ma
         return null;
     }
 
-    private static String text(Element parent, String name) {
+    static String text(Element parent, String name) {
         Element e = child(parent, name);
         return e == null ? null : e.getTextContent().strip();
     }

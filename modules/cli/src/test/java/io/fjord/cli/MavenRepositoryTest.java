@@ -115,4 +115,29 @@ class MavenRepositoryTest {
         assertFalse(Files.exists(folder));
         assertTrue(Files.isRegularFile(cache.resolve("repository/io/fjord/fjord-cli/9/fjord-cli-9.jar")));
     }
+
+    @Test
+    void aRemoteSnapshotIsFetchedUnderItsTimestampedNameAndCachedUnderItsPlainOne() throws Exception {
+        served.artifact("g", "root", "1", dependencies(dependency("g", "snap", "1.0-SNAPSHOT", "")));
+        Path folder = Files.createDirectories(served.root().resolve("g/snap/1.0-SNAPSHOT"));
+        Files.writeString(folder.resolve("maven-metadata.xml"), "<metadata><groupId>g</groupId><artifactId>snap</artifactId>"
+                + "<versioning><snapshot><timestamp>20261207.101500</timestamp><buildNumber>3</buildNumber></snapshot>"
+                + "<snapshotVersions>"
+                + "<snapshotVersion><extension>jar</extension><value>1.0-20261207.101500-3</value></snapshotVersion>"
+                + "<snapshotVersion><classifier>sources</classifier><extension>jar</extension><value>wrong</value>"
+                + "</snapshotVersion></snapshotVersions></versioning></metadata>");
+        // No snapshotVersion for the POM: the timestamp and build number name it.
+        Files.writeString(folder.resolve("snap-1.0-20261207.101500-3.pom"),
+                "<project><groupId>g</groupId><artifactId>snap</artifactId><version>1.0-SNAPSHOT</version></project>");
+        Files.writeString(folder.resolve("snap-1.0-20261207.101500-3.jar"), "build 3");
+        List<MavenResolver.Resolved> first = resolve();
+        Path snap = dir.resolve("cache/g/snap/1.0-SNAPSHOT/snap-1.0-SNAPSHOT.jar");
+        assertEquals(snap, first.get(1).jar());
+        assertEquals("build 3", Files.readString(snap));
+        assertFalse(Files.exists(snap.resolveSibling("maven-metadata.xml")), "the metadata is not kept");
+
+        requests.clear();
+        assertEquals(first, resolve());
+        assertEquals(List.of(), requests);
+    }
 }
