@@ -3,7 +3,6 @@ package io.fjord.cli;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +29,12 @@ final class MavenResolver {
 
     private static final Set<String> SKIPPED_SCOPES = Set.of("test", "provided", "system", "import");
 
-    /** A resolved artifact with a jar, and who brought it in (for messages). */
-    record Resolved(MavenArtifact artifact, Path jar, String neededBy) {
+    /** A resolved artifact with a jar. */
+    record Resolved(MavenArtifact artifact, Path jar) {
     }
 
-    private record Node(MavenArtifact artifact, int depth, String neededBy, Set<String> exclusions,
+    /** An artifact met in the breadth-first walk, with what holds below it. */
+    private record Node(MavenArtifact artifact, String neededBy, Set<String> exclusions,
                         Map<String, Pom.Dependency> managed) {
     }
 
@@ -50,7 +50,7 @@ final class MavenResolver {
     List<Resolved> resolve(List<MavenArtifact> roots, String requester) throws ImageException {
         Queue<Node> pending = new ArrayDeque<>();
         for (MavenArtifact root : roots) {
-            pending.add(new Node(root, 1, requester, Set.of(), null));
+            pending.add(new Node(root, requester, Set.of(), null));
         }
         Set<String> seen = new HashSet<>();
         List<Resolved> resolved = new ArrayList<>();
@@ -63,7 +63,7 @@ final class MavenResolver {
             PomModels.Model model = models.model(artifact, node.neededBy());
             Map<String, Pom.Dependency> managed = node.managed() != null ? node.managed() : model.managed();
             if (artifact.hasJar() && !model.packaging().equals("pom")) {
-                resolved.add(new Resolved(artifact, repository.require(artifact, node.neededBy()), node.neededBy()));
+                resolved.add(new Resolved(artifact, repository.require(artifact, node.neededBy())));
             }
             for (Pom.Dependency declared : model.dependencies()) {
                 Pom.Dependency d = override(declared, managed.get(PomModels.key(declared)));
@@ -78,7 +78,7 @@ final class MavenResolver {
                 exclusions.addAll(d.exclusions());
                 MavenArtifact child = new MavenArtifact(d.groupId(), d.artifactId(), d.version(),
                         d.classifier() == null ? "" : d.classifier(), d.type() == null ? "jar" : d.type());
-                pending.add(new Node(child, node.depth() + 1, artifact.toString(), Set.copyOf(exclusions), managed));
+                pending.add(new Node(child, artifact.toString(), Set.copyOf(exclusions), managed));
             }
         }
         return resolved;

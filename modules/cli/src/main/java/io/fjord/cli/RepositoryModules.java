@@ -78,8 +78,13 @@ final class RepositoryModules {
                 roots.add(root);
             }
         }
-        List<String> locations = repositories.stream()
-                .map(r -> MavenRepository.isHttp(r) ? r : Path.of(r).toAbsolutePath().toString()).toList();
+        List<String> locations = new ArrayList<>();
+        for (String r : repositories) {
+            if (!MavenRepository.isHttp(r) && !Files.isDirectory(Path.of(r))) {
+                throw new ImageException("repository " + r + " is neither a folder nor an http(s) URL");
+            }
+            locations.add(MavenRepository.isHttp(r) ? r : Path.of(r).toAbsolutePath().toString());
+        }
         MavenRepository repository = new MavenRepository(locations, cache.resolve("repository"));
         List<MavenResolver.Resolved> resolved = new MavenResolver(repository).resolve(roots, "the image");
         Path folder;

@@ -56,8 +56,14 @@ class RepositoryModulesTest {
     }
 
     @Test
-    void fjordImageTakesTheRunningVersionByDefaultAndNamesTheArtifactNoRepositoryHas() {
-        Path empty = dir.resolve("empty");
+    void aRepositoryThatIsNoFolderIsRefused() {
+        assertEquals("fjord image: repository " + dir.resolve("nowhere") + " is neither a folder nor an http(s) URL",
+                fjordImage("--output", dir.resolve("image").toString(), "--repository", dir.resolve("nowhere").toString()));
+    }
+
+    @Test
+    void fjordImageTakesTheRunningVersionByDefaultAndNamesTheArtifactNoRepositoryHas() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
         assertEquals("fjord image: artifact io.fjord:fjord-cli:" + FjordVersion.fjord() + " (pom), needed by the image, "
                 + "is in none of the repositories " + empty,
                 fjordImage("--output", dir.resolve("image").toString(), "--repository", empty.toString()));
