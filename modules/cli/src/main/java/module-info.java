@@ -12,6 +12,10 @@ module io.fjord.cli {
     requires info.picocli;
     // The JSON files of reassign-partitions and leader-election.
     requires com.fasterxml.jackson.jr.ob;
+    // fjord image --repository: POMs read with the JDK's parser, repositories fetched over http(s).
+    // Static, so custom images do not carry them; the default image adds them (dist/pom.xml).
+    requires static java.xml;
+    requires static java.net.http;
 
     // picocli sets the annotated option fields of the commands by reflection.
     opens io.fjord.cli to info.picocli;

@@ -4,9 +4,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 
 import static io.fjord.moduletests.FjordProcesses.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code fjord image} run from the built image, with the JDK of these tests as the linker: a
  * broker-only image with the snappy plugin ({@link SharedImages}, shared with other test classes)
- * and a client-only image, each built once (linking is slow), and mixes that cannot work refused
- * before anything is linked.
+ * and a client-only image, each built once (linking is slow), mixes that cannot work refused
+ * before anything is linked, and a broker-only image built from a Maven repository.
  */
 class CustomImageTest {
 
@@ -138,5 +144,67 @@ class CustomImageTest {
         assertEquals(1, r.code(), r.out());
         assertTrue(r.out().contains("module io.fjord.timer is missing and "), r.out());
         assertTrue(r.out().contains("left out by --without io.fjord.timer"), r.out());
+    }
+
+    @Test
+    void anImageFromAMavenRepositoryHasTheModulesOfTheSameMixFromTheInstallationAndRunsABroker() throws Exception {
+        Path repository = work.resolve("repository");
+        String version = BuildRepository.layOut(repository);
+        Path output = work.resolve("from-maven");
+        // The build's artifacts first, then the local repository the build filled for all the others.
+        FjordProcesses.Run r = fjordImage("--output", output.toString(), "--add-modules", "io.fjord.broker,io.fjord.compression",
+                "--repository", repository.toString(), "--repository", Modules.pathProperty("fjord.maven.repository").toString());
+        assertEquals(0, r.code(), r.out());
+        assertEquals(modules(brokerImage), modules(output));
+        assertFalse(Files.exists(work.resolve(".fjord-image-cache")),
+                "the module folder is removed once the image is linked, and nothing was fetched over http to keep");
+        FjordProcesses.Run fjordVersion = run(output, "version");
+        assertEquals(0, fjordVersion.code(), fjordVersion.out());
+        assertTrue(fjordVersion.out().startsWith("Fjord " + version + "\n"), fjordVersion.out());
+        try (FjordProcesses.Broker broker = FjordProcesses.startBroker(output, work.resolve("data"))) {
+            FjordProcesses.Run created = run(output, "topics", "--bootstrap-server", broker.bootstrap(),
+                    "--create", "--topic", "t", "--partitions", "2");
+            assertEquals(0, created.code(), created.out());
+        }
+    }
+
+    @Test
+    void aFjordVersionTheRepositoriesLackIsRefusedNamingTheArtifact() throws Exception {
+        Path repository = work.resolve("repository");
+        BuildRepository.layOut(repository);
+        Path output = work.resolve("refused");
+        FjordProcesses.Run r = fjordImage("--output", output.toString(), "--repository", repository.toString(),
+                "--fjord-version", "0.0.1-nowhere");
+        assertEquals(1, r.code(), r.out());
+        assertEquals("fjord image: artifact io.fjord:fjord-cli:0.0.1-nowhere (pom), needed by the image, is in none "
+                + "of the repositories " + repository, r.out().strip());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void aCustomImageDoesNotCarryWhatRepositoriesNeedAndSaysSo() throws Exception {
+        assertFalse(modules(clientImage).contains("java.xml"), "io.fjord.cli requires it static");
+        Path output = work.resolve("refused");
+        FjordProcesses.Run r = run(clientImage, "image", "--output", output.toString(), "--repository", work.toString());
+        assertEquals(1, r.code(), r.out());
+        assertEquals("fjord image: this runtime lacks the module java.xml, which --repository needs (to read POMs and "
+                + "fetch over http): run fjord image from the default installation", r.out().strip());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void theArtifactOfEachFjordModuleThatFjordImageFetchesIsTheOneTheBuildMakes() throws Exception {
+        Properties table = new Properties();
+        Path cli;
+        try (Stream<Path> jars = Files.list(Modules.pathProperty("fjord.image").resolve("modules"))) {
+            cli = jars.filter(j -> j.getFileName().toString().startsWith("fjord-cli-")).findFirst().orElseThrow();
+        }
+        try (ZipFile jar = new ZipFile(cli.toFile());
+             InputStream in = jar.getInputStream(jar.getEntry("io/fjord/cli/fjord-artifacts.properties"))) {
+            table.load(in);
+        }
+        Map<String, String> published = new TreeMap<>();
+        table.stringPropertyNames().forEach(m -> published.put(m, table.getProperty(m)));
+        assertEquals(BuildRepository.fjordModuleArtifacts(), published);
     }
 }

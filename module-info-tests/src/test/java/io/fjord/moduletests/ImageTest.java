@@ -88,7 +88,8 @@ class ImageTest {
                 "io.netty.transport", "io.netty.transport.classes.epoll", "io.netty.transport.epoll.linux.x86_64",
                 "io.netty.transport.unix.common",
                 "java.base", "java.logging", "jdk.unsupported",
-                "java.management", "java.naming", "java.security.jgss", "java.security.sasl")), names);
+                "java.management", "java.naming", "java.security.jgss", "java.security.sasl",
+                "java.xml", "java.net.http")), names);
     }
 
     @Test

@@ -86,7 +86,9 @@ class ModuleDescriptorTest {
                     "requires io.fjord.client",
                     "requires io.fjord.kernel",
                     "requires static io.fjord.broker",
-                    "requires static io.fjord.controller")),
+                    "requires static io.fjord.controller",
+                    "requires static java.net.http",
+                    "requires static java.xml")),
             Map.entry("io.fjord.network", List.of(
                     "exports io.fjord.network",
                     "requires io.netty.buffer",

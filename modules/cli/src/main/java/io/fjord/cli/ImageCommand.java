@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** {@code fjord image}: assembles a custom image from the installation's modules and plugin folders. */
+/**
+ * {@code fjord image}: assembles a custom image from the installation's modules (or those a Maven
+ * repository holds, {@code --repository}) and plugin folders.
+ */
 @Command(name = "image",
         description = {
             "Build a custom image: the modules chosen, what they require, the JDK modules they need, "
@@ -27,6 +30,9 @@ import java.util.concurrent.Callable;
         })
 public final class ImageCommand implements Callable<Integer> {
 
+    /** The cache folder of --repository, next to the image: it outlives the run so a second one fetches nothing. */
+    static final String CACHE = ".fjord-image-cache";
+
     @Spec
     CommandSpec spec;
 
@@ -34,7 +40,8 @@ public final class ImageCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--add-modules", split = ",", paramLabel = "MODULE",
-            description = "Root modules (default: every Fjord module of the installation); io.fjord.cli is always added.")
+            description = "Root modules (default: every Fjord module of the installation, or with --repository every "
+                    + "published one); io.fjord.cli is always added.")
     List<String> addModules = new ArrayList<>();
 
     @Option(names = "--without", split = ",", paramLabel = "MODULE", description = "Modules to leave out.")
@@ -51,6 +58,17 @@ public final class ImageCommand implements Callable<Integer> {
             description = "The folder of module jars (default: modules/ of the installation).")
     Path modulePath;
 
+    @Option(names = "--repository", paramLabel = "URL_OR_DIR",
+            description = "Take the modules from a Maven repository instead of --module-path: a folder in Maven's "
+                    + "layout (a local repository) or an http(s) URL (repeatable, searched in order). The Fjord "
+                    + "modules asked for are resolved with their dependencies from their POMs. What is fetched "
+                    + "over http(s) is kept for the next run next to --output, in " + CACHE + "/.")
+    List<String> repositories = new ArrayList<>();
+
+    @Option(names = "--fjord-version", paramLabel = "VERSION",
+            description = "The version of the Fjord artifacts to take from --repository (default: this installation's).")
+    String fjordVersion;
+
     @Option(names = "--jdk", paramLabel = "DIR", description = "The JDK whose jlink and jmods link the image.")
     Path jdk;
 
@@ -58,16 +76,29 @@ public final class ImageCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ImageBuilder.Request request = new ImageBuilder.Request(output.toAbsolutePath(),
-                modulePath != null ? modulePath : FjordHome.root().resolve("modules"),
-                new LinkedHashSet<>(addModules), Set.copyOf(without),
-                plugins.stream().map(Path::toAbsolutePath).toList(), settings, jdk);
+        Path fetched = null;
         ImageBuilder.Built built;
         try {
-            built = ImageBuilder.build(request);
+            Path modules = modulePath != null ? modulePath : FjordHome.root().resolve("modules");
+            if (!repositories.isEmpty()) {
+                if (modulePath != null) {
+                    throw new ImageException("give either --module-path or --repository, not both");
+                }
+                Path cache = output.toAbsolutePath().getParent().resolve(CACHE);
+                fetched = RepositoryModules.fetch(repositories,
+                        fjordVersion != null ? fjordVersion : FjordVersion.fjord(), new LinkedHashSet<>(addModules), cache);
+                modules = fetched;
+            } else if (fjordVersion != null) {
+                throw new ImageException("--fjord-version goes with --repository");
+            }
+            built = ImageBuilder.build(new ImageBuilder.Request(output.toAbsolutePath(), modules,
+                    new LinkedHashSet<>(addModules), Set.copyOf(without),
+                    plugins.stream().map(Path::toAbsolutePath).toList(), settings, jdk));
         } catch (ImageException e) {
             err.println("fjord image: " + e.getMessage());
             return 1;
+        } finally {
+            RepositoryModules.delete(fetched);
         }
         out.println("Image " + built.output() + ": " + mebibytes(built.bytes()) + ", " + built.modules().size() + " modules");
         out.println("Modules: " + String.join(" ", built.modules()));
