@@ -20,21 +20,28 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Appending batches of 1 KiB records to a partition log (validation, offset assignment, write,
- * sparse index) against a plain {@code FileChannel.write} of the same bytes to a file on the
- * same disk. Throughput in batches per second; multiply by the batch size for bytes per second.
- * Neither side fsyncs on the append path (Kafka's default leaves that to the page cache), but
- * the log, like Kafka, fsyncs each segment it rolls on a background thread, which puts real
- * disk writes into its runs that the raw file never sees. Old segments are deleted between
- * iterations so the disk does not fill.
+ * sparse index, roll) against plain {@code FileChannel.write}s of the same bytes on the same
+ * disk. Throughput in batches per second; multiply by the batch size for bytes per second.
+ * Nothing fsyncs on the append path (Kafka's default leaves that to the page cache), but the
+ * log, like Kafka, fsyncs each segment it rolls on a background thread, so its data reaches
+ * the disk. Two raw floors: {@code rawFileChannelWrite} rewrites one file that is cut back
+ * between iterations, so its dirty pages are dropped before they are ever written back (the
+ * page cache's speed, which no sustained writer keeps); {@code rawSegmentedWrite} writes the
+ * same segment files the log would, fsyncing each finished one on a background thread and
+ * deleting old ones as the log's retention does (the same bytes made durable the same way,
+ * without the log's work). Old segments are deleted between iterations so the disk does not fill.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -57,6 +64,10 @@ public class LogAppendBenchmark {
     private FileChannel raw;
     private long rawPosition;
     private ByteBuffer batch;
+    private ExecutorService rawFlusher;
+    private FileChannel rawSegment;
+    private long rawSegmentPosition;
+    private int rawSegments;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -67,6 +78,13 @@ public class LogAppendBenchmark {
                 scheduler);
         raw = FileChannel.open(root.resolve("raw.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         batch = LogBenchmarkSupport.batchOfAbout(batchBytes, System.currentTimeMillis());
+        rawFlusher = Executors.newSingleThreadExecutor();
+        rawSegment = openRawSegment();
+    }
+
+    private FileChannel openRawSegment() throws IOException {
+        return FileChannel.open(root.resolve("raw-segment-" + (++rawSegments) + ".bin"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
     }
 
     @TearDown(Level.Iteration)
@@ -74,12 +92,19 @@ public class LogAppendBenchmark {
         log.deleteOldSegments();
         raw.truncate(0);
         rawPosition = 0;
+        // The log's retention keeps two segments' worth: the raw segments keep the active one and the last.
+        for (int old = rawSegments - 2; old >= 1; old--) {
+            Files.deleteIfExists(root.resolve("raw-segment-" + old + ".bin"));
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         log.close();
         raw.close();
+        rawFlusher.shutdown();
+        rawFlusher.awaitTermination(1, TimeUnit.MINUTES);
+        rawSegment.close();
         scheduler.close();
         LogBenchmarkSupport.deleteRecursively(root);
     }
@@ -96,5 +121,26 @@ public class LogAppendBenchmark {
             rawPosition += raw.write(bytes, rawPosition);
         }
         return rawPosition;
+    }
+
+    @Benchmark
+    public long rawSegmentedWrite() throws IOException {
+        if (rawSegmentPosition > 0 && rawSegmentPosition + batch.remaining() > segmentMiB * 1024L * 1024L) {
+            FileChannel finished = rawSegment;
+            rawFlusher.execute(() -> {
+                try (finished) {
+                    finished.force(true);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            rawSegment = openRawSegment();
+            rawSegmentPosition = 0;
+        }
+        ByteBuffer bytes = batch.duplicate();
+        while (bytes.hasRemaining()) {
+            rawSegmentPosition += rawSegment.write(bytes, rawSegmentPosition);
+        }
+        return rawSegmentPosition;
     }
 }

@@ -181,7 +181,8 @@ public abstract class AbstractIndex implements AutoCloseable {
         if (length == mmap.capacity()) {
             return;
         }
-        mmap.force();
+        // No msync here: a roll trims the index on the append path, and the segment's flush
+        // (off that path, as Kafka's) syncs the file's pages through the new mapping.
         if (length > channel.size()) {
             preallocate(length);
         } else {
@@ -206,6 +207,7 @@ public abstract class AbstractIndex implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (channel.isOpen()) {
+            flush();
             trimToValidSize();
             channel.close();
         }
