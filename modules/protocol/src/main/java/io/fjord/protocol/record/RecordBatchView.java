@@ -47,6 +47,10 @@ import java.util.zip.CRC32C;
  */
 public final class RecordBatchView {
 
+    /** Per thread, the array a codec inflates into before the exact copy; kept up to 1 MiB. */
+    private static final ThreadLocal<byte[]> INFLATE_SCRATCH = new ThreadLocal<>();
+    private static final int MAX_INFLATE_SCRATCH = 1 << 20;
+
     public static final int BASE_OFFSET_OFFSET = 0;
     public static final int BATCH_LENGTH_OFFSET = 8;
     public static final int PARTITION_LEADER_EPOCH_OFFSET = 12;
@@ -375,7 +379,10 @@ public final class RecordBatchView {
         }
         ByteBuffer decompressed;
         try {
-            decompressed = inflate(codec, recordsSection(), maxDecompressedBytes);
+            // As writable as the caller's bytes: a codec reads a heap array in place (a read-only
+            // view hides the array and makes it copy every block). Codecs only read.
+            decompressed = inflate(codec, bytes.slice(base + RECORDS_OFFSET, size - RECORDS_OFFSET),
+                    maxDecompressedBytes);
         } catch (IOException | RuntimeException e) {
             // Codecs are plugins; whatever hostile bytes make them throw must reach the wire as
             // one typed error, not as a codec library's own exception.
@@ -386,19 +393,25 @@ public final class RecordBatchView {
     }
 
     /**
-     * Reads the codec's stream into one array that grows by doubling from a guess of twice
-     * the compressed size, never past {@code limit}: no chunk copies and no final copy, and a
-     * bomb is stopped by a one-byte probe once the array holds {@code limit} bytes.
+     * Reads the codec's stream into an array that grows by doubling from a guess of twice the
+     * compressed size, never past {@code limit} (a bomb is stopped by a one-byte probe once the
+     * array holds {@code limit} bytes), then returns an exact copy. The array is the thread's
+     * scratch while it stays small: a new array of the guessed size would be zeroed and, when
+     * the data hardly compresses, be half unused; copying the bytes once costs less.
      */
     private static ByteBuffer inflate(CompressionCodec codec, ByteBuffer compressed, int limit) throws IOException {
         if (limit < 0) {
             throw new IllegalArgumentException("maxDecompressedBytes must not be negative");
         }
-        byte[] out = new byte[(int) Math.min(limit, Math.max(1024L, 2L * compressed.remaining()))];
+        int guess = (int) Math.min(limit, Math.max(1024L, 2L * compressed.remaining()));
+        byte[] scratch = INFLATE_SCRATCH.get();
+        byte[] out = scratch != null && scratch.length >= guess ? scratch : new byte[guess];
         int filled = 0;
         try (InputStream in = codec.decompressor(compressed)) {
             while (true) {
-                if (filled == out.length) {
+                // The scratch may be longer than the limit: never fill past the limit.
+                int capacity = Math.min(out.length, limit);
+                if (filled == capacity) {
                     if (filled == limit) {
                         if (in.read() != -1) {
                             throw new CorruptDataException(codec.name() + " records inflate to more than "
@@ -407,15 +420,19 @@ public final class RecordBatchView {
                         break;
                     }
                     out = Arrays.copyOf(out, (int) Math.min(limit, 2L * out.length));
+                    capacity = out.length;
                 }
-                int n = in.read(out, filled, out.length - filled);
+                int n = in.read(out, filled, capacity - filled);
                 if (n < 0) {
                     break;
                 }
                 filled += n;
             }
         }
-        return ByteBuffer.wrap(out, 0, filled);
+        if (out.length <= MAX_INFLATE_SCRATCH && (scratch == null || out.length > scratch.length)) {
+            INFLATE_SCRATCH.set(out);
+        }
+        return ByteBuffer.wrap(Arrays.copyOf(out, filled));
     }
 
     // ---- bytes
