@@ -2,9 +2,6 @@ package io.fjord.cli;
 
 import picocli.CommandLine;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** The version of Fjord and of the Java runtime it runs on. */
@@ -12,15 +9,7 @@ public final class FjordVersion implements CommandLine.IVersionProvider {
 
     /** The Fjord version this build carries, e.g. {@code 0.1.0}. */
     static String fjord() {
-        Properties p = new Properties();
-        try (InputStream in = FjordVersion.class.getResourceAsStream("fjord.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("fjord.properties is missing from io.fjord.cli");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Properties p = CliResources.properties("fjord.properties");
         return p.getProperty("version");
     }
 

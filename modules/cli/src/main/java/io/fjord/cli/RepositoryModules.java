@@ -1,8 +1,6 @@
 package io.fjord.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +30,7 @@ final class RepositoryModules {
 
     /** Fjord's published modules: module name to artifactId, sorted by module name. */
     static Map<String, String> artifacts() {
-        Properties p = new Properties();
-        try (InputStream in = RepositoryModules.class.getResourceAsStream("fjord-artifacts.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("fjord-artifacts.properties is missing from io.fjord.cli");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Properties p = CliResources.properties("fjord-artifacts.properties");
         Map<String, String> artifacts = new TreeMap<>();
         p.stringPropertyNames().forEach(name -> artifacts.put(name, p.getProperty(name)));
         return artifacts;

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * <p>One default differs on purpose: {@code receive.buffer.bytes} is -1, the system's autotuned
  * buffer (librdkafka's default too), not Kafka's fixed 64 KiB. A 64 KiB window makes the broker
  * send a megabyte fetch in sixteen turns, each waiting for the I/O thread to drain the socket;
- * autotuned, the consumer read a 4-partition topic about a quarter faster with less CPU.
+ * autotuned, alternating runs on a 4-partition topic read 20 to 45% faster with less CPU.
  */
 public final class ConsumerConfig {
 
