@@ -1,5 +1,7 @@
 package io.fjord.clustertests;
 
+import io.fjord.kafkatesting.KafkaBroker;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -9,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +45,7 @@ final class KafkaCluster implements AutoCloseable {
             controllerPorts[id] = freePort();
             voters.append(id == 1 ? "" : ",").append(id).append("@127.0.0.1:").append(controllerPorts[id]);
         }
-        String clusterId = clusterId();
+        String clusterId = KafkaBroker.clusterId();
         for (int id = 1; id <= 3; id++) {
             Path dir = Files.createDirectories(root.resolve("kafka-" + id));
             Properties p = new Properties();
@@ -118,13 +118,6 @@ final class KafkaCluster implements AutoCloseable {
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(output).toFile()).start();
-    }
-
-    private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static int freePort() throws IOException {

@@ -85,12 +85,21 @@ public final class KafkaBroker implements AutoCloseable {
         return started;
     }
 
-    /** A cluster id as Kafka's storage tool expects one: a UUID in unpadded URL-safe base64. */
-    private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /**
+     * A cluster id as Kafka's storage tool expects one: a UUID in unpadded URL-safe base64, never
+     * starting with '-' (as Kafka's own ids never do): the tool's argument parser would take
+     * {@code -t -xyz...} for two options and fail the format.
+     */
+    public static String clusterId() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits()).array();
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     private void awaitStarted() throws IOException, InterruptedException {

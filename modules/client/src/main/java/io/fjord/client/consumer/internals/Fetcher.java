@@ -38,7 +38,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Out-of-range positions are reset by {@code auto.offset.reset}.
  *
  * <p>Threads: responses are queued by the I/O thread; everything else runs on the application's
- * thread. Invariant: a buffered fetch is returned only while the partition's position equals the
+ * thread, and a broker counts as having a fetch in flight until that thread has taken in its
+ * response. Invariant: a buffered fetch is returned only while the partition's position equals the
  * fetch's next offset, so a seek or a reassignment silently drops what was fetched before it.
  */
 public final class Fetcher<K, V> {
@@ -130,11 +131,8 @@ public final class Fetcher<K, V> {
             inFlight.add(node);
             metrics.fetchSent(built.full());
             network.send(node, built.request(), fetchVersion(versions.get(), built), FetchResponse.class)
-                    .whenComplete((response, error) -> {
-                arrived.add(new Arrived(handler, built, response,
-                        error == null ? null : error instanceof RuntimeException r ? r : new RuntimeException(error)));
-                inFlight.remove(node);
-            });
+                    .whenComplete((response, error) -> arrived.add(new Arrived(handler, built, response,
+                            error == null ? null : error instanceof RuntimeException r ? r : new RuntimeException(error))));
             sent++;
         }
         return sent;
@@ -174,6 +172,10 @@ public final class Fetcher<K, V> {
     public void processArrived() {
         Arrived a;
         while ((a = arrived.poll()) != null) {
+            // In flight until taken in here, not when the I/O thread queued it: a request built
+            // before its session handler saw the last response would reuse that response's epoch
+            // (or open a second session).
+            inFlight.remove(a.handler().node());
             if (a.error() != null) {
                 a.handler().close();
                 metadata.requestUpdate();
