@@ -20,13 +20,13 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -64,7 +64,8 @@ public final class Fetcher<K, V> {
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
     private final ConsumerMetrics metrics;
-    private final Set<Integer> inFlight = ConcurrentHashMap.newKeySet();
+    /** Brokers with a fetch whose response is not yet taken in; the application's thread alone uses it. */
+    private final Set<Integer> inFlight = new HashSet<>();
     private final ConcurrentLinkedQueue<Arrived> arrived = new ConcurrentLinkedQueue<>();
     private final Map<Integer, FetchSessionHandler> sessions = new HashMap<>();
     private final ArrayDeque<CompletedFetch<K, V>> completed = new ArrayDeque<>();
@@ -154,11 +155,6 @@ public final class Fetcher<K, V> {
             }
         }
         return latest;
-    }
-
-    /** Whether a fetch is in flight to any broker. */
-    public boolean hasInFlightFetches() {
-        return !inFlight.isEmpty();
     }
 
     /** Whether responses wait to be taken in, or records to be returned. */
