@@ -131,6 +131,26 @@ class ClusterTest {
         });
     }
 
+    /**
+     * The controller's id once the broker asked knows one: a broker that has just restarted answers
+     * Metadata without a controller (-1, a null node) until the controller's first update reaches it.
+     */
+    private static int awaitController(Admin admin) throws InterruptedException {
+        AtomicInteger id = new AtomicInteger(-1);
+        await("a known controller", FAILOVER, () -> {
+            try {
+                Node c = admin.describeCluster().controller().get(5, TimeUnit.SECONDS);
+                if (c != null) {
+                    id.set(c.id());
+                }
+                return c != null;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return id.get();
+    }
+
     @Test
     @Order(1)
     void kafkasClientsSeeEveryBrokerAndProduceAndFetchThroughTheRightLeaders() throws Exception {
@@ -138,7 +158,7 @@ class ClusterTest {
             awaitBrokers(admin, 3);
             List<Integer> ids = admin.describeCluster().nodes().get().stream().map(Node::id).sorted().toList();
             assertEquals(List.of(1, 2, 3), ids);
-            int controller = admin.describeCluster().controller().get().id();
+            int controller = awaitController(admin);
             assertTrue(ids.contains(controller), "controller " + controller);
 
             admin.createTopics(List.of(new NewTopic("single", Map.of(0, List.of(1), 1, List.of(2), 2, List.of(3)))))
@@ -235,7 +255,7 @@ class ClusterTest {
     @Order(5)
     void killingTheControllerElectsAnotherThatCarriesOn() throws Exception {
         try (Admin admin = cluster.admin()) {
-            int controller = admin.describeCluster().controller().get().id();
+            int controller = awaitController(admin);
             long killedAt = System.nanoTime();
             cluster.kill(controller);
             AtomicInteger next = new AtomicInteger(-1);
