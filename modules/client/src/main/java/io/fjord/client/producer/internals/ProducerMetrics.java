@@ -54,9 +54,10 @@ public final class ProducerMetrics {
         errorRate.record(count, System.currentTimeMillis());
     }
 
-    void recordRetry() {
-        retries.increment();
-        retryRate.record(1, System.currentTimeMillis());
+    /** Records put back for another attempt; as Kafka's, counted in records, and sent again in record-send. */
+    void recordRetry(int count) {
+        retries.add(count);
+        retryRate.record(count, System.currentTimeMillis());
     }
 
     void recordRequestLatency(long ns) {

@@ -314,7 +314,7 @@ public final class Sender implements Runnable {
             return;
         }
         if (retriable && withinDelivery && batch.attempts < config.retries() && !forceClose) {
-            metrics.recordRetry();
+            metrics.recordRetry(batch.recordCount());
             accumulator.reenqueue(batch, now);
             return;
         }
