@@ -57,6 +57,40 @@ class IndexTest {
     }
 
     @Test
+    void anIndexHoldsNoFileDescriptorWhileMappedResizedAndRenamed() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc to count descriptors");
+        Path file = dir.resolve("00000000000000000100.index");
+        try (OffsetIndex index = new OffsetIndex(file, 100, 8 * 100)) {
+            index.append(105, 4_000);
+            assertEquals(0, descriptorsOpenOn(fds, file), "after opening");
+            index.trimToValidSize();
+            assertEquals(8, Files.size(file));
+            index.resize(8 * 100);
+            index.append(110, 9_000);
+            Path renamed = dir.resolve("00000000000000000100.index.deleted");
+            index.renameTo(renamed);
+            index.trimToValidSize();
+            assertEquals(0, descriptorsOpenOn(fds, renamed) + descriptorsOpenOn(fds, file), "after resizes and a rename");
+            assertEquals(16, Files.size(renamed));
+            assertEquals(new OffsetPosition(110, 9_000), index.lookup(111));
+        }
+    }
+
+    private static long descriptorsOpenOn(Path fds, Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        try (var links = Files.list(fds)) {
+            return links.filter(link -> {
+                try {
+                    return Files.readSymbolicLink(link).equals(target);
+                } catch (IOException e) {
+                    return false; // the descriptor closed while listing
+                }
+            }).count();
+        }
+    }
+
+    @Test
     void offsetIndexFileIsKafkasLayoutAndTrimmedOnClose() throws IOException {
         Path file = dir.resolve("00000000000000000100.index");
         OffsetIndex index = new OffsetIndex(file, 100, 4096);

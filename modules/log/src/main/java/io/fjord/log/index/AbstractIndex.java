@@ -25,6 +25,10 @@ import java.nio.file.StandardOpenOption;
  * a new buffer and publishes it through the volatile {@link #mmap} field; old mappings are not
  * force-unmapped (a reader may still hold one) and are released by the garbage collector. A
  * trim never shrinks below {@code entries}, so no reader touches bytes past the file's end.
+ *
+ * <p>No file descriptor is held: the file is opened only to size and map it (as Kafka's indexes
+ * do), since a mapping outlives its channel. A broker with thousands of partitions would otherwise
+ * keep two descriptors per segment open for its indexes alone.
  */
 public abstract class AbstractIndex implements AutoCloseable {
 
@@ -34,8 +38,8 @@ public abstract class AbstractIndex implements AutoCloseable {
     private volatile Path file;
     private final long baseOffset;
     private final int entrySize;
-    private final FileChannel channel;
     private volatile MappedByteBuffer mmap;
+    private boolean closed;
     private volatile int entries;
     private volatile int maxEntries;
     private final boolean createdFresh;
@@ -51,20 +55,21 @@ public abstract class AbstractIndex implements AutoCloseable {
         this.entrySize = entrySize;
         boolean created = !Files.exists(file);
         this.createdFresh = created;
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
         long length;
-        if (created) {
-            length = roundDown(maxIndexSize);
-            channel.truncate(0);
-            preallocate(length);
-        } else {
-            length = channel.size();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            if (created) {
+                length = roundDown(maxIndexSize);
+                channel.truncate(0);
+                preallocate(channel, length);
+            } else {
+                length = channel.size();
+            }
+            if (length > Integer.MAX_VALUE) {
+                throw new IOException("index file " + file + " is larger than 2 GiB: " + length);
+            }
+            this.mmap = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
         }
-        if (length > Integer.MAX_VALUE) {
-            throw new IOException("index file " + file + " is larger than 2 GiB: " + length);
-        }
-        this.mmap = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
         this.entries = created ? 0 : (int) (length / entrySize);
         this.maxEntries = (int) (length / entrySize);
     }
@@ -79,7 +84,7 @@ public abstract class AbstractIndex implements AutoCloseable {
         return file;
     }
 
-    /** Renames the file atomically; the mapping and channel keep working. */
+    /** Renames the file atomically; the mapping keeps working. */
     public final void renameTo(Path target) throws IOException {
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         file = target;
@@ -183,14 +188,16 @@ public abstract class AbstractIndex implements AutoCloseable {
         }
         // No msync here: a roll trims the index on the append path, and the segment's flush
         // (off that path, as Kafka's) syncs the file's pages through the new mapping.
-        if (length > channel.size()) {
-            preallocate(length);
-        } else {
-            channel.truncate(length);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (length > channel.size()) {
+                preallocate(channel, length);
+            } else {
+                channel.truncate(length);
+            }
+            MappedByteBuffer remapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            maxEntries = (int) (length / entrySize);
+            mmap = remapped;
         }
-        MappedByteBuffer remapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-        maxEntries = (int) (length / entrySize);
-        mmap = remapped;
     }
 
     /** Trims the file to the entries it holds. */
@@ -203,22 +210,22 @@ public abstract class AbstractIndex implements AutoCloseable {
         mmap.force();
     }
 
-    /** Trims and closes the file. */
+    /** Writes the entries out and trims the file to them; the index is not used afterwards. */
     @Override
     public void close() throws IOException {
-        if (channel.isOpen()) {
+        if (!closed) {
+            closed = true;
             flush();
             trimToValidSize();
-            channel.close();
         }
     }
 
     /** Closes without trimming: for a file that is about to be deleted or rebuilt. */
-    public final void closeHandler() throws IOException {
-        channel.close();
+    public final void closeHandler() {
+        closed = true;
     }
 
-    private void preallocate(long length) throws IOException {
+    private static void preallocate(FileChannel channel, long length) throws IOException {
         if (length > 0) {
             // Writing the last byte extends the file (sparse where the file system allows it).
             channel.write(java.nio.ByteBuffer.wrap(new byte[1]), length - 1);
