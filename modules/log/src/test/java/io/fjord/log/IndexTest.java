@@ -77,6 +77,30 @@ class IndexTest {
         }
     }
 
+    @Test
+    void aResetIndexFoundUntrimmedAfterACrashIsEmptiedAndRebuilt() throws IOException {
+        Path file = dir.resolve("00000000000000000200.index");
+        try (OffsetIndex index = new OffsetIndex(file, 200, 8 * 1000)) {
+            for (int i = 1; i <= 50; i++) {
+                index.append(200 + i * 10, i * 1000);
+            }
+        }
+        // Closing trimmed the file; a crash leaves it at its preallocated length, zeros after the entries.
+        Files.write(file, new byte[8 * 1000 - (int) Files.size(file)], java.nio.file.StandardOpenOption.APPEND);
+        try (OffsetIndex found = new OffsetIndex(file, 200, 8 * 1000)) {
+            assertEquals(1000, found.entries(), "an untrimmed file counts every slot");
+            found.reset();
+            assertEquals(0, found.entries());
+            assertEquals(0, Files.size(file), "emptied, not zeroed");
+            found.resize(8 * 1000);
+            assertEquals(8 * 1000, Files.size(file));
+            assertEquals(new OffsetPosition(200, 0), found.lookup(500), "nothing of the old entries is left");
+            found.append(205, 77);
+            assertEquals(new OffsetPosition(205, 77), found.lookup(500));
+        }
+        assertEquals(8, Files.size(file), "closing trims to the one rebuilt entry");
+    }
+
     private static long descriptorsOpenOn(Path fds, Path file) throws IOException {
         Path target = file.toAbsolutePath();
         try (var links = Files.list(fds)) {
