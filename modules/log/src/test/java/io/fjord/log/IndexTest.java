@@ -93,12 +93,34 @@ class IndexTest {
             assertEquals(0, found.entries());
             assertEquals(0, Files.size(file), "emptied, not zeroed");
             found.resize(8 * 1000);
-            assertEquals(8 * 1000, Files.size(file));
+            assertEquals(4096, Files.size(file), "a page of room, not the whole limit");
             assertEquals(new OffsetPosition(200, 0), found.lookup(500), "nothing of the old entries is left");
             found.append(205, 77);
             assertEquals(new OffsetPosition(205, 77), found.lookup(500));
         }
         assertEquals(8, Files.size(file), "closing trims to the one rebuilt entry");
+    }
+
+    @Test
+    void aNewIndexFileGrowsWithItsEntriesUpToItsLimit() throws IOException {
+        Path file = dir.resolve("00000000000000000000.timeindex");
+        int limit = 12 * 2_000;
+        try (TimeIndex index = new TimeIndex(file, 0, limit)) {
+            assertEquals(4092, Files.size(file), "one page, whole entries only");
+            int appended = 0;
+            while (!index.isFull()) {
+                index.maybeAppend(1_000L + appended, appended * 3L, false);
+                appended++;
+                assertTrue(Files.size(file) >= 12L * appended && Files.size(file) <= limit, "size " + Files.size(file));
+            }
+            assertEquals(1_999, appended, "a time index keeps its last slot for the roll");
+            index.maybeAppend(1_000_000L, appended * 3L, true);
+            assertEquals(limit, Files.size(file));
+            for (int i = 0; i < appended; i += 97) {
+                assertEquals(new TimestampOffset(1_000L + i, i * 3L), index.lookup(1_000L + i));
+            }
+        }
+        assertEquals(limit, Files.size(file), "closing a full index leaves it whole");
     }
 
     private static long descriptorsOpenOn(Path fds, Path file) throws IOException {

@@ -1,6 +1,7 @@
 package io.fjord.log.index;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,11 +13,14 @@ import java.nio.file.StandardOpenOption;
  * A memory-mapped file of fixed-size, big-endian entries sorted by a key, as Kafka lays out its
  * {@code .index} and {@code .timeindex} files.
  *
- * <p>Invariants: the file of an active segment is preallocated to {@code maxIndexSize} rounded
- * down to a whole entry and mapped once; only slots {@code [0, entries)} hold data, the rest are
- * zeros. When the segment becomes inactive or the log closes, the file is trimmed to
- * {@code entries * entrySize}, so a cleanly closed index file's length says how many entries it
- * has. Keys never decrease from one slot to the next.
+ * <p>Invariants: an active segment's index may hold {@code maxIndexSize} bytes of entries (rounded
+ * down to a whole entry; {@link #isFull} says when), but its file grows with them, from one page,
+ * doubling, and is mapped anew at each growth; only slots {@code [0, entries)} hold data, the rest
+ * are zeros. Kafka preallocates the whole file instead: on a recent kernel the first write to a
+ * sparse mapping reads ahead and zeroes far more than the page written, and with thousands of
+ * partitions appended to in turn that zeroing took a whole core. When the segment becomes inactive
+ * or the log closes, the file is trimmed to {@code entries * entrySize}, so a cleanly closed index
+ * file's length says how many entries it has. Keys never decrease from one slot to the next.
  *
  * <p>Concurrency: one writer (the partition's appender) and any number of lock-free readers.
  * The writer fills a slot with absolute puts and only then increments the volatile
@@ -24,7 +28,8 @@ import java.nio.file.StandardOpenOption;
  * the volatile write/read pair orders the slot bytes before the reader sees them. A resize maps
  * a new buffer and publishes it through the volatile {@link #mmap} field; old mappings are not
  * force-unmapped (a reader may still hold one) and are released by the garbage collector. A
- * trim never shrinks below {@code entries}, so no reader touches bytes past the file's end.
+ * growth only extends the file, and a trim never shrinks it below {@code entries}, so no reader
+ * touches bytes past the file's end.
  *
  * <p>No file descriptor is held: the file is opened only to size and map it (as Kafka's indexes
  * do), since a mapping outlives its channel. A broker with thousands of partitions would otherwise
@@ -34,6 +39,8 @@ public abstract class AbstractIndex implements AutoCloseable {
 
     /** Kafka searches the last 8 KiB of an index first: the pages lookups for recent offsets touch. */
     private static final int WARM_BYTES = 8192;
+    /** The file a new index starts with, and the room a resize leaves after the entries: one page. */
+    private static final int GROWTH_BYTES = 4096;
 
     private volatile Path file;
     private final long baseOffset;
@@ -45,8 +52,9 @@ public abstract class AbstractIndex implements AutoCloseable {
     private final boolean createdFresh;
 
     /**
-     * Opens or creates the index. A new file is preallocated to {@code maxIndexSize}; an existing
-     * one is mapped at its current length and its entry count is taken from that length (the
+     * Opens or creates the index. A new one may grow to {@code maxIndexSize} and starts with one
+     * page; an existing one is mapped at its current length, which is also its limit until a
+     * {@link #resize}, and its entry count is taken from that length (the
      * caller checks it with {@link #sanityCheck} and rebuilds it if needed).
      */
     public AbstractIndex(Path file, long baseOffset, int maxIndexSize, int entrySize) throws IOException {
@@ -58,20 +66,23 @@ public abstract class AbstractIndex implements AutoCloseable {
         long length;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
+            long limit;
             if (created) {
-                length = roundDown(maxIndexSize);
+                limit = roundDown(maxIndexSize);
+                length = Math.min(limit, roundDown(GROWTH_BYTES));
                 channel.truncate(0);
-                preallocate(channel, length);
+                extend(channel, length);
             } else {
                 length = channel.size();
+                limit = length;
             }
-            if (length > Integer.MAX_VALUE) {
-                throw new IOException("index file " + file + " is larger than 2 GiB: " + length);
+            if (limit > Integer.MAX_VALUE) {
+                throw new IOException("index file " + file + " is larger than 2 GiB: " + limit);
             }
             this.mmap = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            this.maxEntries = (int) (limit / entrySize);
         }
         this.entries = created ? 0 : (int) (length / entrySize);
-        this.maxEntries = (int) (length / entrySize);
     }
 
     /** Whether the file did not exist when this index was opened. */
@@ -111,6 +122,25 @@ public abstract class AbstractIndex implements AutoCloseable {
 
     /** The current mapping; readers take it once per lookup. */
     protected final MappedByteBuffer buffer() {
+        return mmap;
+    }
+
+    /**
+     * The mapping with room for slot {@link #entries}, grown (doubled, up to the limit) if it has
+     * none; for the writer, which has checked {@link #isFull} first.
+     */
+    protected final MappedByteBuffer bufferForAppend() {
+        MappedByteBuffer buffer = mmap;
+        long needed = (long) (entries + 1) * entrySize;
+        if (needed <= buffer.capacity()) {
+            return buffer;
+        }
+        long limit = (long) maxEntries * entrySize;
+        try {
+            remap(Math.min(limit, roundDown(Math.max(2L * buffer.capacity(), needed))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not grow index " + file, e);
+        }
         return mmap;
     }
 
@@ -162,8 +192,8 @@ public abstract class AbstractIndex implements AutoCloseable {
     /**
      * Drops every entry by emptying the file, for an index being rebuilt that no reader holds yet
      * (a segment's recovery); {@link #resize} then gives it room again. Emptying lets the kernel
-     * drop the pages: zeroing them instead would write the whole preallocated file of every index
-     * found after a crash (10 MiB each by default, 200 GB at 10,000 partitions).
+     * drop the pages: zeroing them instead would write every byte of each index file found untrimmed
+     * after a crash (up to 10 MiB each by default, for two indexes per partition).
      */
     public final void reset() throws IOException {
         entries = 0;
@@ -175,25 +205,31 @@ public abstract class AbstractIndex implements AutoCloseable {
     }
 
     /**
-     * Shrinks the file to its entries (on roll and close), or grows it back to the full
-     * preallocated size when a segment becomes active again.
+     * Sets how many bytes of entries the index may hold (never fewer than it holds): its entries
+     * exactly when a segment rolls or closes, which trims the file to them, or {@code
+     * maxIndexSize} when a segment becomes active again, which leaves a page of room after them.
      */
     public final void resize(int newSize) throws IOException {
-        long length = Math.max(roundDown(newSize), (long) entries * entrySize);
-        if (length == mmap.capacity()) {
-            return;
+        long used = (long) entries * entrySize;
+        long limit = Math.max(roundDown(newSize), used);
+        maxEntries = (int) (limit / entrySize);
+        long length = Math.min(limit, roundDown(used + GROWTH_BYTES));
+        if (length != mmap.capacity()) {
+            remap(length);
         }
+    }
+
+    /** Sets the file's length and maps it whole. */
+    private void remap(long length) throws IOException {
         // No msync here: a roll trims the index on the append path, and the segment's flush
         // (off that path, as Kafka's) syncs the file's pages through the new mapping.
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (length > channel.size()) {
-                preallocate(channel, length);
+                extend(channel, length);
             } else {
                 channel.truncate(length);
             }
-            MappedByteBuffer remapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            maxEntries = (int) (length / entrySize);
-            mmap = remapped;
+            mmap = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
         }
     }
 
@@ -222,7 +258,7 @@ public abstract class AbstractIndex implements AutoCloseable {
         closed = true;
     }
 
-    private static void preallocate(FileChannel channel, long length) throws IOException {
+    private static void extend(FileChannel channel, long length) throws IOException {
         if (length > 0) {
             // Writing the last byte extends the file (sparse where the file system allows it).
             channel.write(java.nio.ByteBuffer.wrap(new byte[1]), length - 1);

@@ -107,7 +107,7 @@ public final class OffsetIndex extends AbstractIndex {
         if (!canAppendOffset(offset)) {
             throw new IllegalStateException("offset " + offset + " does not fit relative to " + baseOffset());
         }
-        MappedByteBuffer buffer = buffer();
+        MappedByteBuffer buffer = bufferForAppend();
         buffer.putInt(count * ENTRY_SIZE, (int) (offset - baseOffset()));
         buffer.putInt(count * ENTRY_SIZE + 4, position);
         publishEntry();

@@ -86,7 +86,7 @@ public final class TimeIndex extends AbstractIndex {
         if (relative < 0 || relative > Integer.MAX_VALUE) {
             throw new IllegalStateException("offset " + offset + " does not fit relative to " + baseOffset());
         }
-        MappedByteBuffer buffer = buffer();
+        MappedByteBuffer buffer = bufferForAppend();
         buffer.putLong(count * ENTRY_SIZE, timestamp);
         buffer.putInt(count * ENTRY_SIZE + 8, (int) relative);
         publishEntry();
