@@ -123,6 +123,35 @@ class IndexTest {
         assertEquals(limit, Files.size(file), "closing a full index leaves it whole");
     }
 
+    @Test
+    void readersLookUpWhileTheWriterGrowsTheFile() throws Exception {
+        try (OffsetIndex index = new OffsetIndex(dir.resolve("00000000000000000000.index"), 0, 8 * 200_000)) {
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread reader = new Thread(() -> {
+                try {
+                    while (writing.get()) {
+                        OffsetPosition last = index.lastEntry();
+                        OffsetPosition found = index.lookup(last.offset());
+                        if (found.offset() < last.offset()) {
+                            throw new AssertionError(found + " before " + last);
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            reader.start();
+            for (int i = 1; i < 200_000; i++) {
+                index.append(i * 2L, i * 100);
+            }
+            writing.set(false);
+            reader.join();
+            assertEquals(null, failure.get(), () -> "a reader failed: " + failure.get());
+            assertEquals(new OffsetPosition(399_998, 19_999_900), index.lastEntry());
+        }
+    }
+
     private static long descriptorsOpenOn(Path fds, Path file) throws IOException {
         Path target = file.toAbsolutePath();
         try (var links = Files.list(fds)) {

@@ -24,8 +24,9 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Concurrency: one writer (the partition's appender) and any number of lock-free readers.
  * The writer fills a slot with absolute puts and only then increments the volatile
- * {@link #entries}; a reader reads {@code entries} first and touches only slots below it, so
- * the volatile write/read pair orders the slot bytes before the reader sees them. A resize maps
+ * {@link #entries}; a reader reads {@code entries} first, then takes the mapping, and touches
+ * only slots below that count, so the volatile write/read pair orders the slot bytes (and a
+ * mapping grown for them) before the reader sees them. A resize maps
  * a new buffer and publishes it through the volatile {@link #mmap} field; old mappings are not
  * force-unmapped (a reader may still hold one) and are released by the garbage collector. A
  * growth only extends the file, and a trim never shrinks it below {@code entries}, so no reader

@@ -47,8 +47,8 @@ public final class OffsetIndex extends AbstractIndex {
      * offset is at most the target, or (baseOffset, 0) when there is none.
      */
     public OffsetPosition lookup(long targetOffset) {
+        int count = entries(); // before the buffer: a buffer taken later has room for these entries
         MappedByteBuffer buffer = buffer();
-        int count = entries();
         int slot = largestLowerBoundSlot(buffer, count, targetOffset - baseOffset());
         if (slot < 0) {
             return new OffsetPosition(baseOffset(), 0);
@@ -63,9 +63,9 @@ public final class OffsetIndex extends AbstractIndex {
      * of the batches before it.
      */
     public OffsetPosition lookupByPosition(long maxPosition) {
+        int hi = entries() - 1;
         MappedByteBuffer buffer = buffer();
         int lo = 0;
-        int hi = entries() - 1;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;

@@ -51,8 +51,9 @@ public final class TimeIndex extends AbstractIndex {
      * when there is none: scanning from that offset finds the first record at or after the target.
      */
     public TimestampOffset lookup(long targetTimestamp) {
+        int count = entries(); // before the buffer: a buffer taken later has room for these entries
         MappedByteBuffer buffer = buffer();
-        int slot = largestLowerBoundSlot(buffer, entries(), targetTimestamp);
+        int slot = largestLowerBoundSlot(buffer, count, targetTimestamp);
         if (slot < 0) {
             return new TimestampOffset(-1L, baseOffset());
         }
