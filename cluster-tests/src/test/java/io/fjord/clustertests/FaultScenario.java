@@ -5,10 +5,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static io.fjord.clustertests.FjordCluster.await;
@@ -78,7 +80,8 @@ final class FaultScenario {
                     awaitConsumersCaughtUp(history);
                 } catch (AssertionError e) {
                     // A consumer that skipped or lost its place never catches up: the checker says why.
-                    notCaughtUp = e;
+                    notCaughtUp = new AssertionError(e.getMessage() + "; consumers: " + workload.consumerStates()
+                            + "; partitions: " + nemesis.describeForFailure(), e);
                 }
                 workload.stopConsuming();
                 assertNull(workload.clientFailure(), () -> "a client died: " + workload.clientFailure());
@@ -112,11 +115,39 @@ final class FaultScenario {
     private static void awaitConsumersCaughtUp(History history) throws InterruptedException {
         Set<String> acked = new HashSet<>();
         history.acks().forEach(a -> acked.add(a.value()));
-        await("the consumers to read all " + acked.size() + " acknowledged values", Duration.ofSeconds(60), () -> {
-            Map<String, Set<String>> read = new java.util.HashMap<>();
-            history.reads().forEach(r -> read.computeIfAbsent(r.consumer(), c -> new HashSet<>()).add(r.value()));
-            return read.size() == 2 && read.values().stream().allMatch(s -> s.containsAll(acked));
-        });
+        try {
+            await("the consumers to read all " + acked.size() + " acknowledged values", Duration.ofSeconds(60), () -> {
+                Map<String, Set<String>> read = valuesReadByConsumer(history);
+                return read.size() == 2 && read.values().stream().allMatch(s -> s.containsAll(acked));
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + missingReads(history), e);
+        }
         assertTrue(acked.size() > 0, "nothing was acknowledged");
+    }
+
+    private static Map<String, Set<String>> valuesReadByConsumer(History history) {
+        Map<String, Set<String>> read = new TreeMap<>();
+        history.reads().forEach(r -> read.computeIfAbsent(r.consumer(), c -> new HashSet<>()).add(r.value()));
+        return read;
+    }
+
+    /** For each consumer, how many acknowledged records it has not read, the first of them and how far it read. */
+    private static String missingReads(History history) {
+        Map<String, Set<String>> read = valuesReadByConsumer(history);
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, Set<String>> consumer : read.entrySet()) {
+            List<History.Ack> missing = history.acks().stream()
+                    .filter(a -> !consumer.getValue().contains(a.value()))
+                    .sorted(Comparator.comparingInt(History.Ack::partition).thenComparingLong(History.Ack::offset))
+                    .toList();
+            Map<Integer, Long> lastRead = new TreeMap<>();
+            history.reads().stream().filter(r -> r.consumer().equals(consumer.getKey()))
+                    .forEach(r -> lastRead.merge(r.partition(), r.offset(), Math::max));
+            text.append(consumer.getKey()).append(" misses ").append(missing.size())
+                    .append(missing.isEmpty() ? "" : " from " + missing.get(0))
+                    .append(", last offset read per partition ").append(lastRead).append("; ");
+        }
+        return text.append(read.size()).append(" consumer(s) read anything").toString();
     }
 }

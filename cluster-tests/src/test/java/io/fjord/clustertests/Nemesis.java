@@ -1,8 +1,10 @@
 package io.fjord.clustertests;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
 import java.time.Duration;
@@ -48,6 +50,30 @@ final class Nemesis {
             out.put(p.partition(), p.replicas().stream().map(Node::id).toList());
         }
         return out;
+    }
+
+    /** Each partition's leader, ISR and latest offset now, for a failure message; the error if they cannot be read. */
+    String describeForFailure() {
+        try {
+            Admin admin = cluster.quickAdmin();
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                List<TopicPartitionInfo> partitions = describe().partitions();
+                partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                StringBuilder text = new StringBuilder();
+                for (TopicPartitionInfo p : partitions) {
+                    text.append(p.partition()).append(": leader ").append(p.leader() == null ? -1 : p.leader().id())
+                            .append(", isr ").append(p.isr().stream().map(Node::id).toList()).append(", latest offset ")
+                            .append(ends.get(new TopicPartition(topic, p.partition())).offset()).append("; ");
+                }
+                return text.toString();
+            } finally {
+                admin.close(Duration.ofSeconds(1));
+            }
+        } catch (Exception e) {
+            return "unreadable: " + e;
+        }
     }
 
     /** The leader of {@code partition} now, -1 when it has none. */

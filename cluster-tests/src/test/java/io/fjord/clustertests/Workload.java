@@ -13,7 +13,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +44,7 @@ final class Workload implements AutoCloseable {
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final List<Thread> threads = new ArrayList<>();
     private volatile Exception clientFailure;
+    private final Map<String, String> consumerStates = new ConcurrentHashMap<>();
 
     Workload(String topic, int partitions, Supplier<String> bootstrap) {
         this.topic = topic;
@@ -131,12 +135,38 @@ final class Workload implements AutoCloseable {
             }
             consumer.assign(all);
             consumer.seekToBeginning(all);
+            long nextSnapshot = 0;
             while (consuming.get()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     history.read(name, r.partition(), r.offset(), r.value());
                 }
+                if (System.currentTimeMillis() >= nextSnapshot) {
+                    consumerStates.put(name, positions(consumer, all));
+                    nextSnapshot = System.currentTimeMillis() + 1_000;
+                }
             }
         }
+    }
+
+    /** Where a consumer stands on each partition, for a failure message; never blocks. */
+    private static String positions(KafkaConsumer<String, String> consumer, List<TopicPartition> all) {
+        StringBuilder text = new StringBuilder();
+        for (TopicPartition tp : all) {
+            String position;
+            try {
+                position = Long.toString(consumer.position(tp, Duration.ZERO));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                position = "none (resetting or validating)";
+            }
+            text.append(tp.partition()).append(": position ").append(position).append(", lag ")
+                    .append(consumer.currentLag(tp)).append("; ");
+        }
+        return text.append("at ").append(java.time.Instant.now()).toString();
+    }
+
+    /** Each consumer's positions and lags, taken about once a second by the consumer itself. */
+    Map<String, String> consumerStates() {
+        return new TreeMap<>(consumerStates);
     }
 
     /** Stops sending and waits until every send was acknowledged or failed. */
