@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -36,6 +37,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public class ScaleClient {
     // Topics per CreateTopics request: 10,000 partitions go in a few requests, not one per topic.
     private static final int CREATE_BATCH = 50;
+    // Partitions per request at most: Kafka's controller refuses an operation of more than 10,000
+    // records, so a larger topic is created smaller and grown with CreatePartitions.
+    private static final int PARTITIONS_PER_REQUEST = 5_000;
 
     public static void main(String[] args) throws Exception {
         String bootstrap = args[1];
@@ -60,15 +64,23 @@ public class ScaleClient {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "default.api.timeout.ms", 600_000,
                 "request.timeout.ms", 300_000))) {
             List<String> names = names(topics);
-            for (int from = 0; from < topics; from += CREATE_BATCH) {
+            int first = Math.min(partitions, PARTITIONS_PER_REQUEST);
+            int perRequest = Math.max(1, Math.min(CREATE_BATCH, PARTITIONS_PER_REQUEST / first));
+            for (int from = 0; from < topics; from += perRequest) {
                 List<NewTopic> batch = new ArrayList<>();
-                for (String name : names.subList(from, Math.min(topics, from + CREATE_BATCH))) {
-                    batch.add(new NewTopic(name, partitions, (short) 1));
+                for (String name : names.subList(from, Math.min(topics, from + perRequest))) {
+                    batch.add(new NewTopic(name, first, (short) 1));
                 }
                 try {
                     admin.createTopics(batch).all().get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) throw e;
+                }
+            }
+            for (int count = first; count < partitions; count = Math.min(partitions, count + PARTITIONS_PER_REQUEST)) {
+                int next = Math.min(partitions, count + PARTITIONS_PER_REQUEST);
+                for (String name : names) {
+                    admin.createPartitions(Map.of(name, NewPartitions.increaseTo(next))).all().get();
                 }
             }
         }
