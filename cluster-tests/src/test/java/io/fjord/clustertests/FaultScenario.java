@@ -148,6 +148,6 @@ final class FaultScenario {
                     .append(missing.isEmpty() ? "" : " from " + missing.get(0))
                     .append(", last offset read per partition ").append(lastRead).append("; ");
         }
-        return text.append(read.size()).append(" consumer(s) read anything").toString();
+        return text.append("consumers that read anything: ").append(read.size()).toString();
     }
 }

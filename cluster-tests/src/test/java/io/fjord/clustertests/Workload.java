@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -158,8 +159,9 @@ final class Workload implements AutoCloseable {
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 position = "none (resetting or validating)";
             }
+            OptionalLong lag = consumer.currentLag(tp);
             text.append(tp.partition()).append(": position ").append(position).append(", lag ")
-                    .append(consumer.currentLag(tp)).append("; ");
+                    .append(lag.isPresent() ? Long.toString(lag.getAsLong()) : "unknown").append("; ");
         }
         return text.append("at ").append(java.time.Instant.now()).toString();
     }
