@@ -7,10 +7,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -156,14 +158,14 @@ final class Workload implements AutoCloseable {
             String position;
             try {
                 position = Long.toString(consumer.position(tp, Duration.ZERO));
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            } catch (TimeoutException e) {
                 position = "none (resetting or validating)";
             }
             OptionalLong lag = consumer.currentLag(tp);
             text.append(tp.partition()).append(": position ").append(position).append(", lag ")
                     .append(lag.isPresent() ? Long.toString(lag.getAsLong()) : "unknown").append("; ");
         }
-        return text.append("at ").append(java.time.Instant.now()).toString();
+        return text.append("at ").append(Instant.now()).toString();
     }
 
     /** Each consumer's positions and lags, taken about once a second by the consumer itself. */

@@ -12,12 +12,17 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class IndexTest {
 
@@ -59,7 +64,7 @@ class IndexTest {
     @Test
     void anIndexHoldsNoFileDescriptorWhileMappedResizedAndRenamed() throws IOException {
         Path fds = Path.of("/proc/self/fd");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc to count descriptors");
+        assumeTrue(Files.isDirectory(fds), "needs /proc to count descriptors");
         Path file = dir.resolve("00000000000000000100.index");
         try (OffsetIndex index = new OffsetIndex(file, 100, 8 * 100)) {
             index.append(105, 4_000);
@@ -86,7 +91,7 @@ class IndexTest {
             }
         }
         // Closing trimmed the file; a crash leaves it at its preallocated length, zeros after the entries.
-        Files.write(file, new byte[8 * 1000 - (int) Files.size(file)], java.nio.file.StandardOpenOption.APPEND);
+        Files.write(file, new byte[8 * 1000 - (int) Files.size(file)], StandardOpenOption.APPEND);
         try (OffsetIndex found = new OffsetIndex(file, 200, 8 * 1000)) {
             assertEquals(1000, found.entries(), "an untrimmed file counts every slot");
             found.reset();
@@ -126,8 +131,8 @@ class IndexTest {
     @Test
     void readersLookUpWhileTheWriterGrowsTheFile() throws Exception {
         try (OffsetIndex index = new OffsetIndex(dir.resolve("00000000000000000000.index"), 0, 8 * 200_000)) {
-            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean writing = new AtomicBoolean(true);
             Thread reader = new Thread(() -> {
                 try {
                     while (writing.get()) {
@@ -147,7 +152,7 @@ class IndexTest {
             }
             writing.set(false);
             reader.join();
-            assertEquals(null, failure.get(), () -> "a reader failed: " + failure.get());
+            assertNull(failure.get(), () -> "a reader failed: " + failure.get());
             assertEquals(new OffsetPosition(399_998, 19_999_900), index.lastEntry());
         }
     }
