@@ -136,12 +136,12 @@ class ImageTest {
     }
 
     @Test
-    void theLauncherGivesTheBrokerAndZooKeeperKafkasHeapsAndTheOtherCommandsASmallOne() throws Exception {
+    void theLauncherGivesTheBrokerKafkasMaximumHeapZooKeeperKafkasHeapAndTheOtherCommandsASmallOne() throws Exception {
         String printFlags = "-XX:+PrintFlagsFinal -version";
         Run broker = run(image, Map.of("FJORD_OPTS", printFlags), "broker");
         assertEquals(0, broker.code(), broker.out());
         assertEquals(1L << 30, finalFlag(broker, "MaxHeapSize"));
-        assertEquals(1L << 30, finalFlag(broker, "InitialHeapSize"));
+        assertEquals(128L << 20, finalFlag(broker, "InitialHeapSize"), "Kafka's maximum, from a small start");
 
         Run zookeeper = run(image, Map.of("FJORD_OPTS", printFlags), "zookeeper");
         assertEquals(0, zookeeper.code(), zookeeper.out());
