@@ -198,11 +198,8 @@ public abstract class AbstractIndex implements AutoCloseable {
      */
     public final void reset() throws IOException {
         entries = 0;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            channel.truncate(0);
-            mmap = channel.map(FileChannel.MapMode.READ_WRITE, 0, 0);
-            maxEntries = 0;
-        }
+        maxEntries = 0;
+        remap(0);
     }
 
     /**
