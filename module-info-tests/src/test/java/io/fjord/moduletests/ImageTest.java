@@ -59,6 +59,7 @@ class ImageTest {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("FJORD_HEAP_OPTS");
         builder.environment().remove("FJORD_OPTS");
+        builder.environment().remove("FJORD_JVM_PERFORMANCE_OPTS");
         builder.environment().putAll(environment);
         Process p = builder.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fjord " + String.join(" ", args) + " did not finish");
@@ -155,6 +156,23 @@ class ImageTest {
         Run chosen = run(image, Map.of("FJORD_OPTS", printFlags, "FJORD_HEAP_OPTS", "-Xmx300m"), "broker");
         assertEquals(0, chosen.code(), chosen.out());
         assertEquals(300L << 20, finalFlag(chosen, "MaxHeapSize"));
+    }
+
+    @Test
+    void theLauncherGivesTheBrokerSmallerInliningUnitsAndLeavesTheOtherCommandsAndAnEmptySettingAlone() throws Exception {
+        String printFlags = "-XX:+PrintFlagsFinal -version";
+        Run broker = run(image, Map.of("FJORD_OPTS", printFlags), "broker");
+        assertEquals(0, broker.code(), broker.out());
+        assertEquals(100L, finalFlag(broker, "FreqInlineSize"));
+        assertEquals(1000L, finalFlag(broker, "InlineSmallCode"));
+
+        Run jvmDefault = run(image, Map.of("FJORD_OPTS", printFlags), "version");
+        long defaultFreqInlineSize = finalFlag(jvmDefault, "FreqInlineSize");
+        assertTrue(defaultFreqInlineSize > 100L, "the JVM's own default is larger: " + defaultFreqInlineSize);
+
+        Run emptied = run(image, Map.of("FJORD_OPTS", printFlags, "FJORD_JVM_PERFORMANCE_OPTS", ""), "broker");
+        assertEquals(0, emptied.code(), emptied.out());
+        assertEquals(defaultFreqInlineSize, finalFlag(emptied, "FreqInlineSize"), "an empty setting keeps the JVM's defaults");
     }
 
     @Test
