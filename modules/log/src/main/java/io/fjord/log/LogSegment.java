@@ -184,6 +184,11 @@ final class LogSegment implements AutoCloseable {
      * @param batches views of the batches in {@code records}, in order
      */
     void append(ByteBuffer records, List<RecordBatchView> batches) throws IOException {
+        // Room for the index entries these batches may add, before any byte is written: a file
+        // system that refuses the indexes' growth then fails the append with nothing to undo.
+        int newEntries = (int) Math.min(batches.size(), 1L + records.remaining() / Math.max(1, indexIntervalBytes));
+        offsetIndex.reserve(newEntries);
+        timeIndex.reserve(newEntries);
         int start = size;
         ByteBuffer bytes = records.duplicate();
         long position = start;

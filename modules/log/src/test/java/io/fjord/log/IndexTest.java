@@ -1,5 +1,6 @@
 package io.fjord.log;
 
+import io.fjord.common.errors.Errors;
 import io.fjord.common.testing.MockTime;
 import io.fjord.common.testing.ManualScheduler;
 import io.fjord.log.index.OffsetIndex;
@@ -260,6 +261,62 @@ class IndexTest {
             }
             // The last time-index entry is the segment's largest timestamp.
             assertEquals(batches.get(batches.size() - 1).maxTimestamp(), previous);
+        }
+    }
+
+    @Test
+    void anIndexThatCannotGrowFailsTheAppendBeforeAnyByteIsWrittenAndLosesNothing() throws IOException {
+        MockTime time = new MockTime(Batches.BASE_TIME);
+        LogConfig config = LogTestSupport.with(LogTestSupport.smallSegments(1 << 20, 1), "segment.index.bytes", 64 * 1024);
+        int appended = 0;
+        Path logDir;
+        try (PartitionLog log = LogTestSupport.open(dir, config, time, new ManualScheduler(time))) {
+            logDir = log.dir();
+            Path indexFile = logDir.resolve("00000000000000000000.index");
+            Path segmentFile = logDir.resolve("00000000000000000000.log");
+            Path aside = dir.resolve("aside.index");
+            for (; appended < 10; appended++) {
+                log.append(Batches.plain(1, 50, "b" + appended, Batches.BASE_TIME + appended), 0);
+            }
+            // The mapping outlives its file: with a directory in the file's place, the next growth
+            // (which opens the file to extend it) fails as a full or broken disk would.
+            Files.move(indexFile, aside);
+            Files.createDirectory(indexFile);
+            LogException refused = null;
+            while (refused == null && appended < 2000) {
+                long endBefore = log.logEndOffset();
+                long bytesBefore = Files.size(segmentFile);
+                try {
+                    log.append(Batches.plain(1, 50, "b" + appended, Batches.BASE_TIME + appended), 0);
+                    appended++;
+                } catch (LogException e) {
+                    refused = e;
+                    assertEquals(endBefore, log.logEndOffset(), "nothing published");
+                    assertEquals(bytesBefore, Files.size(segmentFile), "nothing written");
+                }
+            }
+            assertTrue(refused != null, "the index had to grow within 2,000 batches");
+            assertEquals(Errors.KAFKA_STORAGE_ERROR, refused.error());
+            assertTrue(appended > 100, "the first page was used before the growth: " + appended);
+
+            Files.delete(indexFile);
+            Files.move(aside, indexFile);
+            for (int more = 0; more < 10; more++, appended++) {
+                log.append(Batches.plain(1, 50, "b" + appended, Batches.BASE_TIME + appended), 0);
+            }
+        }
+        List<Batches.StoredBatch> stored = LogTestSupport.allBatches(logDir);
+        assertEquals(appended, stored.size());
+        for (int i = 0; i < appended; i++) {
+            assertEquals(i, stored.get(i).baseOffset());
+            assertEquals("b" + i + ":0:", stored.get(i).values().get(0).substring(0, ("b" + i + ":0:").length()));
+        }
+        try (PartitionLog reopened = LogTestSupport.open(dir, config, time, new ManualScheduler(time))) {
+            assertEquals(appended, reopened.logEndOffset());
+            for (int i = 0; i < appended; i += 7) {
+                FileSlice slice = reopened.read(i, 1, Long.MAX_VALUE, true);
+                assertEquals(i, slice.firstOffset(), "the index leads the read to offset " + i);
+            }
         }
     }
 }

@@ -127,20 +127,30 @@ public abstract class AbstractIndex implements AutoCloseable {
     }
 
     /**
+     * Grows the file, if needed, so that the next {@code more} appends (as many as the limit
+     * allows) find room without growing it. The segment calls this before it writes a batch, so
+     * that a file system that refuses the growth fails the append before anything is written.
+     */
+    public final void reserve(int more) throws IOException {
+        long needed = Math.min((long) maxEntries, (long) entries + more) * entrySize;
+        MappedByteBuffer buffer = mmap;
+        if (needed > buffer.capacity()) {
+            long limit = (long) maxEntries * entrySize;
+            remap(Math.min(limit, roundDown(Math.max(2L * buffer.capacity(), needed))));
+        }
+    }
+
+    /**
      * The mapping with room for slot {@link #entries}, grown (doubled, up to the limit) if it has
      * none; for the writer, which has checked {@link #isFull} first.
      */
     protected final MappedByteBuffer bufferForAppend() {
-        MappedByteBuffer buffer = mmap;
-        long needed = (long) (entries + 1) * entrySize;
-        if (needed <= buffer.capacity()) {
-            return buffer;
-        }
-        long limit = (long) maxEntries * entrySize;
-        try {
-            remap(Math.min(limit, roundDown(Math.max(2L * buffer.capacity(), needed))));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not grow index " + file, e);
+        if ((long) (entries + 1) * entrySize > mmap.capacity()) {
+            try {
+                reserve(1);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not grow index " + file, e);
+            }
         }
         return mmap;
     }
