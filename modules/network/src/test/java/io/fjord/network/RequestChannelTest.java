@@ -11,8 +11,12 @@ import io.fjord.protocol.message.ApiKeys;
 import io.fjord.protocol.message.RequestHeader;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -69,6 +73,137 @@ class RequestChannelTest {
         assertSame(sent, taken.get(20, TimeUnit.SECONDS));
     }
 
+    private static void awaitIdle(RequestChannel channel, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (channel.idleHandlers() != count) {
+            assertTrue(System.nanoTime() < deadline, "idle handlers: " + channel.idleHandlers() + ", expected " + count);
+            Thread.sleep(1);
+        }
+    }
+
+    private static CompletableFuture<String> takeOn(RequestChannel channel, String name) {
+        CompletableFuture<String> taken = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                taken.complete(name + ":" + channel.take().header().correlationId());
+            } catch (InterruptedException e) {
+                taken.complete(name + ":interrupted");
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return taken;
+    }
+
+    @Test
+    void anOfferWakesOnlyTheHandlerThatWentIdleLast() throws Exception {
+        RequestChannel channel = new RequestChannel(4);
+        CompletableFuture<String> first = takeOn(channel, "first");
+        awaitIdle(channel, 1);
+        CompletableFuture<String> second = takeOn(channel, "second");
+        awaitIdle(channel, 2);
+        CompletableFuture<String> third = takeOn(channel, "third");
+        awaitIdle(channel, 3);
+
+        assertTrue(channel.offer(request(7)));
+        assertEquals("third:7", third.get(20, TimeUnit.SECONDS), "the warmest handler takes it");
+        assertEquals(2, channel.idleHandlers(), "the others were not taken from the idle list");
+        assertFalse(first.isDone() || second.isDone());
+
+        assertTrue(channel.offer(request(8)));
+        assertEquals("second:8", second.get(20, TimeUnit.SECONDS));
+        assertTrue(channel.offer(request(9)));
+        assertEquals("first:9", first.get(20, TimeUnit.SECONDS));
+        assertEquals(0, channel.idleHandlers());
+    }
+
+    @Test
+    void anInterruptedHandlerLeavesTheIdleListAndTheRequestsStayQueued() throws Exception {
+        RequestChannel channel = new RequestChannel(4);
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread handler = new Thread(() -> {
+            try {
+                channel.poll(1, TimeUnit.HOURS);
+                failure.complete(null);
+            } catch (Throwable e) {
+                failure.complete(e);
+            }
+        });
+        handler.start();
+        awaitIdle(channel, 1);
+        handler.interrupt();
+        assertTrue(failure.get(20, TimeUnit.SECONDS) instanceof InterruptedException);
+        assertEquals(0, channel.idleHandlers());
+        assertTrue(channel.offer(request(1)));
+        assertEquals(1, channel.poll(0, TimeUnit.NANOSECONDS).header().correlationId());
+    }
+
+    @Test
+    void manyProcessorsAndHandlersLoseNoRequestAndNoWakeUp() throws Exception {
+        RequestChannel channel = new RequestChannel(8);
+        int perProducer = 20_000;
+        int producers = 2;
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger duplicates = new AtomicInteger();
+        List<Thread> handlers = new ArrayList<>();
+        for (int h = 0; h < 4; h++) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        // A long poll: a lost wake-up would leave requests queued until the deadline below.
+                        NetworkRequest r = channel.poll(1, TimeUnit.HOURS);
+                        if (r != null && !seen.add(r.header().correlationId())) {
+                            duplicates.incrementAndGet();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // stopped
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            handlers.add(t);
+        }
+        List<Thread> sources = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int base = p * perProducer;
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    NetworkRequest r = request(base + i);
+                    while (!channel.offer(r)) {
+                        Thread.onSpinWait();
+                    }
+                    if (i % 1000 == 0) {
+                        // Let the handlers drain and park, so later offers must wake them.
+                        awaitQuietly(channel);
+                    }
+                }
+            });
+            t.start();
+            sources.add(t);
+        }
+        for (Thread t : sources) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (seen.size() < producers * perProducer && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        for (Thread t : handlers) {
+            t.interrupt();
+        }
+        assertEquals(producers * perProducer, seen.size(), "every request taken; queued: " + channel.size());
+        assertEquals(0, duplicates.get());
+        assertEquals(0, channel.size());
+    }
+
+    private static void awaitQuietly(RequestChannel channel) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (channel.size() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void configurationUsesKafkasNamesAndDefaultsAndRejectsNonsense() {
         NetworkConfig defaults = NetworkConfig.from("127.0.0.1", 0, Map.of());
@@ -85,7 +220,7 @@ class RequestChannelTest {
         assertEquals(5_000_000_000L, custom.queuedMaxRequestBytes());
         assertEquals(2, custom.numIoThreads());
         assertEquals(10, custom.maxConnections());
-        for (Map<String, String> bad : java.util.List.of(Map.of("num.io.threads", "0"),
+        for (Map<String, String> bad : List.of(Map.of("num.io.threads", "0"),
                 Map.of("queued.max.requests", "many"), Map.of("socket.request.max.bytes", "-1"),
                 Map.of("max.connections", "3000000000"), Map.of("fjord.network.transport", "kqueue"),
                 Map.of("queued.max.request.bytes", "0"))) {
