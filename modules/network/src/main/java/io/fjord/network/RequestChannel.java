@@ -99,7 +99,8 @@ final class RequestChannel {
                 taken = !idle.removeLastOccurrence(self);
             }
             if (taken && (request != null || Thread.currentThread().isInterrupted())) {
-                // This thread was woken for a request it is not going to take.
+                // An offer took this thread from the idle list for its request, which may be
+                // another than the one this thread got: while requests are queued, wake another.
                 wakeOneIfQueued();
             }
             if (request != null) {
