@@ -77,8 +77,8 @@ public class ScaleClient {
                     if (!(e.getCause() instanceof TopicExistsException)) throw e;
                 }
             }
-            for (int count = first; count < partitions; count = Math.min(partitions, count + PARTITIONS_PER_REQUEST)) {
-                int next = Math.min(partitions, count + PARTITIONS_PER_REQUEST);
+            for (int count = first, next; count < partitions; count = next) {
+                next = Math.min(partitions, count + PARTITIONS_PER_REQUEST);
                 for (String name : names) {
                     admin.createPartitions(Map.of(name, NewPartitions.increaseTo(next))).all().get();
                 }

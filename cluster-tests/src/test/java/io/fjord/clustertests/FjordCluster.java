@@ -111,6 +111,7 @@ final class FjordCluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("FJORD_HEAP_OPTS", "-Xmx256m");
         pb.environment().remove("FJORD_OPTS");
+        pb.environment().remove("FJORD_JVM_PERFORMANCE_OPTS");
         n.output.append("---- started at ").append(Instant.now()).append('\n');
         n.paused = false;
         n.process = pb.start();

@@ -79,6 +79,7 @@ class FjordConsoleTest {
         Path err = Files.createTempFile(work, "fjord", ".err");
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("FJORD_OPTS");
+        pb.environment().remove("FJORD_JVM_PERFORMANCE_OPTS");
         Process p = pb.start();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "fjord " + args[0] + " did not finish");
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),

@@ -50,6 +50,7 @@ final class FjordProcesses {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("FJORD_HEAP_OPTS");
         builder.environment().remove("FJORD_OPTS");
+        builder.environment().remove("FJORD_JVM_PERFORMANCE_OPTS");
         builder.environment().remove("FJORD_HOME");
         Process p = builder.start();
         try (OutputStream in = p.getOutputStream()) {

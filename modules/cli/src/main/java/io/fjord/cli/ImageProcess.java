@@ -36,13 +36,23 @@ final class ImageProcess implements AutoCloseable {
         reader.start();
     }
 
+    /**
+     * Starts {@code bin/fjord args} with {@code heap} as its heap options, or the launcher's own
+     * default for the command when {@code heap} is null; JVM options from the caller's environment
+     * are not passed on.
+     */
     static ImageProcess start(Path image, String heap, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(image.resolve("bin/fjord").toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("FJORD_HEAP_OPTS", heap);
+        if (heap == null) {
+            builder.environment().remove("FJORD_HEAP_OPTS");
+        } else {
+            builder.environment().put("FJORD_HEAP_OPTS", heap);
+        }
         builder.environment().remove("FJORD_OPTS");
+        builder.environment().remove("FJORD_JVM_PERFORMANCE_OPTS");
         builder.environment().remove("FJORD_HOME");
         return new ImageProcess(builder.start());
     }

@@ -151,9 +151,9 @@ final class PerfSuite {
                 "--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override", "log.dirs=" + data,
                 "--override", "group.initial.rebalance.delay.ms=0"));
         mix.broker().forEach((k, v) -> brokerArgs.addAll(List.of("--override", k + "=" + v)));
-        try (ImageProcess broker = ImageProcess.start(image.output(), "-Xmx1G -Xms128M", brokerArgs)) {
+        try (ImageProcess broker = ImageProcess.start(image.output(), null, brokerArgs)) {
             String bootstrap = "127.0.0.1:" + broker.awaitBrokerPort(START_TIMEOUT_MS);
-            ImageProcess.start(image.output(), "-Xmx256M", List.of("topics", "--bootstrap-server", bootstrap, "--create",
+            ImageProcess.start(image.output(), null, List.of("topics", "--bootstrap-server", bootstrap, "--create",
                     "--topic", TOPIC, "--partitions", Integer.toString(workload.partitions()))).awaitExit(START_TIMEOUT_MS);
             long brokerCpuBefore = ProcessStats.cpuMillis(broker.handle());
             long perProducer = workload.records() / workload.producers();

@@ -145,12 +145,10 @@ public abstract class AbstractIndex implements AutoCloseable {
      * none; for the writer, which has checked {@link #isFull} first.
      */
     protected final MappedByteBuffer bufferForAppend() {
-        if ((long) (entries + 1) * entrySize > mmap.capacity()) {
-            try {
-                reserve(1);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not grow index " + file, e);
-            }
+        try {
+            reserve(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not grow index " + file, e);
         }
         return mmap;
     }
