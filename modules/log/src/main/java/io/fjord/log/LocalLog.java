@@ -122,14 +122,25 @@ final class LocalLog {
 
     // ---- append and roll
 
-    /** Starts a new active segment at {@code baseOffset}, at least the log end offset. */
-    LogSegment roll(long baseOffset) throws IOException {
+    /**
+     * Starts a new active segment at {@code baseOffset}, at least the log end offset. Like Kafka,
+     * the finished segment is fsynced soon, off the append path, after {@code snapshot}, the
+     * producer-state file written for this roll; the flush's fsync of the folder then makes its
+     * name durable too.
+     */
+    LogSegment roll(long baseOffset, Path snapshot) throws IOException {
         LogSegments segs = segments;
         LogSegment fresh = LogSegment.create(dir, baseOffset, config, time.milliseconds());
         segs.active().onBecomeInactive();
         segments = segs.withActive(fresh);
-        // Like Kafka, the finished segment is fsynced soon, off the append path.
-        scheduler.schedule("flush-rolled-segment", () -> flush(baseOffset), 0, 0);
+        scheduler.schedule("flush-rolled-segment", () -> {
+            try {
+                OffsetCheckpointFile.fsyncIfExists(snapshot);
+            } catch (IOException e) {
+                throw LogSegment.storageError("Flush of " + snapshot + " failed", e);
+            }
+            flush(baseOffset);
+        }, 0, 0);
         return fresh;
     }
 

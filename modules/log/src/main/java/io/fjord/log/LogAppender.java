@@ -7,6 +7,7 @@ import io.fjord.protocol.record.RecordBatchView;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -121,9 +122,13 @@ final class LogAppender {
         }
     }
 
-    /** Starts a new active segment at {@code baseOffset}, with a producer-state snapshot at the old end. */
+    /**
+     * Starts a new active segment at {@code baseOffset}, with a producer-state snapshot at the old
+     * end. Like Kafka, the roll fsyncs nothing: the snapshot is made durable with the finished
+     * segment, off the append path and the partition's lock.
+     */
     void roll(long baseOffset) throws IOException {
-        local.roll(baseOffset);
-        producerState.takeSnapshot();
+        Path snapshot = producerState.takeSnapshot(false);
+        local.roll(baseOffset, snapshot);
     }
 }

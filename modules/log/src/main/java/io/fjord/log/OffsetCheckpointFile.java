@@ -134,12 +134,26 @@ public final class OffsetCheckpointFile {
      * the rename itself survives a crash.
      */
     static void atomicReplace(Path source, Path target) throws IOException {
+        rename(source, target);
+        fsyncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Renames {@code source} over {@code target} atomically where the file system can. */
+    static void rename(Path source, Path target) throws IOException {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        fsyncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** fsyncs a file's data if it still exists. */
+    static void fsyncIfExists(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (NoSuchFileException e) {
+            // Deleted since (truncation, retention, a deleted log): nothing left to make durable.
+        }
     }
 
     /** Makes a directory's entries (creations, renames, deletions) durable. */

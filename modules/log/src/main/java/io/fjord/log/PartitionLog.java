@@ -670,7 +670,7 @@ public final class PartitionLog implements AutoCloseable {
                 return;
             }
             local.flush(Long.MAX_VALUE);
-            producerState.takeSnapshot();
+            producerState.takeSnapshot(true);
             local.close();
         } finally {
             lock.unlock();

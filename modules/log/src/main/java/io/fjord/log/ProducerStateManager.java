@@ -182,8 +182,13 @@ final class ProducerStateManager {
         return dir.resolve(LogSegment.fileName(offset, SNAPSHOT_SUFFIX));
     }
 
-    /** Writes the state as a snapshot at {@link #mapEndOffset}, atomically. */
-    void takeSnapshot() throws IOException {
+    /**
+     * Writes the state as a snapshot at {@link #mapEndOffset}, renamed into place whole; returns
+     * its file. With {@code durable} the file and its name are fsynced before the return.
+     * Without, as on Kafka's roll, a crash may lose or tear the file, which a load notices by its
+     * CRC and answers with an older snapshot and more of the log replayed.
+     */
+    Path takeSnapshot(boolean durable) throws IOException {
         Path file = snapshotFile(dir, mapEndOffset);
         ByteBuffer buffer = ByteBuffer.allocate(HEADER_SIZE + producers.size() * ENTRY_SIZE);
         buffer.putShort(SNAPSHOT_VERSION).putInt(0).putInt(producers.size());
@@ -208,9 +213,16 @@ final class ProducerStateManager {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (durable) {
+                channel.force(true);
+            }
         }
-        OffsetCheckpointFile.atomicReplace(temp, file);
+        if (durable) {
+            OffsetCheckpointFile.atomicReplace(temp, file);
+        } else {
+            OffsetCheckpointFile.rename(temp, file);
+        }
+        return file;
     }
 
     /** Snapshot files by offset. */

@@ -154,6 +154,34 @@ class ProducerStateTest {
     }
 
     @Test
+    void aRollWritesItsSnapshotAndLeavesItsFsyncToTheFinishedSegmentsFlush() throws Exception {
+        try (PartitionLog log = LogTestSupport.open(dir, LogTestSupport.smallSegments(2048, 256), time, scheduler)) {
+            int seq = 0;
+            while (log.numberOfSegments() < 3) {
+                log.append(batch((short) 0, seq, 3), 0);
+                seq += 3;
+            }
+            long secondRoll = log.logEndOffset() - 3;
+            Path partition = dir.resolve(PartitionLog.dirName(TP));
+            Path kept = partition.resolve(LogSegment.fileName(secondRoll, ".snapshot"));
+            assertTrue(Files.exists(kept), "the roll wrote the snapshot at the new segment's base");
+            assertEquals(0, log.recoveryPoint(), "the roll flushed nothing");
+            assertEquals(List.of("flush-rolled-segment", "flush-rolled-segment"),
+                    scheduler.pending().stream().filter(n -> n.startsWith("flush")).toList());
+            // A truncation may delete a snapshot before its flush runs: the segments are flushed all the same.
+            try (var stream = Files.list(partition)) {
+                for (Path p : stream.filter(p -> p.toString().endsWith(".snapshot") && !p.equals(kept)).toList()) {
+                    Files.delete(p);
+                }
+            }
+            assertEquals(2, scheduler.run("flush-rolled-segment"));
+            assertEquals(secondRoll, log.recoveryPoint());
+            assertTrue(Files.exists(kept));
+            assertEquals(1, ProducerStateManager.readSnapshot(kept).size(), "one producer, readable");
+        }
+    }
+
+    @Test
     void idleProducersExpireAndMayThenStartAfresh() throws IOException {
         try (PartitionLog log = open()) {
             log.append(batch((short) 0, 0, 3), 0);
