@@ -14,7 +14,7 @@ BEGIN {
     # the leaf up, so a rule only needs to name the frame that marks the stage.
     n = 0
     rule[++n] = "CompileBroker|C2Compiler|C1Compiler|Compilation::";        stage[n] = "JIT compilation"
-    rule[++n] = "G1[A-Z]|GCTaskThread|WorkerThread::run|ConcurrentGCThread|VM_G1|SafepointSynchronize"; stage[n] = "GC and safepoints"
+    rule[++n] = "G1[A-Z]|PSScavenge|PSParallelCompact|ParallelScavengeHeap|VM_ParallelGC|GCTaskThread|GangWorker|WorkerThread::run|ConcurrentGCThread|VM_G1|SafepointSynchronize"; stage[n] = "GC and safepoints"
     rule[++n] = "updateBytesCRC32C|CRC32C|Crc32C";                           stage[n] = "CRC-32C"
     rule[++n] = "do_sendfile|sendfile|transferTo";                           stage[n] = "sendfile (fetch data)"
     rule[++n] = "FileDispatcherImpl.pwrite|FileDispatcherImpl.write0|FileChannelImpl.write"; stage[n] = "write to the page cache"

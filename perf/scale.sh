@@ -96,7 +96,11 @@ footprint() {
   hwm=$(awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")
   threads=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status")
   fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2> /dev/null | wc -l)
-  used=$(jcmd "$pid" GC.heap_info 2> /dev/null | grep -m1 -oE 'used [0-9]+K' | awk '{printf "%.1f", $2 / 1024}')
+  # The heap's generations (G1 prints one line, the parallel and serial collectors two), not metaspace.
+  used=$(jcmd "$pid" GC.heap_info 2> /dev/null \
+    | awk '/garbage-first heap|PSYoungGen|ParOldGen|def new generation|tenured generation/ {
+             for (i = 1; i < NF; i++) if ($i == "used") { sub(/K.*/, "", $(i + 1)); kb += $(i + 1) }
+           } END {if (kb) printf "%.1f", kb / 1024}')
   live=$(jcmd "$pid" GC.class_histogram 2> /dev/null | awk '$1 == "Total" {printf "%.1f", $3 / 1048576}')
   echo -e "$rss\t$hwm\t${used:-NA}\t${live:-NA}\t$fds\t$threads"
 }

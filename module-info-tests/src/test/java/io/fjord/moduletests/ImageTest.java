@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -128,12 +129,20 @@ class ImageTest {
      * The JVM's final value of a -XX flag, from a run with "-XX:+PrintFlagsFinal -version" in
      * FJORD_OPTS: the JVM prints its flags and exits before the command runs.
      */
-    private static long finalFlag(Run r, String flag) {
+    private static String flagValue(Run r, String flag) {
         return r.lines().stream()
                 .map(String::trim)
                 .filter(l -> l.matches("\\S+ +" + flag + " +=.*"))
-                .map(l -> Long.parseLong(l.replaceAll("^\\S+ +" + flag + " += +(\\d+).*$", "$1")))
+                .map(l -> l.replaceAll("^\\S+ +" + flag + " += +(\\w+).*$", "$1"))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + flag + " in:\n" + r.out()));
+    }
+
+    private static long finalFlag(Run r, String flag) {
+        return Long.parseLong(flagValue(r, flag));
+    }
+
+    private static boolean booleanFlag(Run r, String flag) {
+        return Boolean.parseBoolean(flagValue(r, flag));
     }
 
     @Test
@@ -159,20 +168,25 @@ class ImageTest {
     }
 
     @Test
-    void theLauncherGivesTheBrokerSmallerInliningUnitsAndLeavesTheOtherCommandsAndAnEmptySettingAlone() throws Exception {
+    void theLauncherGivesTheBrokerTheParallelCollectorAndSmallerInliningUnitsAndLeavesTheOtherCommandsAndAnEmptySettingAlone()
+            throws Exception {
         String printFlags = "-XX:+PrintFlagsFinal -version";
         Run broker = run(image, Map.of("FJORD_OPTS", printFlags), "broker");
         assertEquals(0, broker.code(), broker.out());
+        assertTrue(booleanFlag(broker, "UseParallelGC"));
         assertEquals(100L, finalFlag(broker, "FreqInlineSize"));
         assertEquals(1000L, finalFlag(broker, "InlineSmallCode"));
 
         Run jvmDefault = run(image, Map.of("FJORD_OPTS", printFlags), "version");
         long defaultFreqInlineSize = finalFlag(jvmDefault, "FreqInlineSize");
         assertTrue(defaultFreqInlineSize > 100L, "the JVM's own default is larger: " + defaultFreqInlineSize);
+        boolean defaultParallel = booleanFlag(jvmDefault, "UseParallelGC");
+        assertFalse(defaultParallel, "the JVM picks G1 (or Serial on a small machine) by itself");
 
         Run emptied = run(image, Map.of("FJORD_OPTS", printFlags, "FJORD_JVM_PERFORMANCE_OPTS", ""), "broker");
         assertEquals(0, emptied.code(), emptied.out());
         assertEquals(defaultFreqInlineSize, finalFlag(emptied, "FreqInlineSize"), "an empty setting keeps the JVM's defaults");
+        assertEquals(defaultParallel, booleanFlag(emptied, "UseParallelGC"), "an empty setting keeps the JVM's collector");
     }
 
     @Test
