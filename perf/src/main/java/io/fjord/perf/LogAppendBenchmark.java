@@ -22,10 +22,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +43,11 @@ import java.util.concurrent.TimeUnit;
  * between iterations, so its dirty pages are dropped before they are ever written back (the
  * page cache's speed, which no sustained writer keeps); {@code rawSegmentedWrite} writes the
  * same segment files the log would, fsyncing each finished one on a background thread and
- * deleting old ones as the log's retention does (the same bytes made durable the same way,
- * without the log's work). Old segments are deleted between iterations so the disk does not fill.
+ * closing and deleting old ones as the log's retention does, so a finished file deleted before
+ * its fsync is not synced, as in the log (the same bytes made durable the same way, without the
+ * log's work). Old segments are deleted between iterations so the disk does not fill.
+ * Each trial starts after a {@code sync}, so no benchmark pays for the writeback of the bytes the
+ * one before it left dirty.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -68,9 +74,14 @@ public class LogAppendBenchmark {
     private FileChannel rawSegment;
     private long rawSegmentPosition;
     private int rawSegments;
+    /** The raw segment files by number, open until deleted; the flusher thread closes none. */
+    private final Map<Integer, FileChannel> rawSegmentFiles = new ConcurrentHashMap<>();
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
+    public void setUp() throws IOException, InterruptedException {
+        if (new ProcessBuilder("sync").inheritIO().start().waitFor() != 0) {
+            throw new IOException("sync failed");
+        }
         root = Files.createTempDirectory("fjord-log-append");
         scheduler = new ThreadScheduler(1, "bench-log");
         log = PartitionLog.open(LogBenchmarkSupport.partitionDir(root), new TopicPartition("bench", 0),
@@ -83,8 +94,10 @@ public class LogAppendBenchmark {
     }
 
     private FileChannel openRawSegment() throws IOException {
-        return FileChannel.open(root.resolve("raw-segment-" + (++rawSegments) + ".bin"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(root.resolve("raw-segment-" + (++rawSegments) + ".bin"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        rawSegmentFiles.put(rawSegments, channel);
+        return channel;
     }
 
     @TearDown(Level.Iteration)
@@ -94,6 +107,10 @@ public class LogAppendBenchmark {
         rawPosition = 0;
         // The log's retention keeps two segments' worth: the raw segments keep the active one and the last.
         for (int old = rawSegments - 2; old >= 1; old--) {
+            FileChannel channel = rawSegmentFiles.remove(old);
+            if (channel != null) {
+                channel.close();
+            }
             Files.deleteIfExists(root.resolve("raw-segment-" + old + ".bin"));
         }
     }
@@ -104,7 +121,9 @@ public class LogAppendBenchmark {
         raw.close();
         rawFlusher.shutdown();
         rawFlusher.awaitTermination(1, TimeUnit.MINUTES);
-        rawSegment.close();
+        for (FileChannel channel : rawSegmentFiles.values()) {
+            channel.close();
+        }
         scheduler.close();
         LogBenchmarkSupport.deleteRecursively(root);
     }
@@ -128,8 +147,10 @@ public class LogAppendBenchmark {
         if (rawSegmentPosition > 0 && rawSegmentPosition + batch.remaining() > segmentMiB * 1024L * 1024L) {
             FileChannel finished = rawSegment;
             rawFlusher.execute(() -> {
-                try (finished) {
+                try {
                     finished.force(true);
+                } catch (ClosedChannelException deleted) {
+                    // Deleted before its turn came, as the log skips a segment its retention removed.
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
