@@ -174,6 +174,7 @@ class ImageTest {
         Run broker = run(image, Map.of("FJORD_OPTS", printFlags), "broker");
         assertEquals(0, broker.code(), broker.out());
         assertTrue(booleanFlag(broker, "UseParallelGC"));
+        assertEquals(19L, finalFlag(broker, "GCTimeRatio"));
         assertEquals(100L, finalFlag(broker, "FreqInlineSize"));
         assertEquals(1000L, finalFlag(broker, "InlineSmallCode"));
 
