@@ -27,8 +27,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +74,8 @@ public class LogAppendBenchmark {
     private FileChannel rawSegment;
     private long rawSegmentPosition;
     private int rawSegments;
-    /** The raw segment files by number, open until deleted; the flusher thread closes none. */
-    private final Map<Integer, FileChannel> rawSegmentFiles = new ConcurrentHashMap<>();
+    /** The raw segment files by number, open until deleted; only the benchmark thread touches the map. */
+    private final Map<Integer, FileChannel> rawSegmentFiles = new HashMap<>();
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {

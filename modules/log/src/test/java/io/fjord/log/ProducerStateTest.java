@@ -182,6 +182,33 @@ class ProducerStateTest {
     }
 
     @Test
+    void theRollsSnapshotIsFsyncedByTheFlushJobNotOnTheAppendPath() throws IOException {
+        try (PartitionLog log = LogTestSupport.open(dir, LogTestSupport.smallSegments(2048, 256), time, scheduler)) {
+            int seq = 0;
+            while (log.numberOfSegments() < 2) {
+                log.append(batch((short) 0, seq, 3), 0);
+                seq += 3;
+            }
+            long firstRoll = log.logEndOffset() - 3;
+            // Equal batches fill equal segments: the next roll comes at twice the first's offset. Its
+            // snapshot is written through a temporary file that here leads to /dev/null, which
+            // takes writes but fails an fsync.
+            Path partition = dir.resolve(PartitionLog.dirName(TP));
+            Path next = partition.resolve(LogSegment.fileName(2 * firstRoll, ".snapshot"));
+            Files.createSymbolicLink(next.resolveSibling(next.getFileName() + ".tmp"), Path.of("/dev/null"));
+            while (log.numberOfSegments() < 3) {
+                log.append(batch((short) 0, seq, 3), 0);
+                seq += 3;
+            }
+            assertEquals(2 * firstRoll, log.logEndOffset() - 3, "the second roll came where expected");
+            assertTrue(Files.isSymbolicLink(next), "the roll renamed its snapshot into place without an fsync");
+            LogException e = assertThrows(LogException.class, () -> scheduler.run("flush-rolled-segment"));
+            assertEquals(Errors.KAFKA_STORAGE_ERROR, e.error(), e.getMessage());
+            assertEquals(firstRoll, log.recoveryPoint(), "the second segment is not counted durable");
+        }
+    }
+
+    @Test
     void idleProducersExpireAndMayThenStartAfresh() throws IOException {
         try (PartitionLog log = open()) {
             log.append(batch((short) 0, 0, 3), 0);
