@@ -153,15 +153,21 @@ class ProducerStateTest {
         }
     }
 
+    /**
+     * Appends batches of three records from the one producer (whose sequences are therefore the
+     * log's offsets) until the log has {@code segments} segments; returns the last roll's offset.
+     */
+    private static long appendUntilSegments(PartitionLog log, int segments) {
+        while (log.numberOfSegments() < segments) {
+            log.append(batch((short) 0, (int) log.logEndOffset(), 3), 0);
+        }
+        return log.logEndOffset() - 3;
+    }
+
     @Test
     void aRollWritesItsSnapshotAndLeavesItsFsyncToTheFinishedSegmentsFlush() throws Exception {
         try (PartitionLog log = LogTestSupport.open(dir, LogTestSupport.smallSegments(2048, 256), time, scheduler)) {
-            int seq = 0;
-            while (log.numberOfSegments() < 3) {
-                log.append(batch((short) 0, seq, 3), 0);
-                seq += 3;
-            }
-            long secondRoll = log.logEndOffset() - 3;
+            long secondRoll = appendUntilSegments(log, 3);
             Path partition = dir.resolve(PartitionLog.dirName(TP));
             Path kept = partition.resolve(LogSegment.fileName(secondRoll, ".snapshot"));
             assertTrue(Files.exists(kept), "the roll wrote the snapshot at the new segment's base");
@@ -184,23 +190,14 @@ class ProducerStateTest {
     @Test
     void theRollsSnapshotIsFsyncedByTheFlushJobNotOnTheAppendPath() throws IOException {
         try (PartitionLog log = LogTestSupport.open(dir, LogTestSupport.smallSegments(2048, 256), time, scheduler)) {
-            int seq = 0;
-            while (log.numberOfSegments() < 2) {
-                log.append(batch((short) 0, seq, 3), 0);
-                seq += 3;
-            }
-            long firstRoll = log.logEndOffset() - 3;
+            long firstRoll = appendUntilSegments(log, 2);
             // Equal batches fill equal segments: the next roll comes at twice the first's offset. Its
             // snapshot is written through a temporary file that here leads to /dev/null, which
             // takes writes but fails an fsync.
             Path partition = dir.resolve(PartitionLog.dirName(TP));
             Path next = partition.resolve(LogSegment.fileName(2 * firstRoll, ".snapshot"));
             Files.createSymbolicLink(next.resolveSibling(next.getFileName() + ".tmp"), Path.of("/dev/null"));
-            while (log.numberOfSegments() < 3) {
-                log.append(batch((short) 0, seq, 3), 0);
-                seq += 3;
-            }
-            assertEquals(2 * firstRoll, log.logEndOffset() - 3, "the second roll came where expected");
+            assertEquals(2 * firstRoll, appendUntilSegments(log, 3), "the second roll came where expected");
             assertTrue(Files.isSymbolicLink(next), "the roll renamed its snapshot into place without an fsync");
             LogException e = assertThrows(LogException.class, () -> scheduler.run("flush-rolled-segment"));
             assertEquals(Errors.KAFKA_STORAGE_ERROR, e.error(), e.getMessage());
