@@ -213,7 +213,8 @@ class ClusterControllerTest {
         assertTrue(h.admin.read(ClusterPaths.deleteTopic("gone")).isEmpty());
         assertTrue(h.admin.read(ClusterPaths.topicConfig("gone")).isEmpty());
         TopicPartition tp = new TopicPartition("gone", 0);
-        assertTrue(channel.stopped(1, tp, true) && channel.stopped(2, tp, true));
+        // The controller removes the topic's entries, then sends the StopReplica requests.
+        await("replicas stopped and deleted", () -> channel.stopped(1, tp, true) && channel.stopped(2, tp, true));
         await("metadata says deleted", () -> channel.to(2).stream().anyMatch(r -> r instanceof ControllerRequest.UpdateMetadata u
                 && u.partitions().stream().anyMatch(p -> p.topic().equals("gone") && p.deleted())));
     }
