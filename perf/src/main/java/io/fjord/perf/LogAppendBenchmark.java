@@ -42,10 +42,11 @@ import java.util.concurrent.TimeUnit;
  * the disk. Two raw floors: {@code rawFileChannelWrite} rewrites one file that is cut back
  * between iterations, so its dirty pages are dropped before they are ever written back (the
  * page cache's speed, which no sustained writer keeps); {@code rawSegmentedWrite} writes the
- * same segment files the log would, fsyncing each finished one on a background thread and
- * closing and deleting old ones as the log's retention does, so a finished file deleted before
- * its fsync is not synced, as in the log (the same bytes made durable the same way, without the
- * log's work). Old segments are deleted between iterations so the disk does not fill.
+ * same segment files the log would, fsyncing each finished one on a background thread (the same
+ * bytes made durable the same way, without the log's work). Old segments are removed between
+ * iterations so the disk does not fill, for both as the log's retention removes them: out of the
+ * list at once, so an fsync still queued for one is skipped, and off the disk on the background
+ * thread, overlapping the next iteration.
  * Each trial starts after a {@code sync}, so no benchmark pays for the writeback of the bytes the
  * one before it left dirty.
  */
@@ -106,12 +107,23 @@ public class LogAppendBenchmark {
         raw.truncate(0);
         rawPosition = 0;
         // The log's retention keeps two segments' worth: the raw segments keep the active one and the last.
+        // As the log's retention: an old file leaves the list at once, so a pending fsync skips
+        // it, and its removal from disk runs on the background thread, overlapping the next iteration.
         for (int old = rawSegments - 2; old >= 1; old--) {
             FileChannel channel = rawSegmentFiles.remove(old);
             if (channel != null) {
                 channel.close();
+                Path file = root.resolve("raw-segment-" + old + ".bin");
+                rawFlusher.execute(() -> delete(file));
             }
-            Files.deleteIfExists(root.resolve("raw-segment-" + old + ".bin"));
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -150,7 +162,7 @@ public class LogAppendBenchmark {
                 try {
                     finished.force(true);
                 } catch (ClosedChannelException deleted) {
-                    // Deleted before its turn came, as the log skips a segment its retention removed.
+                    // Removed before its turn came, as the log skips a segment its retention removed.
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
