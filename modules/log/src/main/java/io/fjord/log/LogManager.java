@@ -60,6 +60,8 @@ public final class LogManager {
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final List<Scheduler.Cancellable> jobs = new ArrayList<>();
     private final Object createLock = new Object();
+    /** Partition logs per log dir, for placing new ones without a pass over every log; under {@link #createLock}. */
+    private final Map<Path, Integer> logsPerDir = new HashMap<>();
     private volatile boolean started;
 
     /**
@@ -128,6 +130,9 @@ public final class LogManager {
                 if (previous != null) {
                     throw new IOException("partition " + log.topicPartition() + " exists in two log dirs: "
                             + previous.dir() + " and " + log.dir());
+                }
+                synchronized (createLock) {
+                    logsPerDir.merge(log.dir().getParent(), 1, Integer::sum);
                 }
             }
         } finally {
@@ -225,22 +230,16 @@ public final class LogManager {
                     0L, 0L, true, time, scheduler, codecs);
             log.onTruncation(this::afterTruncation);
             logs.put(tp, log);
+            logsPerDir.merge(logDir, 1, Integer::sum);
             return log;
         }
     }
 
+    /** The first log dir with the fewest partitions; under {@link #createLock}. */
     private Path leastLoadedDir() {
-        Map<Path, Integer> counts = new HashMap<>();
-        for (Path d : logDirs) {
-            counts.put(d, 0);
-        }
-        for (PartitionLog log : logs.values()) {
-            Path parent = log.dir().getParent();
-            counts.computeIfPresent(parent, (k, v) -> v + 1);
-        }
         Path best = logDirs.get(0);
         for (Path d : logDirs) {
-            if (counts.get(d) < counts.get(best)) {
+            if (logsPerDir.getOrDefault(d, 0) < logsPerDir.getOrDefault(best, 0)) {
                 best = d;
             }
         }
@@ -252,6 +251,9 @@ public final class LogManager {
         PartitionLog log;
         synchronized (createLock) {
             log = logs.remove(tp);
+            if (log != null) {
+                logsPerDir.merge(log.dir().getParent(), -1, Integer::sum);
+            }
         }
         if (log == null) {
             return false;

@@ -160,6 +160,30 @@ class LogManagerTest {
         }
         second.shutdown();
     }
+
+    @Test
+    void aNewPartitionGoesToTheLogDirWithFewestAfterDeletionsAndAReload() throws IOException {
+        LogManager first = manager(config);
+        first.startup();
+        for (int p = 0; p < 4; p++) {
+            first.getOrCreateLog(tp(p));
+        }
+        assertEquals(root.resolve("d1"), first.getLog(tp(0)).dir().getParent());
+        assertEquals(root.resolve("d1"), first.getLog(tp(2)).dir().getParent());
+        assertTrue(first.deleteLog(tp(0)));
+        assertTrue(first.deleteLog(tp(2)));
+        assertEquals(root.resolve("d1"), first.getOrCreateLog(tp(4)).dir().getParent(), "d1 has none left");
+        assertEquals(root.resolve("d1"), first.getOrCreateLog(tp(5)).dir().getParent(), "d1 has one, d2 two");
+        assertTrue(first.deleteLog(tp(1)));
+        first.shutdown();
+
+        LogManager second = manager(config);
+        second.startup();
+        assertEquals(root.resolve("d2"), second.getOrCreateLog(tp(6)).dir().getParent(),
+                "the reloaded logs count: d1 holds two, d2 one");
+        second.shutdown();
+    }
+
     @Test
     void aTruncationIsCheckpointedAtOnceAndTheCleanersDirtyOffsetComesDown() throws Exception {
         LogManager manager = new LogManager(List.of(root.resolve("d1")), tp -> Compacted.config(4096, 60_000),
