@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * {@code [logStartOffset, logEndOffset]}, and only the latest epoch may start at the log end
  * offset (a leader that has not appended yet). The file is rewritten atomically (temp file,
  * fsync, rename, fsync dir) on every change, which happens only when a leader starts, when a
- * batch of a new epoch is appended, on truncation and on retention. Mutated under the
+ * batch of a new epoch is appended, on truncation and on retention. A missing file means no
+ * epochs: a new partition has none until its first leader starts. Mutated under the
  * partition's append lock only.
  */
 final class LeaderEpochCache {
@@ -145,6 +146,10 @@ final class LeaderEpochCache {
         }
         Map.Entry<Integer, Long> floor = epochs.floorEntry(requestedEpoch);
         return new EpochEndOffset(floor == null ? requestedEpoch : floor.getKey(), next.getValue());
+    }
+
+    Path file() {
+        return file;
     }
 
     /** Epoch to start offset, oldest first; a copy. */

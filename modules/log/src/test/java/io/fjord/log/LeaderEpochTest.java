@@ -14,7 +14,9 @@ import java.util.TreeMap;
 
 import static io.fjord.log.LogTestSupport.TP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LeaderEpochTest {
 
@@ -60,6 +62,24 @@ class LeaderEpochTest {
             }
         }
         assertEquals(8, stored.size());
+    }
+
+    @Test
+    void aNewPartitionWritesNoCheckpointUntilItsFirstLeaderButAMalformedOneIsReplaced() throws IOException {
+        Path checkpoint = partition().resolve("leader-epoch-checkpoint");
+        try (PartitionLog log = LogTestSupport.open(dir, config, time, scheduler)) {
+            assertFalse(Files.exists(checkpoint), "no epochs yet: nothing to record");
+        }
+        try (PartitionLog log = PartitionLog.open(partition(), TP, config, 0L, 0L, false, time, scheduler)) {
+            assertFalse(Files.exists(checkpoint));
+            log.assignEpochStartOffset(3, 0);
+            assertEquals("0\n1\n3 0\n", Files.readString(checkpoint));
+        }
+        Files.writeString(checkpoint, "not a checkpoint\n");
+        try (PartitionLog log = PartitionLog.open(partition(), TP, config, 0L, 0L, false, time, scheduler)) {
+            assertTrue(log.leaderEpochs().isEmpty());
+        }
+        assertEquals("0\n0\n", Files.readString(checkpoint), "the malformed file is rewritten, empty");
     }
 
     @Test
