@@ -46,6 +46,8 @@ final class FaultScenario {
     static History run(short replicationFactor, Faults faults) throws Exception {
         try (FjordCluster cluster = FjordCluster.start(3, Map.of("min.insync.replicas", "2",
                 "unclean.leader.election.enable", "false", "offsets.topic.num.partitions", "1"))) {
+            // A broker is up before the controller has its registration; a topic of three replicas needs all three.
+            cluster.awaitLiveBrokers(3);
             try (Admin admin = cluster.admin()) {
                 // min.insync.replicas=2 where there are two replicas to count; a lone replica is its own quorum.
                 String minIsr = replicationFactor > 1 ? "2" : "1";
