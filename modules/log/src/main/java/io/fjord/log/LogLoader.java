@@ -257,7 +257,6 @@ final class LogLoader {
             throws IOException {
         LeaderEpochCache epochCache = new LeaderEpochCache(dir);
         boolean changed = false;
-        boolean rebuilt = false;
         if (!epochCache.load()) {
             epochCache.clear();
             for (LogSegment segment : segments.all()) {
@@ -265,15 +264,13 @@ final class LogLoader {
                         batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
             }
             changed = true;
-            rebuilt = true;
         }
         // An epoch starting at the log end itself is a leader's that had not appended yet: it stays.
         changed |= epochCache.truncateFromEnd(logEndOffset + 1);
         changed |= epochCache.truncateFromStart(logStartOffset);
         // A new partition has no file and no epochs: a missing file already says that, and writing
         // an empty one durably cost every partition of a topic's creation two fsyncs.
-        boolean nothingToRecord = rebuilt && epochCache.latestEpoch() == -1 && !Files.exists(epochCache.file());
-        if (changed && !nothingToRecord) {
+        if (changed && (epochCache.latestEpoch() != -1 || Files.exists(epochCache.file()))) {
             epochCache.write();
         }
         return epochCache;
